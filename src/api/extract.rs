@@ -1,0 +1,218 @@
+//! Reading request bodies: size limits, content types, and JSON, NDJSON and CSV parsing that names
+//! the field at fault.
+
+use super::error::{ApiError, ApiResult, Code};
+use crate::service::{Rejection, Rows};
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::web::{Bytes, BytesMut, Data};
+use actix_web::{FromRequest, HttpRequest};
+use futures_util::StreamExt;
+use serde::de::DeserializeOwned;
+use std::future::Future;
+use std::pin::Pin;
+
+/// Body size limits, in bytes.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// One JSON entity.
+    pub json: usize,
+    /// A bulk NDJSON or CSV body.
+    pub bulk: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            json: 1 << 20,
+            bulk: 512 << 20,
+        }
+    }
+}
+
+/// Reads a whole body, refusing it with 413 as soon as it passes `limit`.
+pub async fn read_body(req: &HttpRequest, payload: &mut Payload, limit: usize) -> ApiResult<Bytes> {
+    let too_large = || {
+        ApiError::new(
+            Code::PayloadTooLarge,
+            format!("the body is larger than this route's limit of {limit} bytes"),
+        )
+    };
+    if let Some(len) = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
+        && len > limit
+    {
+        return Err(too_large());
+    }
+    let mut buf = BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| {
+            ApiError::new(Code::MalformedBody, format!("could not read the body: {e}"))
+        })?;
+        if buf.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        buf.extend_from_slice(&chunk);
+    }
+    Ok(buf.freeze())
+}
+
+/// The media type of a request, lower case without parameters; `None` when absent.
+pub fn media_type(req: &HttpRequest) -> Option<String> {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
+}
+
+fn is_json(media: &str) -> bool {
+    media == "application/json" || media.ends_with("+json")
+}
+
+/// Parses one JSON value, naming the field at fault on failure.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        json_error(&path, &inner)
+    })?;
+    de.end().map_err(|e| json_error(".", &e))?;
+    Ok(value)
+}
+
+fn json_error(path: &str, e: &serde_json::Error) -> ApiError {
+    use serde_json::error::Category;
+    match e.classify() {
+        Category::Syntax | Category::Eof | Category::Io => ApiError::new(
+            Code::MalformedBody,
+            format!("the body is not valid JSON: {e}"),
+        ),
+        Category::Data => {
+            let msg = e.to_string();
+            let parent = if path == "." { "" } else { path };
+            // serde_path_to_error's path already ends at an unknown field, but stops at the parent of a
+            // missing one.
+            let missing = msg
+                .strip_prefix("missing field `")
+                .and_then(|rest| rest.split('`').next());
+            let field = match missing {
+                Some(name) if parent.is_empty() => name.to_string(),
+                Some(name) => format!("{parent}.{name}"),
+                None => parent.to_string(),
+            };
+            let err = ApiError::new(Code::InvalidField, msg);
+            if field.is_empty() {
+                err
+            } else {
+                err.field(field)
+            }
+        }
+    }
+}
+
+/// A JSON body parsed into `T`, within the JSON size limit.
+pub struct JsonBody<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if let Some(m) = media_type(&req)
+                && !is_json(&m)
+            {
+                return Err(ApiError::new(
+                    Code::UnsupportedMediaType,
+                    format!("expected an application/json body, got {m}"),
+                ));
+            }
+            let limit = req
+                .app_data::<Data<Limits>>()
+                .map(|l| l.json)
+                .unwrap_or(Limits::default().json);
+            let bytes = read_body(&req, &mut payload, limit).await?;
+            if bytes.iter().all(u8::is_ascii_whitespace) {
+                return Err(ApiError::new(
+                    Code::MalformedBody,
+                    "the body is empty; a JSON object is expected",
+                ));
+            }
+            parse_json(&bytes).map(JsonBody)
+        })
+    }
+}
+
+/// Splits an NDJSON body into rows (1-based line numbers), skipping blank lines, each parsed into `T`.
+pub fn parse_ndjson<T: DeserializeOwned>(bytes: &[u8]) -> Rows<T> {
+    bytes
+        .split(|b| *b == b'\n')
+        .enumerate()
+        .filter(|(_, line)| !line.iter().all(u8::is_ascii_whitespace))
+        .map(|(i, line)| {
+            let row = i + 1;
+            let parsed = parse_json::<T>(line).map_err(|e| Rejection {
+                row,
+                id: serde_json::from_slice::<serde_json::Value>(line)
+                    .ok()
+                    .and_then(|v| v.get("id").and_then(|x| x.as_str()).map(str::to_string)),
+                code: e.code.as_str().to_string(),
+                field: e.field,
+                message: e.message,
+            });
+            (row, parsed)
+        })
+        .collect()
+}
+
+/// Splits an NDJSON body of entities (each line an entity's fields plus its `id`) into rows.
+pub fn parse_ndjson_with_id<T: DeserializeOwned>(bytes: &[u8]) -> Rows<(String, T)> {
+    parse_ndjson::<serde_json::Map<String, serde_json::Value>>(bytes)
+        .into_iter()
+        .map(|(row, parsed)| {
+            let result = parsed.and_then(|mut obj| {
+                let reject = |id: Option<String>, e: ApiError| Rejection {
+                    row,
+                    id,
+                    code: e.code.as_str().to_string(),
+                    field: e.field,
+                    message: e.message,
+                };
+                let id = match obj.remove("id") {
+                    Some(serde_json::Value::String(s)) => s,
+                    Some(_) => {
+                        return Err(reject(
+                            None,
+                            ApiError::new(Code::InvalidField, "must be a string").field("id"),
+                        ));
+                    }
+                    None => {
+                        return Err(reject(
+                            None,
+                            ApiError::new(Code::InvalidField, "missing field `id`").field("id"),
+                        ));
+                    }
+                };
+                serde_path_to_error::deserialize::<_, T>(serde_json::Value::Object(obj))
+                    .map(|v| (id.clone(), v))
+                    .map_err(|e| {
+                        let path = e.path().to_string();
+                        reject(Some(id.clone()), json_error(&path, e.inner()))
+                    })
+            });
+            (row, result)
+        })
+        .collect()
+}

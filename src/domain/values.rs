@@ -1,0 +1,331 @@
+//! Small validated value types: ids, names, money, domains, country codes.
+
+use super::Invalid;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A client-chosen identifier (the PRM's own id): 1-128 printable characters, no `/`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Id(String);
+
+impl Id {
+    /// Parses an id, naming `field` on failure.
+    pub fn parse(field: &str, s: &str) -> Result<Self, Invalid> {
+        if s.is_empty() {
+            return Err(Invalid::new(field, "must not be empty"));
+        }
+        if s.len() > 128 {
+            return Err(Invalid::new(field, "must be at most 128 bytes"));
+        }
+        if s.trim() != s {
+            return Err(Invalid::new(field, "must not start or end with whitespace"));
+        }
+        if s.chars().any(|c| c.is_control() || c == '/') {
+            return Err(Invalid::new(
+                field,
+                "must not contain '/' or control characters",
+            ));
+        }
+        Ok(Id(s.to_string()))
+    }
+
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for Id {
+    type Error = Invalid;
+    fn try_from(s: String) -> Result<Self, Invalid> {
+        Id::parse("id", &s)
+    }
+}
+
+impl From<Id> for String {
+    fn from(id: Id) -> String {
+        id.0
+    }
+}
+
+impl fmt::Display for Id {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::borrow::Borrow<str> for Id {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A display name: trimmed, non-empty, at most 300 characters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Name(String);
+
+impl Name {
+    /// Parses a name, naming `field` on failure.
+    pub fn parse(field: &str, s: &str) -> Result<Self, Invalid> {
+        let t = s.trim();
+        if t.is_empty() {
+            return Err(Invalid::new(field, "must not be empty"));
+        }
+        if t.chars().count() > 300 {
+            return Err(Invalid::new(field, "must be at most 300 characters"));
+        }
+        Ok(Name(t.to_string()))
+    }
+
+    /// The name as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for Name {
+    type Error = Invalid;
+    fn try_from(s: String) -> Result<Self, Invalid> {
+        Name::parse("name", &s)
+    }
+}
+
+impl From<Name> for String {
+    fn from(n: Name) -> String {
+        n.0
+    }
+}
+
+/// A non-negative, finite amount of money in major units (e.g. 1250.50).
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Serialize, Deserialize)]
+#[serde(try_from = "f64", into = "f64")]
+pub struct Amount(f64);
+
+impl Amount {
+    /// Parses an amount, naming `field` on failure.
+    pub fn parse(field: &str, v: f64) -> Result<Self, Invalid> {
+        if !v.is_finite() {
+            return Err(Invalid::new(field, "must be a finite number"));
+        }
+        if v < 0.0 {
+            return Err(Invalid::new(field, "must not be negative"));
+        }
+        if v > 1e15 {
+            return Err(Invalid::new(field, "must be at most 1e15"));
+        }
+        Ok(Amount(v))
+    }
+
+    /// The amount as a number.
+    pub fn value(self) -> f64 {
+        self.0
+    }
+}
+
+impl TryFrom<f64> for Amount {
+    type Error = Invalid;
+    fn try_from(v: f64) -> Result<Self, Invalid> {
+        Amount::parse("amount", v)
+    }
+}
+
+impl From<Amount> for f64 {
+    fn from(a: Amount) -> f64 {
+        a.0
+    }
+}
+
+/// An ISO 4217 currency code, upper case (accepted in any case).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Currency([u8; 3]);
+
+impl Currency {
+    /// US dollars, the default reporting currency.
+    pub const USD: Currency = Currency(*b"USD");
+
+    /// Parses a three-letter code, naming `field` on failure.
+    pub fn parse(field: &str, s: &str) -> Result<Self, Invalid> {
+        let b = s.trim().as_bytes();
+        if b.len() != 3 || !b.iter().all(u8::is_ascii_alphabetic) {
+            return Err(Invalid::new(
+                field,
+                "must be a three-letter ISO 4217 code such as USD",
+            ));
+        }
+        Ok(Currency([
+            b[0].to_ascii_uppercase(),
+            b[1].to_ascii_uppercase(),
+            b[2].to_ascii_uppercase(),
+        ]))
+    }
+
+    /// The code as text.
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).expect("currency codes are ASCII")
+    }
+}
+
+impl TryFrom<String> for Currency {
+    type Error = Invalid;
+    fn try_from(s: String) -> Result<Self, Invalid> {
+        Currency::parse("currency", &s)
+    }
+}
+
+impl From<Currency> for String {
+    fn from(c: Currency) -> String {
+        c.as_str().to_string()
+    }
+}
+
+/// An ISO 3166-1 alpha-2 country code, upper case (accepted in any case).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct CountryCode([u8; 2]);
+
+impl CountryCode {
+    /// Parses a two-letter code, naming `field` on failure.
+    pub fn parse(field: &str, s: &str) -> Result<Self, Invalid> {
+        let b = s.trim().as_bytes();
+        if b.len() != 2 || !b.iter().all(u8::is_ascii_alphabetic) {
+            return Err(Invalid::new(
+                field,
+                "must be a two-letter ISO 3166 country code such as DE",
+            ));
+        }
+        Ok(CountryCode([
+            b[0].to_ascii_uppercase(),
+            b[1].to_ascii_uppercase(),
+        ]))
+    }
+
+    /// The code as text.
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).expect("country codes are ASCII")
+    }
+}
+
+impl TryFrom<String> for CountryCode {
+    type Error = Invalid;
+    fn try_from(s: String) -> Result<Self, Invalid> {
+        CountryCode::parse("country", &s)
+    }
+}
+
+impl From<CountryCode> for String {
+    fn from(c: CountryCode) -> String {
+        c.as_str().to_string()
+    }
+}
+
+/// A web domain, lower case, without scheme, `www.`, port or path.
+///
+/// Accepts a bare domain or a URL (`https://www.Acme.com/about` becomes `acme.com`); reduction to the
+/// registrable domain with the public-suffix list belongs to entity resolution, not storage.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct DomainName(String);
+
+impl DomainName {
+    /// Parses a domain or URL, naming `field` on failure.
+    pub fn parse(field: &str, s: &str) -> Result<Self, Invalid> {
+        let mut t = s.trim().to_ascii_lowercase();
+        for scheme in ["https://", "http://"] {
+            if let Some(rest) = t.strip_prefix(scheme) {
+                t = rest.to_string();
+            }
+        }
+        if let Some(at) = t.rfind('@') {
+            t = t[at + 1..].to_string();
+        }
+        let host_end = t.find(['/', '?', '#', ':']).unwrap_or(t.len());
+        t.truncate(host_end);
+        let t = t.trim_end_matches('.');
+        let t = t.strip_prefix("www.").unwrap_or(t);
+        let ok = !t.is_empty()
+            && t.len() <= 253
+            && t.contains('.')
+            && t.split('.').all(|label| {
+                !label.is_empty()
+                    && label.len() <= 63
+                    && !label.starts_with('-')
+                    && !label.ends_with('-')
+                    && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            });
+        if !ok {
+            return Err(Invalid::new(
+                field,
+                format!("'{}' is not a web domain such as acme.com", s.trim()),
+            ));
+        }
+        Ok(DomainName(t.to_string()))
+    }
+
+    /// The domain as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for DomainName {
+    type Error = Invalid;
+    fn try_from(s: String) -> Result<Self, Invalid> {
+        DomainName::parse("domain", &s)
+    }
+}
+
+impl From<DomainName> for String {
+    fn from(d: DomainName) -> String {
+        d.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn domains_are_reduced_from_urls_and_emails() {
+        let p = |s| DomainName::parse("d", s).map(|d| d.0);
+        assert_eq!(p("https://www.Acme.com/about?x=1").unwrap(), "acme.com");
+        assert_eq!(p("sales@acme.co.uk").unwrap(), "acme.co.uk");
+        assert_eq!(p("acme.com:8080").unwrap(), "acme.com");
+        assert!(p("not a domain").is_err());
+        assert!(p("localhost").is_err());
+    }
+
+    #[test]
+    fn amounts_reject_negative_and_non_finite_values() {
+        assert!(Amount::parse("a", -1.0).is_err());
+        assert!(Amount::parse("a", f64::NAN).is_err());
+        assert_eq!(Amount::parse("a", 12.5).unwrap().value(), 12.5);
+    }
+
+    #[test]
+    fn ids_reject_slashes_and_padding() {
+        assert!(Id::parse("id", "P/1").is_err());
+        assert!(Id::parse("id", " P1").is_err());
+        assert!(Id::parse("id", "").is_err());
+        assert_eq!(Id::parse("id", "P-17").unwrap().as_str(), "P-17");
+    }
+
+    proptest! {
+        #[test]
+        fn domain_parsing_is_idempotent(s in "\\PC{0,40}") {
+            if let Ok(d) = DomainName::parse("d", &s) {
+                let again = DomainName::parse("d", d.as_str()).unwrap();
+                prop_assert_eq!(again, d);
+            }
+        }
+
+        #[test]
+        fn currency_and_country_never_panic(s in "\\PC{0,6}") {
+            let _ = Currency::parse("c", &s);
+            let _ = CountryCode::parse("c", &s);
+        }
+    }
+}

@@ -1,0 +1,252 @@
+//! Adjacency queries over the ecosystem graph.
+
+use super::{EcoGraph, Edge, Node};
+use crate::domain::{Account, Deal, Kind, Partner, PartnerRecord, PartnerRole, Touchpoint};
+use petgraph::Direction;
+use petgraph::stable_graph::NodeIndex;
+use petgraph::visit::EdgeRef;
+
+/// A deal with the partners in it.
+#[derive(Debug, Clone)]
+pub struct DealView<'a> {
+    /// The deal.
+    pub deal: &'a Deal,
+    /// Its partners and their roles.
+    pub partners: Vec<(&'a Partner, PartnerRole)>,
+}
+
+/// What refers to an entity: the reasons it cannot be hard-deleted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Neighbourhood {
+    /// Deals that refer to it.
+    pub deals: usize,
+    /// Touchpoints that refer to it.
+    pub touchpoints: usize,
+    /// Partner account records linked to it.
+    pub records: usize,
+    /// Accounts it owns.
+    pub owned_accounts: usize,
+}
+
+impl Neighbourhood {
+    /// Whether nothing refers to the entity.
+    pub fn is_empty(&self) -> bool {
+        *self == Neighbourhood::default()
+    }
+}
+
+impl EcoGraph {
+    /// The partner records of a partner, in record-id order, after `after`.
+    pub fn records_of_partner(&self, partner_id: &str) -> Vec<&PartnerRecord> {
+        let Some(p) = self.index(Kind::Partner, partner_id) else {
+            return Vec::new();
+        };
+        let mut out: Vec<&PartnerRecord> = self
+            .g
+            .edges_directed(p, Direction::Outgoing)
+            .filter_map(|e| match e.weight() {
+                Edge::Knows(r) => Some(r.as_ref()),
+                _ => None,
+            })
+            .collect();
+        out.sort_by(|a, b| a.id.cmp(&b.id));
+        out
+    }
+
+    /// The partners that know an account (through their records), own it, or are in its deals,
+    /// each once, in id order.
+    pub fn partners_of_account(&self, account_id: &str) -> Vec<&Partner> {
+        let Some(a) = self.index(Kind::Account, account_id) else {
+            return Vec::new();
+        };
+        let mut ix: Vec<NodeIndex> = self
+            .g
+            .edges_directed(a, Direction::Incoming)
+            .filter_map(|e| match e.weight() {
+                Edge::Knows(_) | Edge::Owns => Some(e.source()),
+                Edge::DealFor => None,
+                _ => None,
+            })
+            .collect();
+        for d in self.deal_indexes_of_account(a) {
+            ix.extend(
+                self.g
+                    .edges_directed(d, Direction::Incoming)
+                    .filter(|e| matches!(e.weight(), Edge::Participates { .. }))
+                    .map(|e| e.source()),
+            );
+        }
+        ix.sort();
+        ix.dedup();
+        let mut out: Vec<&Partner> = ix
+            .into_iter()
+            .filter_map(|i| match self.g.node_weight(i) {
+                Some(Node::Partner(p)) => Some(p.as_ref()),
+                _ => None,
+            })
+            .collect();
+        out.sort_by(|a, b| a.id.cmp(&b.id));
+        out
+    }
+
+    /// The accounts a partner knows through its records, each once, in id order.
+    pub fn accounts_of_partner(&self, partner_id: &str) -> Vec<&Account> {
+        let Some(p) = self.index(Kind::Partner, partner_id) else {
+            return Vec::new();
+        };
+        let mut ix: Vec<NodeIndex> = self
+            .g
+            .edges_directed(p, Direction::Outgoing)
+            .filter(|e| matches!(e.weight(), Edge::Knows(_) | Edge::Owns))
+            .map(|e| e.target())
+            .collect();
+        ix.sort();
+        ix.dedup();
+        let mut out: Vec<&Account> = ix
+            .into_iter()
+            .filter_map(|i| match self.g.node_weight(i) {
+                Some(Node::Account(a)) => Some(a.as_ref()),
+                _ => None,
+            })
+            .collect();
+        out.sort_by(|a, b| a.id.cmp(&b.id));
+        out
+    }
+
+    fn deal_indexes_of_account(&self, a: NodeIndex) -> impl Iterator<Item = NodeIndex> + '_ {
+        self.g
+            .edges_directed(a, Direction::Incoming)
+            .filter(|e| matches!(e.weight(), Edge::DealFor))
+            .map(|e| e.source())
+    }
+
+    /// The deals of an account with their partners, newest first.
+    pub fn deals_of_account(&self, account_id: &str) -> Vec<DealView<'_>> {
+        let Some(a) = self.index(Kind::Account, account_id) else {
+            return Vec::new();
+        };
+        let mut out: Vec<DealView<'_>> = self
+            .deal_indexes_of_account(a)
+            .filter_map(|d| match self.g.node_weight(d) {
+                Some(Node::Deal(deal)) => Some(DealView {
+                    deal,
+                    partners: self.partners_in_deal(d),
+                }),
+                _ => None,
+            })
+            .collect();
+        out.sort_by(|x, y| {
+            y.deal
+                .created_on
+                .cmp(&x.deal.created_on)
+                .then(x.deal.id.cmp(&y.deal.id))
+        });
+        out
+    }
+
+    fn partners_in_deal(&self, d: NodeIndex) -> Vec<(&Partner, PartnerRole)> {
+        let mut v: Vec<(&Partner, PartnerRole)> = self
+            .g
+            .edges_directed(d, Direction::Incoming)
+            .filter_map(|e| match (e.weight(), self.g.node_weight(e.source())) {
+                (Edge::Participates { role, .. }, Some(Node::Partner(p))) => {
+                    Some((p.as_ref(), *role))
+                }
+                _ => None,
+            })
+            .collect();
+        v.sort_by(|a, b| a.0.id.cmp(&b.0.id).then(a.1.cmp(&b.1)));
+        v
+    }
+
+    /// The deals a partner participates in, with its role, newest first.
+    pub fn deals_of_partner(&self, partner_id: &str) -> Vec<(&Deal, PartnerRole)> {
+        let Some(p) = self.index(Kind::Partner, partner_id) else {
+            return Vec::new();
+        };
+        let mut out: Vec<(&Deal, PartnerRole)> = self
+            .g
+            .edges_directed(p, Direction::Outgoing)
+            .filter_map(|e| match (e.weight(), self.g.node_weight(e.target())) {
+                (Edge::Participates { role, .. }, Some(Node::Deal(d))) => Some((d.as_ref(), *role)),
+                _ => None,
+            })
+            .collect();
+        out.sort_by(|x, y| {
+            y.0.created_on
+                .cmp(&x.0.created_on)
+                .then(x.0.id.cmp(&y.0.id))
+        });
+        out
+    }
+
+    /// Touchpoints on an entity (partner, account or deal), oldest first.
+    pub fn touchpoints_of(&self, kind: Kind, id: &str) -> Vec<&Touchpoint> {
+        let Some(ix) = self.index(kind, id) else {
+            return Vec::new();
+        };
+        let mut out: Vec<&Touchpoint> = self
+            .g
+            .edges_directed(ix, Direction::Incoming)
+            .filter_map(|e| match (e.weight(), self.g.node_weight(e.source())) {
+                (Edge::TouchBy | Edge::TouchOn | Edge::TouchAbout, Some(Node::Touchpoint(t))) => {
+                    Some(t.as_ref())
+                }
+                _ => None,
+            })
+            .collect();
+        out.sort_by(|a, b| a.occurred_at.cmp(&b.occurred_at).then(a.id.cmp(&b.id)));
+        out
+    }
+
+    /// What refers to an entity.
+    pub fn neighbourhood(&self, kind: Kind, id: &str) -> Neighbourhood {
+        let Some(ix) = self.index(kind, id) else {
+            return Neighbourhood::default();
+        };
+        let mut n = Neighbourhood::default();
+        for e in self.g.edges_directed(ix, Direction::Incoming) {
+            match e.weight() {
+                Edge::DealFor => n.deals += 1,
+                Edge::TouchBy | Edge::TouchOn | Edge::TouchAbout => n.touchpoints += 1,
+                Edge::Knows(_) => n.records += 1,
+                Edge::Participates { .. } | Edge::Owns => {}
+            }
+        }
+        if kind == Kind::Partner {
+            for e in self.g.edges_directed(ix, Direction::Outgoing) {
+                match e.weight() {
+                    Edge::Participates { .. } => n.deals += 1,
+                    Edge::Owns => n.owned_accounts += 1,
+                    _ => {}
+                }
+            }
+        }
+        n
+    }
+
+    /// Every entity and record in a canonical order, for comparing two graphs.
+    pub fn canonical(&self) -> (Vec<&Node>, Vec<&PartnerRecord>) {
+        let nodes = Kind::ALL
+            .iter()
+            .flat_map(|k| self.iter_from(*k, None))
+            .collect();
+        let mut records: Vec<&PartnerRecord> = self
+            .records
+            .values()
+            .filter_map(|e| match self.g.edge_weight(*e) {
+                Some(Edge::Knows(r)) => Some(r.as_ref()),
+                _ => None,
+            })
+            .collect();
+        records.sort_by(|a, b| (&a.partner_id, &a.id).cmp(&(&b.partner_id, &b.id)));
+        (nodes, records)
+    }
+}
+
+impl PartialEq for EcoGraph {
+    /// Two graphs are equal when they hold the same entities and records; edges follow from those.
+    fn eq(&self, other: &Self) -> bool {
+        self.canonical() == other.canonical() && self.edge_count() == other.edge_count()
+    }
+}

@@ -1,0 +1,210 @@
+//! `ecograph import DIR`: loads a generated (or exported) ecosystem directory through the same parsing
+//! and service code the REST API uses.
+
+use crate::api::extract::parse_ndjson_with_id;
+use crate::api::records::parse_csv;
+use crate::domain::{
+    Account, AccountInput, Deal, DealInput, Id, Invalid, Ipp, IppInput, Kind, Partner,
+    PartnerInput, Play, PlayInput, Touchpoint, TouchpointInput,
+};
+use crate::graph::Node;
+use crate::service::{BulkReport, Ecosystem, Rejection};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde::de::DeserializeOwned;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::time::Instant;
+
+/// Lines written per transaction, to bound memory on large files.
+const BATCH_LINES: usize = 100_000;
+
+/// What an import did, per file.
+#[derive(Debug, Default)]
+pub struct ImportReport {
+    /// One entry per file read: its name and the merged report of its batches.
+    pub files: Vec<(String, BulkReport)>,
+    /// Wall time in seconds.
+    pub seconds: f64,
+}
+
+impl ImportReport {
+    /// Rows read in all files.
+    pub fn rows(&self) -> usize {
+        self.files.iter().map(|(_, r)| r.rows).sum()
+    }
+
+    /// Rows rejected in all files.
+    pub fn rejected(&self) -> usize {
+        self.files.iter().map(|(_, r)| r.rejected.len()).sum()
+    }
+
+    /// Rows accepted in all files.
+    pub fn accepted(&self) -> usize {
+        self.files.iter().map(|(_, r)| r.accepted).sum()
+    }
+}
+
+fn merge(into: &mut BulkReport, r: BulkReport, row_offset: usize) {
+    into.rows += r.rows;
+    into.accepted += r.accepted;
+    into.committed |= r.committed;
+    into.rejected.extend(r.rejected.into_iter().map(|mut x| {
+        x.row += row_offset;
+        x
+    }));
+    if let Some(n) = r.accounts_created {
+        *into.accounts_created.get_or_insert(0) += n;
+    }
+    if let Some(n) = r.records_removed {
+        *into.records_removed.get_or_insert(0) += n;
+    }
+}
+
+fn bar(progress: bool, len: u64, what: &str) -> ProgressBar {
+    let pb = ProgressBar::with_draw_target(
+        Some(len),
+        if progress {
+            ProgressDrawTarget::stderr()
+        } else {
+            ProgressDrawTarget::hidden()
+        },
+    );
+    pb.set_style(
+        ProgressStyle::with_template("{msg:>22} [{bar:30}] {pos}/{len} {per_sec} eta {eta}")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    pb.set_message(what.to_string());
+    pb
+}
+
+async fn import_ndjson<I: DeserializeOwned + Send + 'static>(
+    eco: &Ecosystem,
+    path: &Path,
+    kind: Kind,
+    build: fn(Id, I) -> Result<Node, Invalid>,
+    progress: bool,
+) -> anyhow::Result<BulkReport> {
+    let file = std::fs::File::open(path)
+        .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", path.display()))?;
+    let len = file.metadata()?.len();
+    let pb = bar(progress, len, &format!("{kind}s"));
+    let mut reader = BufReader::new(file);
+    let mut total = BulkReport::default();
+    let mut offset = 0usize;
+    loop {
+        let mut chunk = Vec::new();
+        let mut lines = 0;
+        while lines < BATCH_LINES {
+            let n = reader.read_until(b'\n', &mut chunk)?;
+            if n == 0 {
+                break;
+            }
+            pb.inc(n as u64);
+            lines += 1;
+        }
+        if lines == 0 {
+            break;
+        }
+        let rows = tokio::task::spawn_blocking(move || {
+            parse_ndjson_with_id::<I>(&chunk)
+                .into_iter()
+                .map(|(row, parsed)| {
+                    let node = parsed.and_then(|(raw, input)| {
+                        let id = Id::parse("id", &raw)
+                            .map_err(|e| Rejection::invalid(row, Some(raw.clone()), e))?;
+                        build(id, input).map_err(|e| Rejection::invalid(row, Some(raw), e))
+                    });
+                    (row, node)
+                })
+                .collect::<Vec<_>>()
+        })
+        .await?;
+        let report = eco.upsert_many(kind, rows, false).await?;
+        merge(&mut total, report, offset);
+        offset += lines;
+    }
+    pb.finish_and_clear();
+    Ok(total)
+}
+
+/// Imports every file of an ecosystem directory, in reference order. Files that are absent are
+/// skipped; rejected rows are reported, not fatal.
+pub async fn import_dir(
+    eco: &Ecosystem,
+    dir: &Path,
+    progress: bool,
+) -> anyhow::Result<ImportReport> {
+    if !dir.is_dir() {
+        anyhow::bail!("{} is not a directory", dir.display());
+    }
+    let started = Instant::now();
+    let mut out = ImportReport::default();
+    macro_rules! ndjson {
+        ($file:literal, $kind:expr, $input:ty, $variant:ident, $entity:ty) => {
+            let p = dir.join($file);
+            if p.exists() {
+                let build: fn(Id, $input) -> Result<Node, Invalid> =
+                    |id, i| Ok(Node::$variant(Box::new(<$entity>::from_input(id, i)?)));
+                let r = import_ndjson::<$input>(eco, &p, $kind, build, progress).await?;
+                out.files.push(($file.to_string(), r));
+            }
+        };
+    }
+    ndjson!(
+        "partners.ndjson",
+        Kind::Partner,
+        PartnerInput,
+        Partner,
+        Partner
+    );
+    ndjson!(
+        "accounts.ndjson",
+        Kind::Account,
+        AccountInput,
+        Account,
+        Account
+    );
+    let lists = dir.join("partner_accounts");
+    if lists.is_dir() {
+        let mut files: Vec<_> = std::fs::read_dir(&lists)?
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "csv"))
+            .collect();
+        files.sort();
+        let pb = bar(progress, files.len() as u64, "partner account lists");
+        let mut total = BulkReport::default();
+        for f in files {
+            let partner = f
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or_default()
+                .to_string();
+            let bytes = std::fs::read(&f)?;
+            let rows = tokio::task::spawn_blocking(move || parse_csv(&bytes, None)).await?;
+            let rows = rows.map_err(|e| anyhow::anyhow!("{}: {}", f.display(), e.message))?;
+            let r = eco
+                .put_records(&partner, rows, true, false)
+                .await
+                .map_err(|e| anyhow::anyhow!("{}: {e}", f.display()))?;
+            merge(&mut total, r, 0);
+            pb.inc(1);
+        }
+        pb.finish_and_clear();
+        out.files
+            .push(("partner_accounts/*.csv".to_string(), total));
+    }
+    ndjson!("deals.ndjson", Kind::Deal, DealInput, Deal, Deal);
+    ndjson!(
+        "touchpoints.ndjson",
+        Kind::Touchpoint,
+        TouchpointInput,
+        Touchpoint,
+        Touchpoint
+    );
+    ndjson!("plays.ndjson", Kind::Play, PlayInput, Play, Play);
+    ndjson!("ipps.ndjson", Kind::Ipp, IppInput, Ipp, Ipp);
+    out.seconds = started.elapsed().as_secs_f64();
+    Ok(out)
+}

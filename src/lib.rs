@@ -1,0 +1,15 @@
+//! ecograph: the partner-ecosystem intelligence service.
+//!
+//! `domain` holds the entity types, `graph` the in-memory property graph, `store` the durable
+//! repository, `service` keeps the two in step, and `api` serves them over HTTP. The engine modules
+//! (`domain`, `graph`, `generator`) import neither actix nor sqlx.
+
+pub mod api;
+pub mod domain;
+pub mod graph;
+pub mod import;
+pub mod service;
+pub mod settings;
+pub mod startup;
+pub mod store;
+pub mod telemetry;

@@ -1,0 +1,143 @@
+//! The `ecograph` command line: serve, import, and write the OpenAPI document.
+
+use clap::{Args, Parser, Subcommand};
+use ecograph::settings::{DEFAULT_ADDR, DEFAULT_DATABASE_URL, FileSettings, Settings};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// ecograph: partner-ecosystem intelligence service.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the REST API.
+    Serve(ServeArgs),
+    /// Load an ecosystem directory (as written by `generate`) into the store.
+    Import(ImportArgs),
+    /// Print the OpenAPI document (the committed openapi.yaml is this output).
+    Openapi,
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    /// Address to listen on [default: 127.0.0.1:8080].
+    #[arg(long, env = "ECOGRAPH_ADDR")]
+    addr: Option<SocketAddr>,
+    /// Database URL: sqlite://PATH (embedded, default sqlite://ecograph.db) or postgres://USER@HOST/DB.
+    #[arg(long, env = "ECOGRAPH_DATABASE_URL")]
+    database_url: Option<String>,
+    /// Load the committed demo ecosystem into an empty store.
+    #[arg(long, env = "ECOGRAPH_DEMO")]
+    demo: bool,
+    /// Directory of the demo ecosystem.
+    #[arg(long, env = "ECOGRAPH_DEMO_DIR", default_value = "fixtures/demo")]
+    demo_dir: PathBuf,
+    /// HTTP worker threads [default: number of cores].
+    #[arg(long, env = "ECOGRAPH_WORKERS")]
+    workers: Option<usize>,
+    /// Largest JSON entity body in bytes [default: 1 MiB].
+    #[arg(long, env = "ECOGRAPH_JSON_LIMIT")]
+    json_limit: Option<usize>,
+    /// Largest bulk (NDJSON or CSV) body in bytes [default: 512 MiB].
+    #[arg(long, env = "ECOGRAPH_BULK_LIMIT")]
+    bulk_limit: Option<usize>,
+    /// Log filter, e.g. info or ecograph=debug [default: info].
+    #[arg(long, env = "ECOGRAPH_LOG")]
+    log: Option<String>,
+    /// Optional TOML file with any of the settings above (flags and environment win).
+    #[arg(long, env = "ECOGRAPH_CONFIG")]
+    config: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct ImportArgs {
+    /// The ecosystem directory.
+    dir: PathBuf,
+    /// Database URL, as for `serve`.
+    #[arg(long, env = "ECOGRAPH_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+    database_url: String,
+}
+
+fn resolve(args: ServeArgs) -> anyhow::Result<Settings> {
+    let file = match &args.config {
+        Some(p) => FileSettings::read(p)?,
+        None => FileSettings::default(),
+    };
+    let limits = ecograph::api::extract::Limits::default();
+    Ok(Settings {
+        addr: args
+            .addr
+            .or(file.addr)
+            .unwrap_or_else(|| DEFAULT_ADDR.parse().expect("valid default address")),
+        database_url: args
+            .database_url
+            .or(file.database_url)
+            .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string()),
+        demo: args.demo || file.demo.unwrap_or(false),
+        demo_dir: args.demo_dir,
+        workers: args
+            .workers
+            .or(file.workers)
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())),
+        json_limit: args.json_limit.or(file.json_limit).unwrap_or(limits.json),
+        bulk_limit: args.bulk_limit.or(file.bulk_limit).unwrap_or(limits.bulk),
+        log: args.log.or(file.log).unwrap_or_else(|| "info".to_string()),
+    })
+}
+
+#[actix_web::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Serve(args) => {
+            let settings = resolve(args)?;
+            ecograph::telemetry::init(&settings.log);
+            let running = ecograph::startup::build(&settings).await?;
+            running.server.await?;
+        }
+        Command::Import(args) => {
+            ecograph::telemetry::init("info");
+            let repo = ecograph::store::open(&args.database_url).await?;
+            let (eco, _) = ecograph::service::Ecosystem::load(repo).await?;
+            let report = ecograph::import::import_dir(
+                &eco,
+                &args.dir,
+                std::io::IsTerminal::is_terminal(&std::io::stderr()),
+            )
+            .await?;
+            for (file, r) in &report.files {
+                println!(
+                    "{file:<24} rows {:>9}  accepted {:>9}  rejected {:>7}",
+                    r.rows,
+                    r.accepted,
+                    r.rejected.len()
+                );
+                for rej in r.rejected.iter().take(5) {
+                    println!(
+                        "    row {}: {} {} {}",
+                        rej.row,
+                        rej.code,
+                        rej.field.as_deref().unwrap_or(""),
+                        rej.message
+                    );
+                }
+            }
+            let secs = report.seconds.max(1e-9);
+            println!(
+                "imported {} of {} rows ({} rejected) in {:.1} s, {:.0} rows/s",
+                report.accepted(),
+                report.rows(),
+                report.rejected(),
+                report.seconds,
+                report.rows() as f64 / secs
+            );
+        }
+        Command::Openapi => print!("{}", ecograph::api::openapi_yaml()),
+    }
+    Ok(())
+}

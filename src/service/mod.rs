@@ -1,0 +1,42 @@
+//! The ecosystem service: the graph and the store kept in step.
+//!
+//! Every write is validated against the graph, committed to the store in one transaction, and only
+//! then applied to the graph under its write lock, so a reader sees a write whole or not at all and
+//! nothing is acknowledged before it is durable. Writers are serialised by a gate so that the graph
+//! and the store apply writes in the same order.
+
+mod error;
+mod load;
+mod records;
+mod write;
+
+pub use error::ServiceError;
+pub use load::LoadSummary;
+pub use records::RESOLVED_ACCOUNT_PREFIX;
+pub use write::{BulkReport, Rejection, Rows, Upserted};
+
+use crate::graph::EcoGraph;
+use crate::store::Repository;
+use parking_lot::RwLock;
+use std::sync::Arc;
+
+/// The graph, its store and the write gate.
+pub struct Ecosystem {
+    graph: Arc<RwLock<EcoGraph>>,
+    store: Arc<dyn Repository>,
+    gate: tokio::sync::Mutex<()>,
+}
+
+impl Ecosystem {
+    /// Runs a read against a consistent view of the graph.
+    ///
+    /// Keep `f` short: writers wait while it runs.
+    pub fn read<R>(&self, f: impl FnOnce(&EcoGraph) -> R) -> R {
+        f(&self.graph.read())
+    }
+
+    /// The store behind the graph.
+    pub fn store(&self) -> &Arc<dyn Repository> {
+        &self.store
+    }
+}

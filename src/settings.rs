@@ -1,0 +1,62 @@
+//! Typed configuration: command-line flags, `ECOGRAPH_*` environment variables and an optional TOML
+//! file, in that order of precedence. Nothing else reads the environment.
+
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// The default embedded database, created on first start in the working directory.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://ecograph.db";
+/// The default listen address.
+pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
+
+/// Settings the file may give; every field is optional and overridden by flags and environment.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileSettings {
+    /// Listen address.
+    pub addr: Option<SocketAddr>,
+    /// Database URL.
+    pub database_url: Option<String>,
+    /// Load the demo ecosystem into an empty store.
+    pub demo: Option<bool>,
+    /// HTTP worker threads.
+    pub workers: Option<usize>,
+    /// Largest JSON entity body, bytes.
+    pub json_limit: Option<usize>,
+    /// Largest bulk body, bytes.
+    pub bulk_limit: Option<usize>,
+    /// Log filter, e.g. `info` or `ecograph=debug`.
+    pub log: Option<String>,
+}
+
+impl FileSettings {
+    /// Reads a TOML settings file.
+    pub fn read(path: &Path) -> anyhow::Result<Self> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| anyhow::anyhow!("cannot read settings file {}: {e}", path.display()))?;
+        toml::from_str(&text)
+            .map_err(|e| anyhow::anyhow!("invalid settings file {}: {e}", path.display()))
+    }
+}
+
+/// The service's settings, resolved.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Address to listen on.
+    pub addr: SocketAddr,
+    /// `sqlite://PATH` (embedded, default) or `postgres://...`.
+    pub database_url: String,
+    /// Load the committed demo ecosystem when the store is empty.
+    pub demo: bool,
+    /// Directory of the demo ecosystem.
+    pub demo_dir: PathBuf,
+    /// HTTP worker threads.
+    pub workers: usize,
+    /// Largest JSON entity body, bytes.
+    pub json_limit: usize,
+    /// Largest bulk body, bytes.
+    pub bulk_limit: usize,
+    /// Log filter.
+    pub log: String,
+}

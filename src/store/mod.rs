@@ -1,0 +1,165 @@
+//! The durable store: one repository trait, a SQLite and a PostgreSQL implementation.
+//!
+//! Entities are JSON documents keyed by id, one table per kind; the store knows nothing of the graph.
+//! Every write is a batch of operations committed in one transaction.
+
+mod postgres;
+mod sqlite;
+
+pub use postgres::PostgresStore;
+pub use sqlite::SqliteStore;
+
+use crate::domain::Kind;
+use futures_util::future::BoxFuture;
+use futures_util::stream::BoxStream;
+use std::sync::Arc;
+
+/// A store failure. Always an internal error to callers: user input is validated before it gets here.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database refused or failed.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// A migration failed.
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The database URL is not one ecograph can use.
+    #[error("unsupported database URL '{0}': use sqlite://PATH or postgres://...")]
+    UnsupportedUrl(String),
+}
+
+/// A table of the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Table {
+    /// One of the entity tables.
+    Entity(Kind),
+    /// Partner account records.
+    Records,
+}
+
+impl Table {
+    /// The SQL table name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Table::Entity(Kind::Partner) => "partners",
+            Table::Entity(Kind::Account) => "accounts",
+            Table::Entity(Kind::Deal) => "deals",
+            Table::Entity(Kind::Touchpoint) => "touchpoints",
+            Table::Entity(Kind::Play) => "plays",
+            Table::Entity(Kind::Ipp) => "ipps",
+            Table::Records => "partner_records",
+        }
+    }
+
+    /// The statement that reads every document of the table as text.
+    pub fn select_docs(self) -> &'static str {
+        match self {
+            Table::Entity(Kind::Partner) => "SELECT CAST(doc AS TEXT) FROM partners",
+            Table::Entity(Kind::Account) => "SELECT CAST(doc AS TEXT) FROM accounts",
+            Table::Entity(Kind::Deal) => "SELECT CAST(doc AS TEXT) FROM deals",
+            Table::Entity(Kind::Touchpoint) => "SELECT CAST(doc AS TEXT) FROM touchpoints",
+            Table::Entity(Kind::Play) => "SELECT CAST(doc AS TEXT) FROM plays",
+            Table::Entity(Kind::Ipp) => "SELECT CAST(doc AS TEXT) FROM ipps",
+            Table::Records => "SELECT CAST(doc AS TEXT) FROM partner_records",
+        }
+    }
+}
+
+/// One write.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Op {
+    /// Insert or replace an entity document.
+    Put {
+        /// Its kind.
+        kind: Kind,
+        /// Its id.
+        id: String,
+        /// The JSON document.
+        doc: String,
+    },
+    /// Delete an entity.
+    Delete {
+        /// Its kind.
+        kind: Kind,
+        /// Its id.
+        id: String,
+    },
+    /// Insert or replace a partner account record.
+    PutRecord {
+        /// The partner.
+        partner_id: String,
+        /// The partner's row id.
+        id: String,
+        /// The account it resolved to.
+        account_id: String,
+        /// The JSON document.
+        doc: String,
+    },
+    /// Delete one partner account record.
+    DeleteRecord {
+        /// The partner.
+        partner_id: String,
+        /// The partner's row id.
+        id: String,
+    },
+    /// Delete every record of a partner.
+    DeleteRecordsOf {
+        /// The partner.
+        partner_id: String,
+    },
+}
+
+/// The durable store behind the graph.
+pub trait Repository: Send + Sync + 'static {
+    /// Which backend this is, for logs and readiness.
+    fn backend(&self) -> &'static str;
+
+    /// Commits a batch in one transaction: all of it or none.
+    fn apply<'a>(&'a self, ops: &'a [Op]) -> BoxFuture<'a, Result<(), StoreError>>;
+
+    /// Streams every document of a table, in no particular order.
+    fn scan(&self, table: Table) -> BoxStream<'_, Result<String, StoreError>>;
+
+    /// Checks the database answers.
+    fn ping(&self) -> BoxFuture<'_, Result<(), StoreError>>;
+}
+
+/// Opens the store a URL names and runs its migrations.
+///
+/// `sqlite://PATH` (created if missing) and `postgres://...` / `postgresql://...` are understood.
+pub async fn open(url: &str) -> Result<Arc<dyn Repository>, StoreError> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Arc::new(PostgresStore::connect(url).await?))
+    } else if url.starts_with("sqlite:") {
+        Ok(Arc::new(SqliteStore::connect(url).await?))
+    } else {
+        Err(StoreError::UnsupportedUrl(url.to_string()))
+    }
+}
+
+/// Rows per multi-row INSERT: well under both backends' bind-parameter limits.
+pub(crate) const CHUNK: usize = 500;
+
+/// Groups consecutive operations of the same shape so they can be sent as one statement.
+pub(crate) fn runs(ops: &[Op]) -> impl Iterator<Item = &[Op]> {
+    ops.chunk_by(|a, b| match (a, b) {
+        (Op::Put { kind: x, .. }, Op::Put { kind: y, .. }) => x == y,
+        (Op::PutRecord { .. }, Op::PutRecord { .. }) => true,
+        _ => false,
+    })
+    .flat_map(|run| run.chunks(CHUNK))
+}
+
+/// The operations of a run with later writes of the same key replacing earlier ones, because one
+/// `INSERT ... ON CONFLICT DO UPDATE` may not touch a row twice.
+pub(crate) fn last_wins(run: &[Op]) -> Vec<&Op> {
+    let key = |op: &Op| match op {
+        Op::Put { id, .. } => (String::new(), id.clone()),
+        Op::PutRecord { partner_id, id, .. } => (partner_id.clone(), id.clone()),
+        _ => (String::new(), String::new()),
+    };
+    let mut seen = std::collections::HashSet::with_capacity(run.len());
+    let mut out: Vec<&Op> = run.iter().rev().filter(|op| seen.insert(key(op))).collect();
+    out.reverse();
+    out
+}
