@@ -149,9 +149,14 @@ pub fn app(
     (app, spec)
 }
 
-/// The OpenAPI document of the whole API, as committed in `openapi.yaml`.
+/// The OpenAPI document of the whole API.
+pub fn spec() -> utoipa::openapi::OpenApi {
+    app(Limits::default()).1
+}
+
+/// The OpenAPI document as YAML, as committed in `openapi.yaml`.
 pub fn openapi_yaml() -> String {
-    let (_, spec) = app(Limits::default());
-    spec.to_yaml()
+    spec()
+        .to_yaml()
         .expect("the OpenAPI document serialises to YAML")
 }

@@ -1,0 +1,341 @@
+//! The REST API end to end: a real server on port 0 over a fresh SQLite database.
+
+mod common;
+
+use common::{account, deal, partner, spawn, sqlite_db};
+use serde_json::json;
+
+#[actix_web::test]
+async fn a_partner_put_twice_is_created_then_replaced_and_reads_back() {
+    let db = sqlite_db();
+    let app = spawn(&db.url).await;
+    let body = json!({"name": "Nordlicht Systems GmbH", "type": "si", "tier": "gold", "regions": ["EMEA"], "industries": ["Healthcare"]});
+    let (s, created) = app.put("/v1/partners/P-17", &body).await;
+    assert_eq!(s, 201);
+    assert_eq!(created["type"], "SI");
+    let (s, replaced) = app.put("/v1/partners/P-17", &body).await;
+    assert_eq!(s, 200);
+    assert_eq!(created, replaced);
+    let (s, got) = app.get("/v1/partners/P-17").await;
+    assert_eq!(s, 200);
+    assert_eq!(got, created);
+    app.stop().await;
+}
+
+#[actix_web::test]
+async fn bad_input_gets_a_4xx_naming_the_field_and_writes_nothing() {
+    let db = sqlite_db();
+    let app = spawn(&db.url).await;
+    let cases: Vec<(serde_json::Value, u16, &str, Option<&str>)> = vec![
+        (
+            json!({"name": "", "type": "SI"}),
+            422,
+            "invalid_field",
+            Some("name"),
+        ),
+        (
+            json!({"name": "X", "type": "reseller"}),
+            422,
+            "invalid_field",
+            Some("type"),
+        ),
+        (
+            json!({"name": "X", "type": "SI", "colour": "red"}),
+            422,
+            "invalid_field",
+            Some("colour"),
+        ),
+        (
+            json!({"name": "X", "type": "SI", "employees": "ten"}),
+            422,
+            "invalid_field",
+            Some("employees"),
+        ),
+        (json!({"type": "SI"}), 422, "invalid_field", Some("name")),
+        (
+            json!({"name": "X", "type": "SI", "annual_program_cost": -1}),
+            422,
+            "invalid_field",
+            Some("annual_program_cost"),
+        ),
+        (
+            json!({"name": "X", "type": "SI", "certifications": [{"name": "A", "earned_on": "2024-13-01"}]}),
+            422,
+            "invalid_field",
+            Some("certifications[0].earned_on"),
+        ),
+    ];
+    for (body, status, code, field) in cases {
+        let (s, p) = app.put("/v1/partners/P-1", &body).await;
+        assert_eq!(s, status, "{body}: {p}");
+        assert_eq!(p["code"], code, "{body}: {p}");
+        assert_eq!(p["field"].as_str(), field, "{body}: {p}");
+        assert!(!p["detail"].as_str().unwrap().is_empty());
+    }
+    let (s, p) = app
+        .put_raw("/v1/partners/P-1", "application/json", "{\"name\": ")
+        .await;
+    assert_eq!((s, p["code"].as_str()), (400, Some("malformed_body")));
+    let (s, p) = app.put_raw("/v1/partners/P-1", "text/plain", "hello").await;
+    assert_eq!(
+        (s, p["code"].as_str()),
+        (415, Some("unsupported_media_type"))
+    );
+    let huge = format!(
+        "{{\"name\": \"{}\", \"type\": \"SI\"}}",
+        "x".repeat(100 * 1024)
+    );
+    let (s, p) = app
+        .put_raw("/v1/partners/P-1", "application/json", huge)
+        .await;
+    assert_eq!((s, p["code"].as_str()), (413, Some("payload_too_large")));
+    let (s, _) = app.put("/v1/deals/D-1", &json!({"account_id": "A-1", "amount": -5, "stage": "proposal", "created_on": "2025-01-01"})).await;
+    assert_eq!(s, 422);
+    let (s, p) = app.put("/v1/deals/D-1", &deal("A-404", &[])).await;
+    assert_eq!(
+        (s, p["code"].as_str(), p["field"].as_str()),
+        (422, Some("unknown_reference"), Some("account_id"))
+    );
+    let (s, _) = app.get("/v1/partners/P-1").await;
+    assert_eq!(s, 404, "nothing was written");
+    let (s, _) = app.get("/v1/deals/D-1").await;
+    assert_eq!(s, 404, "nothing was written");
+    app.stop().await;
+}
+
+#[actix_web::test]
+async fn listing_pages_through_every_partner_once_in_id_order() {
+    let db = sqlite_db();
+    let app = spawn(&db.url).await;
+    for i in 0..25 {
+        let mut p = partner(&format!("Partner {i}"));
+        if i % 2 == 0 {
+            p["type"] = json!("ISV");
+        }
+        app.put(&format!("/v1/partners/P-{i:02}"), &p).await;
+    }
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let q = match &cursor {
+            Some(c) => format!("/v1/partners?limit=10&cursor={c}"),
+            None => "/v1/partners?limit=10".to_string(),
+        };
+        let (s, page) = app.get(&q).await;
+        assert_eq!(s, 200);
+        seen.extend(
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["id"].as_str().unwrap().to_string()),
+        );
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_string()),
+            None => break,
+        }
+    }
+    let want: Vec<String> = (0..25).map(|i| format!("P-{i:02}")).collect();
+    assert_eq!(seen, want);
+    let (_, isv) = app.get("/v1/partners?type=isv&limit=1000").await;
+    assert_eq!(isv["items"].as_array().unwrap().len(), 13);
+    let (s, p) = app.get("/v1/partners?limit=0").await;
+    assert_eq!((s, p["field"].as_str()), (400, Some("limit")));
+    let (s, p) = app.get("/v1/partners?tyep=SI").await;
+    assert_eq!((s, p["field"].as_str()), (400, Some("tyep")));
+    app.stop().await;
+}
+
+#[actix_web::test]
+async fn deleting_a_partner_offboards_it_and_hard_delete_waits_for_its_history() {
+    let db = sqlite_db();
+    let app = spawn(&db.url).await;
+    app.put("/v1/partners/P-1", &partner("Alpha")).await;
+    app.put("/v1/accounts/A-1", &account("Acme", "acme.com"))
+        .await;
+    assert_eq!(
+        app.put("/v1/deals/D-1", &deal("A-1", &[("P-1", "sourcing")]))
+            .await
+            .0,
+        201
+    );
+    let (s, p) = app.delete("/v1/partners/P-1").await;
+    assert_eq!((s, p["status"].as_str()), (200, Some("offboarded")));
+    assert!(p["offboarded_at"].is_string());
+    let (s, p) = app.delete("/v1/partners/P-1?hard=true").await;
+    assert_eq!((s, p["code"].as_str()), (409, Some("still_referenced")));
+    assert_eq!(app.delete("/v1/deals/D-1").await.0, 204);
+    assert_eq!(app.delete("/v1/partners/P-1?hard=true").await.0, 204);
+    assert_eq!(app.get("/v1/partners/P-1").await.0, 404);
+    assert_eq!(app.delete("/v1/partners/P-1").await.0, 404);
+    app.stop().await;
+}
+
+#[actix_web::test]
+async fn bulk_ndjson_writes_good_rows_and_reports_each_bad_one_by_row() {
+    let db = sqlite_db();
+    let app = spawn(&db.url).await;
+    let body = [
+        r#"{"id": "P-1", "name": "Alpha", "type": "SI"}"#,
+        r#"{"id": "P-2", "name": "", "type": "SI"}"#,
+        "",
+        r#"{"id": "P-3", "name": "Gamma", "type": "VAR"}"#,
+        r#"{"name": "No id", "type": "VAR"}"#,
+        r#"{"id": "P-5", "name": "Broken"#,
+    ]
+    .join("\n");
+    let (s, r) = app
+        .post_raw("/v1/partners/bulk", "application/x-ndjson", body.clone())
+        .await;
+    assert_eq!(s, 200);
+    assert_eq!(r["rows"], 5);
+    assert_eq!(r["accepted"], 2);
+    let rejected: Vec<(u64, &str)> = r["rejected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| (x["row"].as_u64().unwrap(), x["code"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        rejected,
+        vec![
+            (2, "invalid_field"),
+            (5, "invalid_field"),
+            (6, "malformed_body")
+        ]
+    );
+    assert_eq!(app.get("/v1/partners/P-3").await.0, 200);
+
+    let (_, r) = app.post_raw("/v1/accounts/bulk?all_or_nothing=true", "application/x-ndjson",
+        "{\"id\": \"A-1\", \"name\": \"Acme\"}\n{\"id\": \"A-2\", \"name\": \"Acme\", \"owner\": {\"kind\": \"partner\", \"partner_id\": \"P-404\"}}\n").await;
+    assert_eq!(
+        (r["committed"].as_bool(), r["accepted"].as_u64()),
+        (Some(false), Some(0))
+    );
+    assert_eq!(r["rejected"][0]["code"], "unknown_reference");
+    assert_eq!(
+        app.get("/v1/accounts/A-1").await.0,
+        404,
+        "all_or_nothing wrote nothing"
+    );
+    app.stop().await;
+}
+
+#[actix_web::test]
+async fn a_partner_account_list_links_rows_by_domain_and_replaces_the_previous_list() {
+    let db = sqlite_db();
+    let app = spawn(&db.url).await;
+    app.put("/v1/partners/P-1", &partner("Alpha")).await;
+    app.put("/v1/accounts/A-1", &account("Acme Corporation", "acme.com"))
+        .await;
+    let csv = "ID,Relation,Name,Website,Ignored\nr1,customer,ACME Corp.,https://www.acme.com/about,x\nr2,prospect,Globex,,y\nr3,partner,Initech,,z\nr4,customer,Globex GmbH,,\n";
+    let (s, r) = app
+        .put_raw("/v1/partners/P-1/accounts", "text/csv", csv)
+        .await;
+    assert_eq!(s, 200, "{r}");
+    assert_eq!(
+        (r["accepted"].as_u64(), r["accounts_created"].as_u64()),
+        (Some(3), Some(2))
+    );
+    assert_eq!(r["rejected"][0]["row"], 4);
+    assert_eq!(r["rejected"][0]["field"], "relation");
+    let (_, rec) = app.get("/v1/partners/P-1/accounts/r1").await;
+    assert_eq!(rec["account_id"], "A-1");
+    let (_, partners) = app.get("/v1/accounts/A-1/partners").await;
+    assert_eq!(partners["items"][0]["partner"]["id"], "P-1");
+    assert_eq!(partners["items"][0]["relations"], json!(["customer"]));
+
+    let (_, r) = app
+        .put_raw(
+            "/v1/partners/P-1/accounts?relation=customer",
+            "text/csv",
+            "id,name,domain\nr1,Acme,acme.com\n",
+        )
+        .await;
+    assert_eq!(
+        (r["accepted"].as_u64(), r["records_removed"].as_u64()),
+        (Some(1), Some(2))
+    );
+    let (_, list) = app.get("/v1/partners/P-1/accounts").await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 1);
+
+    let (s, p) = app
+        .put_raw(
+            "/v1/partners/P-1/accounts",
+            "text/csv",
+            "name,relation\nAcme,customer\n",
+        )
+        .await;
+    assert_eq!((s, p["field"].as_str()), (400, Some("id")));
+    let (s, _) = app
+        .put_raw(
+            "/v1/partners/P-404/accounts",
+            "text/csv",
+            "id,name,relation\n1,A,customer\n",
+        )
+        .await;
+    assert_eq!(s, 404);
+    app.stop().await;
+}
+
+#[actix_web::test]
+async fn touchpoints_must_name_a_deal_of_their_own_account_and_read_back_in_time_order() {
+    let db = sqlite_db();
+    let app = spawn(&db.url).await;
+    app.put("/v1/partners/P-1", &partner("Alpha")).await;
+    app.put("/v1/accounts/A-1", &account("Acme", "acme.com"))
+        .await;
+    app.put("/v1/accounts/A-2", &account("Globex", "globex.com"))
+        .await;
+    app.put("/v1/deals/D-1", &deal("A-1", &[("P-1", "influencing")]))
+        .await;
+    let tp = |at: &str, acct: &str| json!({"partner_id": "P-1", "account_id": acct, "deal_id": "D-1", "kind": "demo", "occurred_at": at});
+    let (s, p) = app
+        .put("/v1/touchpoints/T-0", &tp("2025-03-02T10:00:00Z", "A-2"))
+        .await;
+    assert_eq!((s, p["field"].as_str()), (422, Some("deal_id")));
+    assert_eq!(
+        app.put("/v1/touchpoints/T-2", &tp("2025-03-05T10:00:00Z", "A-1"))
+            .await
+            .0,
+        201
+    );
+    assert_eq!(
+        app.put("/v1/touchpoints/T-1", &tp("2025-03-03T10:00:00Z", "A-1"))
+            .await
+            .0,
+        201
+    );
+    let (_, page) = app.get("/v1/deals/D-1/touchpoints").await;
+    let ids: Vec<&str> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, vec!["T-1", "T-2"]);
+    let (_, deals) = app.get("/v1/accounts/A-1/deals").await;
+    assert_eq!(deals["items"][0]["outcome"], "open");
+    app.stop().await;
+}
+
+#[actix_web::test]
+async fn health_and_readiness_answer_and_unknown_routes_are_problems() {
+    let db = sqlite_db();
+    let app = spawn(&db.url).await;
+    assert_eq!(app.get("/healthz").await.0, 200);
+    let (s, r) = app.get("/readyz").await;
+    assert_eq!(
+        (s, r["status"].as_str(), r["store"].as_str()),
+        (200, Some("ready"), Some("sqlite"))
+    );
+    assert_eq!(app.get("/v1/nothing").await.1["code"], "route_not_found");
+    let r = app
+        .client
+        .patch(format!("{}/v1/partners/P-1", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 405);
+    app.stop().await;
+}

@@ -1,0 +1,220 @@
+//! Test helpers: fresh databases for both backends and a real server on port 0.
+#![allow(dead_code)]
+
+use ecograph::settings::Settings;
+use ecograph::startup::{Running, build};
+use serde_json::Value;
+use std::sync::Once;
+
+/// A fresh database: a SQLite file in a temp dir, kept alive by the handle.
+pub struct TestDb {
+    /// Its URL.
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// A new empty SQLite database.
+pub fn sqlite_db() -> TestDb {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("test.db").display());
+    TestDb {
+        url,
+        _dir: Some(dir),
+    }
+}
+
+static SKIP_NOTE: Once = Once::new();
+
+/// A new empty PostgreSQL database, or `None` (said once) when `ECOGRAPH_TEST_POSTGRES_URL` is unset.
+pub async fn postgres_db() -> Option<TestDb> {
+    let Ok(base) = std::env::var("ECOGRAPH_TEST_POSTGRES_URL") else {
+        SKIP_NOTE.call_once(|| {
+            eprintln!("ECOGRAPH_TEST_POSTGRES_URL is unset: PostgreSQL tests are skipped, SQLite tests run");
+        });
+        return None;
+    };
+    use sqlx::Connection;
+    let mut conn = sqlx::PgConnection::connect(&base)
+        .await
+        .expect("connect to ECOGRAPH_TEST_POSTGRES_URL");
+    let name = format!("ecograph_test_{:016x}", rand::random::<u64>());
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .await
+        .expect("create test database");
+    let (prefix, _) = base.rsplit_once('/').expect("URL has a database path");
+    Some(TestDb {
+        url: format!("{prefix}/{name}"),
+        _dir: None,
+    })
+}
+
+/// Both backends' fresh databases (PostgreSQL only when configured).
+pub async fn all_dbs() -> Vec<TestDb> {
+    let mut v = vec![sqlite_db()];
+    v.extend(postgres_db().await);
+    v
+}
+
+/// A running ecograph and a client for it.
+pub struct TestApp {
+    /// Base URL, e.g. http://127.0.0.1:PORT.
+    pub base: String,
+    /// HTTP client.
+    pub client: reqwest::Client,
+    /// The service, for inspecting the graph.
+    pub eco: actix_web::web::Data<ecograph::service::Ecosystem>,
+    handle: actix_web::dev::ServerHandle,
+}
+
+/// Settings for a test server on `url`.
+pub fn settings(url: &str) -> Settings {
+    Settings {
+        addr: "127.0.0.1:0".parse().unwrap(),
+        database_url: url.to_string(),
+        demo: false,
+        demo_dir: "fixtures/demo".into(),
+        workers: 2,
+        json_limit: 64 * 1024,
+        bulk_limit: 8 << 20,
+        log: "warn".into(),
+    }
+}
+
+/// Starts ecograph on port 0 over `url`.
+pub async fn spawn(url: &str) -> TestApp {
+    spawn_with(settings(url)).await
+}
+
+/// Starts ecograph with the given settings.
+pub async fn spawn_with(s: Settings) -> TestApp {
+    ecograph::telemetry::init(&s.log);
+    let running: Running = build(&s).await.expect("server starts");
+    let handle = running.server.handle();
+    tokio::spawn(running.server);
+    TestApp {
+        base: format!("http://{}", running.addr),
+        client: reqwest::Client::new(),
+        eco: running.eco,
+        handle,
+    }
+}
+
+impl TestApp {
+    /// Stops the server.
+    pub async fn stop(self) {
+        self.handle.stop(true).await;
+    }
+
+    /// PUTs JSON; returns status and body.
+    pub async fn put(&self, path: &str, body: &Value) -> (u16, Value) {
+        let r = self
+            .client
+            .put(format!("{}{path}", self.base))
+            .json(body)
+            .send()
+            .await
+            .unwrap();
+        Self::read(r).await
+    }
+
+    /// PUTs a raw body with a content type.
+    pub async fn put_raw(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: impl Into<reqwest::Body>,
+    ) -> (u16, Value) {
+        let r = self
+            .client
+            .put(format!("{}{path}", self.base))
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        Self::read(r).await
+    }
+
+    /// POSTs a raw body with a content type.
+    pub async fn post_raw(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: impl Into<reqwest::Body>,
+    ) -> (u16, Value) {
+        let r = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        Self::read(r).await
+    }
+
+    /// GETs; returns status and body.
+    pub async fn get(&self, path: &str) -> (u16, Value) {
+        let r = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap();
+        Self::read(r).await
+    }
+
+    /// DELETEs; returns status and body.
+    pub async fn delete(&self, path: &str) -> (u16, Value) {
+        let r = self
+            .client
+            .delete(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap();
+        Self::read(r).await
+    }
+
+    async fn read(r: reqwest::Response) -> (u16, Value) {
+        let status = r.status().as_u16();
+        let ct = r
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        let text = r.text().await.unwrap();
+        if status >= 400 {
+            assert_eq!(
+                ct, "application/problem+json",
+                "errors are problem+json: {text}"
+            );
+        }
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
+        (status, body)
+    }
+}
+
+/// A valid partner body.
+pub fn partner(name: &str) -> Value {
+    serde_json::json!({"name": name, "type": "SI", "tier": "gold", "regions": ["EMEA"], "industries": ["Healthcare"]})
+}
+
+/// A valid account body.
+pub fn account(name: &str, domain: &str) -> Value {
+    serde_json::json!({"name": name, "domain": domain, "country": "DE", "industry": "Healthcare"})
+}
+
+/// A valid deal body.
+pub fn deal(account: &str, partners: &[(&str, &str)]) -> Value {
+    let ps: Vec<Value> = partners
+        .iter()
+        .map(|(p, r)| serde_json::json!({"partner_id": p, "role": r}))
+        .collect();
+    serde_json::json!({"account_id": account, "amount": 120000.0, "stage": "proposal", "created_on": "2025-03-01", "partners": ps})
+}
