@@ -8,7 +8,7 @@ use crate::domain::{
     PartnerInput, Play, PlayInput, Touchpoint, TouchpointInput,
 };
 use crate::graph::Node;
-use crate::service::{BulkReport, Ecosystem, Rejection};
+use crate::service::{Actor, BulkReport, Ecosystem, Rejection};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::de::DeserializeOwned;
 use std::io::{BufRead, BufReader};
@@ -120,7 +120,9 @@ async fn import_ndjson<I: DeserializeOwned + Send + 'static>(
                 .collect::<Vec<_>>()
         })
         .await?;
-        let report = eco.upsert_many(kind, rows, false).await?;
+        let report = eco
+            .upsert_many(kind, rows, false, &Actor::cli("import"))
+            .await?;
         merge(&mut total, report, offset);
         offset += lines;
     }
@@ -185,7 +187,7 @@ pub async fn import_dir(
             let rows = tokio::task::spawn_blocking(move || parse_csv(&bytes, None)).await?;
             let rows = rows.map_err(|e| anyhow::anyhow!("{}: {}", f.display(), e.message))?;
             let r = eco
-                .put_records(&partner, rows, true, false)
+                .put_records(&partner, rows, true, false, &Actor::cli("import"))
                 .await
                 .map_err(|e| anyhow::anyhow!("{}: {e}", f.display()))?;
             merge(&mut total, r, 0);

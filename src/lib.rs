@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod domain;
+pub mod generator;
 pub mod graph;
 pub mod import;
 pub mod service;

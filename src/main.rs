@@ -17,10 +17,40 @@ struct Cli {
 enum Command {
     /// Serve the REST API.
     Serve(ServeArgs),
+    /// Write a synthetic ecosystem with ground truth, deterministic for a seed.
+    Generate(GenerateArgs),
     /// Load an ecosystem directory (as written by `generate`) into the store.
     Import(ImportArgs),
     /// Print the OpenAPI document (the committed openapi.yaml is this output).
     Openapi,
+    /// Manage API keys.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum KeysCommand {
+    /// Create a key and print its token (shown once).
+    Create(KeyCreateArgs),
+}
+
+#[derive(Debug, Args)]
+struct KeyCreateArgs {
+    /// admin, prm, recruiter, deal_desk or partner.
+    #[arg(long)]
+    role: ecograph::domain::Role,
+    /// For a partner key: the partner it is confined to.
+    #[arg(long)]
+    partner: Option<String>,
+    /// What the key is for.
+    #[arg(long, default_value = "created from the command line")]
+    name: String,
+    /// When it stops working (RFC 3339).
+    #[arg(long)]
+    expires_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Database URL, as for `serve`.
+    #[arg(long, env = "ECOGRAPH_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+    database_url: String,
 }
 
 #[derive(Debug, Args)]
@@ -49,9 +79,34 @@ struct ServeArgs {
     /// Log filter, e.g. info or ecograph=debug [default: info].
     #[arg(long, env = "ECOGRAPH_LOG")]
     log: Option<String>,
+    /// Master key; without one the API is open and only loopback addresses may be used.
+    #[arg(long, env = "ECOGRAPH_MASTER_KEY", hide_env_values = true)]
+    master_key: Option<String>,
     /// Optional TOML file with any of the settings above (flags and environment win).
     #[arg(long, env = "ECOGRAPH_CONFIG")]
     config: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct GenerateArgs {
+    /// Random seed; the same seed writes the same files.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Number of partners.
+    #[arg(long, default_value_t = 10_000)]
+    partners: usize,
+    /// Number of vendor accounts.
+    #[arg(long, default_value_t = 1_000_000)]
+    accounts: usize,
+    /// First day of the simulated history.
+    #[arg(long, default_value = "2023-01-01")]
+    start: chrono::NaiveDate,
+    /// Years of history.
+    #[arg(long, default_value_t = 3)]
+    years: u32,
+    /// Output directory (created; its partner_accounts/ is replaced).
+    #[arg(long)]
+    out: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -87,6 +142,10 @@ fn resolve(args: ServeArgs) -> anyhow::Result<Settings> {
         json_limit: args.json_limit.or(file.json_limit).unwrap_or(limits.json),
         bulk_limit: args.bulk_limit.or(file.bulk_limit).unwrap_or(limits.bulk),
         log: args.log.or(file.log).unwrap_or_else(|| "info".to_string()),
+        master_key: args
+            .master_key
+            .or(file.master_key)
+            .filter(|k| !k.is_empty()),
     })
 }
 
@@ -99,6 +158,34 @@ async fn main() -> anyhow::Result<()> {
             ecograph::telemetry::init(&settings.log);
             let running = ecograph::startup::build(&settings).await?;
             running.server.await?;
+        }
+        Command::Generate(args) => {
+            if args.partners == 0 || args.accounts == 0 || args.years == 0 {
+                anyhow::bail!("--partners, --accounts and --years must be at least 1");
+            }
+            let cfg = ecograph::generator::GenConfig {
+                seed: args.seed,
+                partners: args.partners,
+                accounts: args.accounts,
+                start: args.start,
+                years: args.years,
+            };
+            let progress = std::io::IsTerminal::is_terminal(&std::io::stderr());
+            let s = ecograph::generator::generate(&cfg, &args.out, progress)?;
+            println!(
+                "wrote {} partners, {} accounts, {} partner records, {} deals, {} touchpoints, {} registrations ({} disputes), {} plays, {} IPPs to {} in {:.1} s",
+                s.partners,
+                s.accounts,
+                s.partner_records,
+                s.deals,
+                s.touchpoints,
+                s.registrations,
+                s.disputes,
+                s.plays,
+                s.ipps,
+                args.out.display(),
+                s.seconds
+            );
         }
         Command::Import(args) => {
             ecograph::telemetry::init("info");
@@ -138,6 +225,34 @@ async fn main() -> anyhow::Result<()> {
             );
         }
         Command::Openapi => print!("{}", ecograph::api::openapi_yaml()),
+        Command::Keys(KeysCommand::Create(args)) => {
+            let repo = ecograph::store::open(&args.database_url).await?;
+            let partner_id = args
+                .partner
+                .map(|p| ecograph::domain::Id::parse("partner", &p))
+                .transpose()?;
+            if let Some(p) = &partner_id {
+                let (eco, _) = ecograph::service::Ecosystem::load(repo.clone()).await?;
+                if !eco.read(|g| g.contains(ecograph::domain::Kind::Partner, p.as_str())) {
+                    anyhow::bail!("partner '{p}' does not exist");
+                }
+            }
+            let keys = ecograph::service::KeyRing::load(repo).await?;
+            let req = ecograph::service::NewKey {
+                name: args.name,
+                role: args.role,
+                partner_id,
+                expires_at: args.expires_at,
+            };
+            let (key, token) = keys
+                .create(req, &ecograph::service::Actor::cli("keys create"))
+                .await?;
+            eprintln!(
+                "created {} key {} (the token below is shown once)",
+                key.role, key.id
+            );
+            println!("{token}");
+        }
     }
     Ok(())
 }

@@ -28,6 +28,8 @@ pub struct FileSettings {
     pub bulk_limit: Option<usize>,
     /// Log filter, e.g. `info` or `ecograph=debug`.
     pub log: Option<String>,
+    /// The master key.
+    pub master_key: Option<String>,
 }
 
 impl FileSettings {
@@ -59,4 +61,7 @@ pub struct Settings {
     pub bulk_limit: usize,
     /// Log filter.
     pub log: String,
+    /// The master key: with one, every /v1 request needs a key; without one the service runs open
+    /// and listens on loopback only.
+    pub master_key: Option<String>,
 }

@@ -1,9 +1,10 @@
 //! Starting the service: open the store, rebuild the graph, bind, serve.
 
 use crate::api;
+use crate::api::auth::AccessControl;
 use crate::api::extract::Limits;
 use crate::domain::Kind;
-use crate::service::Ecosystem;
+use crate::service::{Ecosystem, KeyRing};
 use crate::settings::Settings;
 use crate::store;
 use actix_web::HttpServer;
@@ -23,7 +24,20 @@ pub struct Running {
 
 /// Opens the store, loads the graph (and the demo data when asked and the store is empty) and binds.
 pub async fn build(settings: &Settings) -> anyhow::Result<Running> {
+    match &settings.master_key {
+        None if !settings.addr.ip().is_loopback() => anyhow::bail!(
+            "refusing to listen on {} without a master key: set --master-key or ECOGRAPH_MASTER_KEY, or listen on a loopback address",
+            settings.addr
+        ),
+        None => tracing::warn!(
+            "NO MASTER KEY: the API is open to anyone who can reach {} (local development only); set ECOGRAPH_MASTER_KEY to require API keys",
+            settings.addr
+        ),
+        Some(k) if k.len() < 16 => anyhow::bail!("the master key must be at least 16 characters"),
+        Some(_) => {}
+    }
     let repo = store::open(&settings.database_url).await?;
+    let keys = Arc::new(KeyRing::load(repo.clone()).await?);
     let (eco, summary) = Ecosystem::load(repo).await?;
     tracing::info!(
         backend = eco.store().backend(),
@@ -54,9 +68,15 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Running> {
         bulk: settings.bulk_limit,
     };
     let data = eco.clone();
+    let access = Data::new(AccessControl::new(
+        settings.master_key.clone(),
+        keys,
+        &api::spec(),
+    ));
     let server = HttpServer::new(move || {
         let (app, _) = api::app(limits);
         app.app_data(data.clone())
+            .app_data(access.clone())
             .wrap(tracing_actix_web::TracingLogger::default())
     })
     .workers(settings.workers)

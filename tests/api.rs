@@ -339,3 +339,24 @@ async fn health_and_readiness_answer_and_unknown_routes_are_problems() {
     assert_eq!(r.status().as_u16(), 405);
     app.stop().await;
 }
+
+#[actix_web::test]
+async fn the_committed_demo_ecosystem_imports_without_rejections() {
+    let db = sqlite_db();
+    let repo = ecograph::store::open(&db.url).await.unwrap();
+    let (eco, _) = ecograph::service::Ecosystem::load(repo).await.unwrap();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo");
+    let report = ecograph::import::import_dir(&eco, &dir, false)
+        .await
+        .unwrap();
+    let rejected: Vec<_> = report
+        .files
+        .iter()
+        .flat_map(|(f, r)| r.rejected.iter().map(move |x| (f.clone(), x.clone())))
+        .take(5)
+        .collect();
+    assert!(rejected.is_empty(), "{rejected:?}");
+    assert!(report.accepted() > 5000);
+    assert_eq!(eco.read(|g| g.count(ecograph::domain::Kind::Partner)), 40);
+    assert_eq!(eco.read(|g| g.record_count()), 2326);
+}

@@ -189,6 +189,7 @@ fn write() -> impl Strategy<Value = Write> {
 }
 
 async fn run(eco: &Ecosystem, w: &Write) {
+    let actor = ecograph::service::Actor::cli("test");
     use ecograph::domain::*;
     use ecograph::graph::Node;
     let id = |p: &str, i: u8| Id::parse("id", &format!("{p}-{i}")).unwrap();
@@ -198,9 +199,10 @@ async fn run(eco: &Ecosystem, w: &Write) {
         Write::Partner(i) => {
             let input: PartnerInput =
                 serde_json::from_value(json!({"name": format!("P {i}"), "type": "VAR"})).unwrap();
-            eco.upsert(Node::Partner(Box::new(
-                Partner::from_input(id("P", *i), input).unwrap(),
-            )))
+            eco.upsert(
+                Node::Partner(Box::new(Partner::from_input(id("P", *i), input).unwrap())),
+                &actor,
+            )
             .await
             .map(|_| ())
         }
@@ -210,9 +212,10 @@ async fn run(eco: &Ecosystem, w: &Write) {
                 v["owner"] = json!({"kind": "partner", "partner_id": format!("P-{o}")});
             }
             let input: AccountInput = serde_json::from_value(v).unwrap();
-            eco.upsert(Node::Account(Box::new(
-                Account::from_input(id("A", *i), input).unwrap(),
-            )))
+            eco.upsert(
+                Node::Account(Box::new(Account::from_input(id("A", *i), input).unwrap())),
+                &actor,
+            )
             .await
             .map(|_| ())
         }
@@ -225,9 +228,10 @@ async fn run(eco: &Ecosystem, w: &Write) {
                 .map(|p| json!({"partner_id": format!("P-{p}"), "role": "influencing"}))
                 .collect();
             let input: DealInput = serde_json::from_value(json!({"account_id": format!("A-{a}"), "amount": 10.0, "stage": "proposal", "created_on": "2025-01-01", "partners": parts})).unwrap();
-            eco.upsert(Node::Deal(Box::new(
-                Deal::from_input(id("D", *d), input).unwrap(),
-            )))
+            eco.upsert(
+                Node::Deal(Box::new(Deal::from_input(id("D", *d), input).unwrap())),
+                &actor,
+            )
             .await
             .map(|_| ())
         }
@@ -237,9 +241,12 @@ async fn run(eco: &Ecosystem, w: &Write) {
                 Kind::Account => "A",
                 _ => "D",
             };
-            eco.delete(*k, &format!("{p}-{i}")).await
+            eco.delete(*k, &format!("{p}-{i}"), &actor).await
         }
-        Write::Offboard(i) => eco.offboard_partner(&format!("P-{i}")).await.map(|_| ()),
+        Write::Offboard(i) => eco
+            .offboard_partner(&format!("P-{i}"), &actor)
+            .await
+            .map(|_| ()),
     };
 }
 

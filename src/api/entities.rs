@@ -8,7 +8,7 @@ use crate::domain::{
     PartnerInput, Play, PlayInput, Touchpoint, TouchpointInput,
 };
 use crate::graph::Node;
-use crate::service::{BulkReport, Ecosystem, Rejection, Upserted};
+use crate::service::{Actor, BulkReport, Ecosystem, Rejection, Upserted};
 use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
 use actix_web::web::{Data, Path, Query};
@@ -76,8 +76,8 @@ pub(crate) async fn get_entity(eco: &Ecosystem, kind: Kind, id: &str) -> ApiResu
     .ok_or_else(|| not_found(kind, id))
 }
 
-async fn put_entity(eco: &Ecosystem, node: Node) -> ApiResult<HttpResponse> {
-    let (how, node) = eco.upsert(node).await?;
+async fn put_entity(eco: &Ecosystem, node: Node, actor: &Actor) -> ApiResult<HttpResponse> {
+    let (how, node) = eco.upsert(node, actor).await?;
     let status = if how == Upserted::Created {
         StatusCode::CREATED
     } else {
@@ -93,6 +93,7 @@ async fn bulk_entities<I: serde::de::DeserializeOwned + Send + 'static>(
     kind: Kind,
     all_or_nothing: bool,
     build: fn(Id, I) -> Result<Node, crate::domain::Invalid>,
+    actor: &Actor,
 ) -> ApiResult<HttpResponse> {
     match media_type(req).as_deref() {
         None
@@ -126,7 +127,7 @@ async fn bulk_entities<I: serde::de::DeserializeOwned + Send + 'static>(
     })
     .await
     .map_err(|e| ApiError::internal(&e))?;
-    let report: BulkReport = eco.upsert_many(kind, rows, all_or_nothing).await?;
+    let report: BulkReport = eco.upsert_many(kind, rows, all_or_nothing, actor).await?;
     Ok(HttpResponse::Ok().json(report))
 }
 
@@ -134,8 +135,9 @@ pub(crate) async fn delete_entity(
     eco: &Ecosystem,
     kind: Kind,
     id: &str,
+    actor: &Actor,
 ) -> ApiResult<HttpResponse> {
-    eco.delete(kind, id).await?;
+    eco.delete(kind, id, actor).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -144,7 +146,8 @@ macro_rules! entity_handlers {
     (
         $module:ident, $kind:expr, $variant:ident, $entity:ty, $input:ty, $out:ty, tag = $tag:literal,
         item = $item:literal, bulk = $bulk:literal,
-        ops = ($put_op:literal, $get_op:literal, $bulk_op:literal)
+        ops = ($put_op:literal, $get_op:literal, $bulk_op:literal),
+        read = $read:tt, write = $write:tt
     ) => {
         /// Handlers of one entity kind.
         pub mod $module {
@@ -152,7 +155,7 @@ macro_rules! entity_handlers {
 
             /// Creates or replaces the entity with this id (idempotent; the whole record is replaced).
             #[utoipa::path(
-                put, path = $item, tag = $tag, operation_id = $put_op,
+                put, path = $item, tag = $tag, operation_id = $put_op, security(("bearer" = $write)),
                 params(("id" = String, Path, description = "The client's id for it")),
                 request_body(content = $input, content_type = "application/json"),
                 responses(
@@ -165,15 +168,15 @@ macro_rules! entity_handlers {
                 )
             )]
             #[put($item)]
-            pub async fn put(eco: Data<Ecosystem>, id: Path<String>, body: JsonBody<$input>) -> ApiResult<HttpResponse> {
+            pub async fn put(eco: Data<Ecosystem>, actor: Actor, id: Path<String>, body: JsonBody<$input>) -> ApiResult<HttpResponse> {
                 let id = path_id(&id)?;
                 let entity = <$entity>::from_input(id, body.0)?;
-                put_entity(&eco, Node::$variant(Box::new(entity))).await
+                put_entity(&eco, Node::$variant(Box::new(entity)), &actor).await
             }
 
             /// Returns the entity with this id.
             #[utoipa::path(
-                get, path = $item, tag = $tag, operation_id = $get_op,
+                get, path = $item, tag = $tag, operation_id = $get_op, security(("bearer" = $read)),
                 params(("id" = String, Path, description = "The client's id for it")),
                 responses(
                     (status = 200, description = "Found", body = $out),
@@ -187,7 +190,7 @@ macro_rules! entity_handlers {
 
             /// Creates or replaces many entities from an NDJSON body (one JSON object with its `id` per line).
             #[utoipa::path(
-                post, path = $bulk, tag = $tag, operation_id = $bulk_op,
+                post, path = $bulk, tag = $tag, operation_id = $bulk_op, security(("bearer" = $write)),
                 params(BulkParams),
                 request_body(content = String, content_type = "application/x-ndjson",
                     description = "One entity per line: its fields plus `id`"),
@@ -200,13 +203,14 @@ macro_rules! entity_handlers {
             #[post($bulk)]
             pub async fn bulk(
                 eco: Data<Ecosystem>,
+                actor: Actor,
                 req: HttpRequest,
                 payload: actix_web::web::Payload,
                 params: Query<BulkParams>,
             ) -> ApiResult<HttpResponse> {
                 let build: fn(Id, $input) -> Result<Node, crate::domain::Invalid> =
                     |id, input| Ok(Node::$variant(Box::new(<$entity>::from_input(id, input)?)));
-                bulk_entities(&eco, &req, &mut payload.into_inner(), $kind, params.all_or_nothing, build).await
+                bulk_entities(&eco, &req, &mut payload.into_inner(), $kind, params.all_or_nothing, build, &actor).await
             }
         }
     };
@@ -222,7 +226,9 @@ entity_handlers!(
     tag = "partners",
     item = "/partners/{id}",
     bulk = "/partners/bulk",
-    ops = ("put_partner", "get_partner", "bulk_partners")
+    ops = ("put_partner", "get_partner", "bulk_partners"),
+    read = ["admin", "prm", "recruiter", "deal_desk", "partner"],
+    write = ["admin", "prm"]
 );
 entity_handlers!(
     accounts,
@@ -234,7 +240,9 @@ entity_handlers!(
     tag = "accounts",
     item = "/accounts/{id}",
     bulk = "/accounts/bulk",
-    ops = ("put_account", "get_account", "bulk_accounts")
+    ops = ("put_account", "get_account", "bulk_accounts"),
+    read = ["admin", "prm", "deal_desk"],
+    write = ["admin", "prm"]
 );
 entity_handlers!(
     deals,
@@ -246,7 +254,9 @@ entity_handlers!(
     tag = "deals",
     item = "/deals/{id}",
     bulk = "/deals/bulk",
-    ops = ("put_deal", "get_deal", "bulk_deals")
+    ops = ("put_deal", "get_deal", "bulk_deals"),
+    read = ["admin", "prm", "deal_desk"],
+    write = ["admin", "prm"]
 );
 entity_handlers!(
     touchpoints,
@@ -258,7 +268,9 @@ entity_handlers!(
     tag = "touchpoints",
     item = "/touchpoints/{id}",
     bulk = "/touchpoints/bulk",
-    ops = ("put_touchpoint", "get_touchpoint", "bulk_touchpoints")
+    ops = ("put_touchpoint", "get_touchpoint", "bulk_touchpoints"),
+    read = ["admin", "prm"],
+    write = ["admin", "prm"]
 );
 entity_handlers!(
     plays,
@@ -270,7 +282,9 @@ entity_handlers!(
     tag = "plays",
     item = "/plays/{id}",
     bulk = "/plays/bulk",
-    ops = ("put_play", "get_play", "bulk_plays")
+    ops = ("put_play", "get_play", "bulk_plays"),
+    read = ["admin", "prm"],
+    write = ["admin", "prm"]
 );
 entity_handlers!(
     ipps,
@@ -282,15 +296,17 @@ entity_handlers!(
     tag = "ipps",
     item = "/ipps/{id}",
     bulk = "/ipps/bulk",
-    ops = ("put_ipp", "get_ipp", "bulk_ipps")
+    ops = ("put_ipp", "get_ipp", "bulk_ipps"),
+    read = ["admin", "prm", "recruiter"],
+    write = ["admin", "prm"]
 );
 
 /// Generates the delete handler of a kind that has no soft delete.
 macro_rules! delete_handler {
-    ($name:ident, $kind:expr, tag = $tag:literal, item = $item:literal, op = $op:literal) => {
+    ($name:ident, $kind:expr, tag = $tag:literal, item = $item:literal, op = $op:literal, roles = $roles:tt) => {
         /// Deletes the entity; refused with 409 while other entities refer to it.
         #[utoipa::path(
-            delete, path = $item, tag = $tag, operation_id = $op,
+            delete, path = $item, tag = $tag, operation_id = $op, security(("bearer" = $roles)),
             params(("id" = String, Path, description = "The client's id for it")),
             responses(
                 (status = 204, description = "Deleted"),
@@ -299,8 +315,8 @@ macro_rules! delete_handler {
             )
         )]
         #[delete($item)]
-        pub async fn $name(eco: Data<Ecosystem>, id: Path<String>) -> ApiResult<HttpResponse> {
-            delete_entity(&eco, $kind, &id).await
+        pub async fn $name(eco: Data<Ecosystem>, actor: Actor, id: Path<String>) -> ApiResult<HttpResponse> {
+            delete_entity(&eco, $kind, &id, &actor).await
         }
     };
 }
@@ -310,35 +326,40 @@ delete_handler!(
     Kind::Account,
     tag = "accounts",
     item = "/accounts/{id}",
-    op = "delete_account"
+    op = "delete_account",
+    roles = ["admin", "prm"]
 );
 delete_handler!(
     delete_deal,
     Kind::Deal,
     tag = "deals",
     item = "/deals/{id}",
-    op = "delete_deal"
+    op = "delete_deal",
+    roles = ["admin", "prm"]
 );
 delete_handler!(
     delete_touchpoint,
     Kind::Touchpoint,
     tag = "touchpoints",
     item = "/touchpoints/{id}",
-    op = "delete_touchpoint"
+    op = "delete_touchpoint",
+    roles = ["admin", "prm"]
 );
 delete_handler!(
     delete_play,
     Kind::Play,
     tag = "plays",
     item = "/plays/{id}",
-    op = "delete_play"
+    op = "delete_play",
+    roles = ["admin", "prm"]
 );
 delete_handler!(
     delete_ipp,
     Kind::Ipp,
     tag = "ipps",
     item = "/ipps/{id}",
-    op = "delete_ipp"
+    op = "delete_ipp",
+    roles = ["admin", "prm"]
 );
 
 /// Options of a partner delete.
@@ -354,7 +375,7 @@ pub struct DeletePartnerParams {
 
 /// Offboards a partner (status `offboarded`, history kept), or with `hard=true` deletes it.
 #[utoipa::path(
-    tag = "partners", operation_id = "delete_partner",
+    tag = "partners", operation_id = "delete_partner", security(("bearer" = ["admin", "prm"])),
     params(("id" = String, Path, description = "The client's id for it"), DeletePartnerParams),
     responses(
         (status = 200, description = "Offboarded", body = Partner),
@@ -366,13 +387,14 @@ pub struct DeletePartnerParams {
 #[delete("/partners/{id}")]
 pub async fn delete_partner(
     eco: Data<Ecosystem>,
+    actor: Actor,
     id: Path<String>,
     params: Query<DeletePartnerParams>,
 ) -> ApiResult<HttpResponse> {
     if params.hard {
-        delete_entity(&eco, Kind::Partner, &id).await
+        delete_entity(&eco, Kind::Partner, &id, &actor).await
     } else {
-        let p = eco.offboard_partner(&id).await?;
+        let p = eco.offboard_partner(&id, &actor).await?;
         Ok(HttpResponse::Ok().json(p))
     }
 }

@@ -205,7 +205,9 @@ impl From<ServiceError> for ApiError {
     fn from(e: ServiceError) -> Self {
         match e {
             ServiceError::Invalid(i) => i.into(),
-            ServiceError::NotFound { .. } => ApiError::new(Code::NotFound, e.to_string()),
+            ServiceError::NotFound { .. } | ServiceError::NoSuchKey(_) => {
+                ApiError::new(Code::NotFound, e.to_string())
+            }
             ServiceError::UnknownReference { ref field, .. } => {
                 let field = field.clone();
                 ApiError::new(Code::UnknownReference, e.to_string()).field(field)

@@ -84,7 +84,7 @@ pub struct PartnerFilter {
 }
 
 /// Lists partners in id order.
-#[utoipa::path(tag = "partners", operation_id = "list_partners", params(PartnerFilter),
+#[utoipa::path(tag = "partners", operation_id = "list_partners", security(("bearer" = ["admin", "prm", "recruiter", "deal_desk"])), params(PartnerFilter),
     responses((status = 200, body = Page<Partner>),
         (status = 400, description = "Invalid query", body = Problem, content_type = "application/problem+json")))]
 #[get("/partners")]
@@ -146,7 +146,7 @@ pub struct AccountFilter {
 }
 
 /// Lists accounts in id order.
-#[utoipa::path(tag = "accounts", operation_id = "list_accounts", params(AccountFilter),
+#[utoipa::path(tag = "accounts", operation_id = "list_accounts", security(("bearer" = ["admin", "prm", "deal_desk"])), params(AccountFilter),
     responses((status = 200, body = Page<Account>),
         (status = 400, description = "Invalid query", body = Problem, content_type = "application/problem+json")))]
 #[get("/accounts")]
@@ -215,7 +215,7 @@ pub struct DealFilter {
 }
 
 /// Lists deals in id order.
-#[utoipa::path(tag = "deals", operation_id = "list_deals", params(DealFilter),
+#[utoipa::path(tag = "deals", operation_id = "list_deals", security(("bearer" = ["admin", "prm", "deal_desk"])), params(DealFilter),
     responses((status = 200, body = Page<DealOut>),
         (status = 400, description = "Invalid query", body = Problem, content_type = "application/problem+json")))]
 #[get("/deals")]
@@ -278,7 +278,7 @@ pub struct TouchpointFilter {
 }
 
 /// Lists touchpoints in id order.
-#[utoipa::path(tag = "touchpoints", operation_id = "list_touchpoints", params(TouchpointFilter),
+#[utoipa::path(tag = "touchpoints", operation_id = "list_touchpoints", security(("bearer" = ["admin", "prm"])), params(TouchpointFilter),
     responses((status = 200, body = Page<Touchpoint>),
         (status = 400, description = "Invalid query", body = Problem, content_type = "application/problem+json")))]
 #[get("/touchpoints")]
@@ -335,7 +335,7 @@ pub struct PlayFilter {
 }
 
 /// Lists plays in id order.
-#[utoipa::path(tag = "plays", operation_id = "list_plays", params(PlayFilter),
+#[utoipa::path(tag = "plays", operation_id = "list_plays", security(("bearer" = ["admin", "prm"])), params(PlayFilter),
     responses((status = 200, body = Page<Play>),
         (status = 400, description = "Invalid query", body = Problem, content_type = "application/problem+json")))]
 #[get("/plays")]
@@ -376,7 +376,7 @@ pub struct PageParams {
 }
 
 /// Lists IPPs in id order.
-#[utoipa::path(tag = "ipps", operation_id = "list_ipps", params(PageParams),
+#[utoipa::path(tag = "ipps", operation_id = "list_ipps", security(("bearer" = ["admin", "prm", "recruiter"])), params(PageParams),
     responses((status = 200, body = Page<Ipp>),
         (status = 400, description = "Invalid query", body = Problem, content_type = "application/problem+json")))]
 #[get("/ipps")]
@@ -433,7 +433,7 @@ pub struct AccountPartner {
 }
 
 /// The partners that know, own or sell to an account, in partner-id order.
-#[utoipa::path(tag = "accounts", operation_id = "list_account_partners",
+#[utoipa::path(tag = "accounts", operation_id = "list_account_partners", security(("bearer" = ["admin", "prm", "deal_desk"])),
     params(("id" = String, Path, description = "The account"), PageParams),
     responses((status = 200, body = Page<AccountPartner>),
         (status = 404, description = "No such account", body = Problem, content_type = "application/problem+json")))]
@@ -480,7 +480,7 @@ pub async fn account_partners(
 }
 
 /// The deals of an account, in deal-id order.
-#[utoipa::path(tag = "accounts", operation_id = "list_account_deals",
+#[utoipa::path(tag = "accounts", operation_id = "list_account_deals", security(("bearer" = ["admin", "prm", "deal_desk"])),
     params(("id" = String, Path, description = "The account"), PageParams),
     responses((status = 200, body = Page<DealOut>),
         (status = 404, description = "No such account", body = Problem, content_type = "application/problem+json")))]
@@ -506,7 +506,7 @@ pub async fn account_deals(
 }
 
 /// The deals a partner is in, in deal-id order.
-#[utoipa::path(tag = "partners", operation_id = "list_partner_deals",
+#[utoipa::path(tag = "partners", operation_id = "list_partner_deals", security(("bearer" = ["admin", "prm", "deal_desk", "partner"])),
     params(("id" = String, Path, description = "The partner"), PageParams),
     responses((status = 200, body = Page<DealOut>),
         (status = 404, description = "No such partner", body = Problem, content_type = "application/problem+json")))]
@@ -547,7 +547,7 @@ pub struct RecordFilter {
 }
 
 /// A partner's account list, in record-id order, each record with the account it resolved to.
-#[utoipa::path(tag = "partners", operation_id = "list_partner_accounts",
+#[utoipa::path(tag = "partners", operation_id = "list_partner_accounts", security(("bearer" = ["admin", "prm", "partner"])),
     params(("id" = String, Path, description = "The partner"), RecordFilter),
     responses((status = 200, body = Page<PartnerRecord>),
         (status = 404, description = "No such partner", body = Problem, content_type = "application/problem+json")))]
@@ -574,9 +574,9 @@ pub async fn partner_accounts(
 
 /// Generates the "touchpoints of" read of one kind.
 macro_rules! touchpoints_of {
-    ($name:ident, $kind:expr, tag = $tag:literal, path = $path:literal, op = $op:literal) => {
+    ($name:ident, $kind:expr, tag = $tag:literal, path = $path:literal, op = $op:literal, roles = $roles:tt) => {
         /// Touchpoints on this entity, oldest first.
-        #[utoipa::path(get, path = $path, tag = $tag, operation_id = $op,
+        #[utoipa::path(get, path = $path, tag = $tag, operation_id = $op, security(("bearer" = $roles)),
             params(("id" = String, Path, description = "The entity"), PageParams),
             responses((status = 200, body = Page<Touchpoint>),
                 (status = 404, description = "No such entity", body = Problem, content_type = "application/problem+json")))]
@@ -608,19 +608,22 @@ touchpoints_of!(
     Kind::Partner,
     tag = "partners",
     path = "/partners/{id}/touchpoints",
-    op = "list_partner_touchpoints"
+    op = "list_partner_touchpoints",
+    roles = ["admin", "prm", "partner"]
 );
 touchpoints_of!(
     account_touchpoints,
     Kind::Account,
     tag = "accounts",
     path = "/accounts/{id}/touchpoints",
-    op = "list_account_touchpoints"
+    op = "list_account_touchpoints",
+    roles = ["admin", "prm"]
 );
 touchpoints_of!(
     deal_touchpoints,
     Kind::Deal,
     tag = "deals",
     path = "/deals/{id}/touchpoints",
-    op = "list_deal_touchpoints"
+    op = "list_deal_touchpoints",
+    roles = ["admin", "prm"]
 );

@@ -1,10 +1,12 @@
 //! The HTTP layer: parses requests into domain types, calls the service, renders JSON. It holds no
 //! business rules.
 
+pub mod auth;
 pub mod entities;
 pub mod error;
 pub mod extract;
 pub mod health;
+pub mod keys;
 pub mod lists;
 pub mod pagination;
 pub mod records;
@@ -27,6 +29,7 @@ use utoipa_actix_web::{AppExt, scope};
         license(name = "Apache-2.0")
     ),
     components(schemas(error::Problem)),
+    modifiers(&BearerScheme),
     tags(
         (name = "partners", description = "Partners and applicants, their account lists and deals"),
         (name = "accounts", description = "Companies, with their partners and deals"),
@@ -34,10 +37,30 @@ use utoipa_actix_web::{AppExt, scope};
         (name = "touchpoints", description = "Partner interactions over time"),
         (name = "plays", description = "Go-to-market plays"),
         (name = "ipps", description = "Ideal Partner Profiles"),
+        (name = "access", description = "API keys and the audit log"),
         (name = "health", description = "Liveness and readiness"),
     )
 )]
 struct ApiDoc;
+
+/// Declares the bearer scheme whose requirement on each route lists the roles it admits.
+struct BearerScheme;
+
+impl utoipa::Modify for BearerScheme {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let scheme = HttpBuilder::new()
+            .scheme(HttpAuthScheme::Bearer)
+            .description(Some(
+                "An API key (or the master key) as `Authorization: Bearer <key>`. Each operation lists the roles it admits; \
+                 a `partner` key reaches only routes under /v1/partners/{id} for its own partner.",
+            ))
+            .build();
+        api.components
+            .get_or_insert_with(Default::default)
+            .add_security_scheme(auth::SCHEME, SecurityScheme::Http(scheme));
+    }
+}
 
 /// Answers requests no route matched: 405 when the path exists with other methods, else 404.
 async fn no_route(req: HttpRequest) -> Result<HttpResponse, ApiError> {
@@ -77,7 +100,8 @@ fn path_error(err: actix_web::error::PathError, _req: &HttpRequest) -> actix_web
 
 /// Builds the application with every route, and the OpenAPI document generated from the same routes.
 ///
-/// The caller adds the service handle with `.app_data(Data<Ecosystem>)`.
+/// The caller adds the service handle with `.app_data(Data<Ecosystem>)` and the access control
+/// (built from the returned document) with `.app_data(Data<AccessControl>)`.
 pub fn app(
     limits: Limits,
 ) -> (
@@ -138,14 +162,20 @@ pub fn app(
                 .service(entities::ipps::get)
                 .service(entities::ipps::bulk)
                 .service(entities::delete_ipp)
-                .service(lists::list_ipps),
+                .service(lists::list_ipps)
+                .service(keys::create_key)
+                .service(keys::list_keys)
+                .service(keys::get_key)
+                .service(keys::revoke_key)
+                .service(keys::list_audit),
         )
         .split_for_parts();
     let app = app
         .app_data(Data::new(limits))
         .app_data(web::QueryConfig::default().error_handler(query_error))
         .app_data(web::PathConfig::default().error_handler(path_error))
-        .default_service(web::to(no_route));
+        .default_service(web::to(no_route))
+        .wrap(actix_web::middleware::from_fn(auth::guard));
     (app, spec)
 }
 

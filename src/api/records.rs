@@ -4,7 +4,7 @@ use super::entities::path_id;
 use super::error::{ApiError, ApiResult, Code, Problem};
 use super::extract::{Limits, media_type, parse_ndjson, read_body};
 use crate::domain::{PartnerRecord, PartnerRecordInput, Population};
-use crate::service::{BulkReport, Ecosystem, Rejection, Rows};
+use crate::service::{Actor, BulkReport, Ecosystem, Rejection, Rows};
 use actix_web::web::{Data, Path, Payload, Query};
 use actix_web::{HttpRequest, HttpResponse};
 use actix_web::{delete, get, put};
@@ -202,7 +202,7 @@ pub fn parse_csv(
 /// Uploads a partner's account list (its CRM export) as CSV or NDJSON. Each row is linked to an
 /// account: the one it names in `account_id`, else the account with its web domain, else a new one.
 #[utoipa::path(
-    tag = "partners", operation_id = "put_partner_accounts",
+    tag = "partners", operation_id = "put_partner_accounts", security(("bearer" = ["admin", "prm"])),
     params(("id" = String, Path, description = "The partner"), UploadParams),
     request_body(content(
         (String = "text/csv", example = "id,relation,name,domain,country\nC-1,customer,Acme Corp.,acme.com,US"),
@@ -219,6 +219,7 @@ pub fn parse_csv(
 #[put("/partners/{id}/accounts")]
 pub async fn put_partner_accounts(
     eco: Data<Ecosystem>,
+    actor: Actor,
     req: HttpRequest,
     id: Path<String>,
     payload: Payload,
@@ -261,13 +262,13 @@ pub async fn put_partner_accounts(
     .map_err(|e| ApiError::internal(&e))??;
     let replace = q.mode.unwrap_or(UploadMode::Replace) == UploadMode::Replace;
     let report = eco
-        .put_records(id.as_str(), rows, replace, q.all_or_nothing)
+        .put_records(id.as_str(), rows, replace, q.all_or_nothing, &actor)
         .await?;
     Ok(HttpResponse::Ok().json(report))
 }
 
 /// One record of a partner's account list.
-#[utoipa::path(tag = "partners", operation_id = "get_partner_account",
+#[utoipa::path(tag = "partners", operation_id = "get_partner_account", security(("bearer" = ["admin", "prm", "partner"])),
     params(("id" = String, Path, description = "The partner"), ("record_id" = String, Path, description = "The partner's id for the row")),
     responses((status = 200, body = PartnerRecord),
         (status = 404, description = "No such partner or record", body = Problem, content_type = "application/problem+json")))]
@@ -287,22 +288,25 @@ pub async fn get_partner_account(
 }
 
 /// Removes one record from a partner's account list.
-#[utoipa::path(tag = "partners", operation_id = "delete_partner_account",
+#[utoipa::path(tag = "partners", operation_id = "delete_partner_account", security(("bearer" = ["admin", "prm"])),
     params(("id" = String, Path, description = "The partner"), ("record_id" = String, Path, description = "The partner's id for the row")),
     responses((status = 204, description = "Removed"),
         (status = 404, description = "No such partner or record", body = Problem, content_type = "application/problem+json")))]
 #[delete("/partners/{id}/accounts/{record_id}")]
 pub async fn delete_partner_account(
     eco: Data<Ecosystem>,
+    actor: Actor,
     path: Path<(String, String)>,
 ) -> ApiResult<HttpResponse> {
     let (pid, rid) = path.into_inner();
-    eco.delete_record(&pid, &rid).await.map_err(|e| match e {
-        crate::service::ServiceError::NotFound { .. } => ApiError::new(
-            Code::NotFound,
-            format!("partner '{pid}' has no account record '{rid}'"),
-        ),
-        other => other.into(),
-    })?;
+    eco.delete_record(&pid, &rid, &actor)
+        .await
+        .map_err(|e| match e {
+            crate::service::ServiceError::NotFound { .. } => ApiError::new(
+                Code::NotFound,
+                format!("partner '{pid}' has no account record '{rid}'"),
+            ),
+            other => other.into(),
+        })?;
     Ok(HttpResponse::NoContent().finish())
 }

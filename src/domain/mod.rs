@@ -1,8 +1,10 @@
 //! The ecosystem's domain types. Request bodies become these at the edge; past it nothing re-checks.
 
+#[macro_use]
+mod enums;
+mod access;
 mod account;
 mod deal;
-mod enums;
 mod ipp;
 mod partner;
 mod play;
@@ -10,6 +12,7 @@ mod record;
 mod touchpoint;
 mod values;
 
+pub use access::{AUDIT_MAX_IDS, ApiKey, AuditEntry, Role};
 pub use account::{Account, AccountInput, AccountOwner};
 pub use deal::{Deal, DealInput, Participant, ParticipantInput};
 pub use enums::{

@@ -18,6 +18,9 @@ pub enum ServiceError {
         /// Its id.
         id: String,
     },
+    /// No API key has this id.
+    #[error("API key '{0}' does not exist")]
+    NoSuchKey(String),
     /// The input refers to an entity that does not exist.
     #[error("{field} refers to {} '{}', which does not exist", .missing.kind, .missing.id)]
     UnknownReference {

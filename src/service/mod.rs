@@ -5,12 +5,16 @@
 //! nothing is acknowledged before it is durable. Writers are serialised by a gate so that the graph
 //! and the store apply writes in the same order.
 
+mod audit;
 mod error;
+mod keys;
 mod load;
 mod records;
 mod write;
 
+pub use audit::Actor;
 pub use error::ServiceError;
+pub use keys::{KeyRing, NewKey, TOKEN_PREFIX, same_secret};
 pub use load::LoadSummary;
 pub use records::RESOLVED_ACCOUNT_PREFIX;
 pub use write::{BulkReport, Rejection, Rows, Upserted};

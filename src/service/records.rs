@@ -1,7 +1,7 @@
 //! Partner account lists: uploading a partner's CRM export and linking each row to an account.
 
 use super::write::{BulkReport, Rejection, Rows, to_doc};
-use super::{Ecosystem, ServiceError};
+use super::{Actor, Ecosystem, ServiceError};
 use crate::domain::{
     Account, CountryCode, DomainName, Id, Invalid, Kind, Name, PartnerRecord, PartnerRecordInput,
 };
@@ -164,6 +164,7 @@ impl Ecosystem {
         rows: Rows<PartnerRecordInput>,
         replace: bool,
         all_or_nothing: bool,
+        actor: &Actor,
     ) -> Result<BulkReport, ServiceError> {
         let _gate = self.gate.lock().await;
         let pid = Id::parse("partner_id", partner_id)?;
@@ -216,6 +217,17 @@ impl Ecosystem {
         if ops.is_empty() || (all_or_nothing && !report.rejected.is_empty()) {
             return Ok(report);
         }
+        let mut ops = ops;
+        let touched = plan.accounts.len() + plan.records.len() + plan.removed.len();
+        ops.push(
+            actor.audit(
+                touched,
+                plan.accounts
+                    .iter()
+                    .map(|a| ("account", a.id.as_str()))
+                    .chain(std::iter::once(("partner", partner_id))),
+            ),
+        );
         self.store.apply(&ops).await?;
         report.committed = true;
         report.accepted = plan.records.len();
@@ -245,6 +257,7 @@ impl Ecosystem {
         &self,
         partner_id: &str,
         record_id: &str,
+        actor: &Actor,
     ) -> Result<(), ServiceError> {
         let _gate = self.gate.lock().await;
         if self.read(|g| g.record(partner_id, record_id).is_none()) {
@@ -253,11 +266,14 @@ impl Ecosystem {
                 id: format!("{partner_id}/{record_id}"),
             });
         }
-        let op = Op::DeleteRecord {
-            partner_id: partner_id.into(),
-            id: record_id.into(),
-        };
-        self.store.apply(std::slice::from_ref(&op)).await?;
+        let ops = [
+            Op::DeleteRecord {
+                partner_id: partner_id.into(),
+                id: record_id.into(),
+            },
+            actor.audit(1, std::iter::once(("partner", partner_id))),
+        ];
+        self.store.apply(&ops).await?;
         self.graph.write().remove_record(partner_id, record_id);
         Ok(())
     }

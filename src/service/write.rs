@@ -1,6 +1,6 @@
 //! Writes of entities: upsert, bulk upsert, delete and offboarding.
 
-use super::{Ecosystem, ServiceError};
+use super::{Actor, Ecosystem, ServiceError};
 use crate::domain::{Invalid, Kind, Partner, PartnerStatus};
 use crate::graph::{EcoGraph, Node, node_id};
 use crate::store::Op;
@@ -53,7 +53,7 @@ impl Rejection {
             ServiceError::UnknownReference { field, .. } => {
                 ("unknown_reference", Some(field.clone()))
             }
-            ServiceError::NotFound { .. } => ("not_found", None),
+            ServiceError::NotFound { .. } | ServiceError::NoSuchKey(_) => ("not_found", None),
             ServiceError::Conflict { code, .. } => (*code, None),
             ServiceError::Store(_) | ServiceError::Task(_) => ("internal", None),
         };
@@ -142,19 +142,25 @@ fn prepare(g: &EcoGraph, mut node: Node) -> Result<Node, ServiceError> {
 impl Ecosystem {
     /// Inserts or replaces one entity.
     #[tracing::instrument(skip_all, fields(kind = %node.kind(), id = %node_id(&node)))]
-    pub async fn upsert(&self, node: Node) -> Result<(Upserted, Node), ServiceError> {
+    pub async fn upsert(
+        &self,
+        node: Node,
+        actor: &Actor,
+    ) -> Result<(Upserted, Node), ServiceError> {
         let _gate = self.gate.lock().await;
         let (node, existed) = {
             let g = self.graph.read();
             let existed = g.contains(node.kind(), node_id(&node).as_str());
             (prepare(&g, node)?, existed)
         };
-        let op = Op::Put {
-            kind: node.kind(),
-            id: node_id(&node).to_string(),
+        let (kind, id) = (node.kind(), node_id(&node).to_string());
+        let audit = actor.audit(1, std::iter::once((kind.as_str(), id.as_str())));
+        let put = Op::Put {
+            kind,
+            id: id.clone(),
             doc: to_doc(&node),
         };
-        self.store.apply(std::slice::from_ref(&op)).await?;
+        self.store.apply(&[put, audit]).await?;
         self.graph.write().upsert(node.clone());
         Ok((
             if existed {
@@ -177,6 +183,7 @@ impl Ecosystem {
         kind: Kind,
         rows: Rows<Node>,
         all_or_nothing: bool,
+        actor: &Actor,
     ) -> Result<BulkReport, ServiceError> {
         let _gate = self.gate.lock().await;
         let mut report = BulkReport {
@@ -213,6 +220,11 @@ impl Ecosystem {
         if nodes.is_empty() || (all_or_nothing && !report.rejected.is_empty()) {
             return Ok(report);
         }
+        let mut ops = ops;
+        ops.push(actor.audit(
+            nodes.len(),
+            nodes.iter().map(|n| (kind.as_str(), node_id(n).as_str())),
+        ));
         self.store.apply(&ops).await?;
         report.accepted = nodes.len();
         report.committed = true;
@@ -230,7 +242,7 @@ impl Ecosystem {
 
     /// Offboards a partner: its status becomes `offboarded`; its history stays.
     #[tracing::instrument(skip_all, fields(id = id))]
-    pub async fn offboard_partner(&self, id: &str) -> Result<Partner, ServiceError> {
+    pub async fn offboard_partner(&self, id: &str, actor: &Actor) -> Result<Partner, ServiceError> {
         let _gate = self.gate.lock().await;
         let mut partner =
             self.read(|g| g.partner(id).cloned())
@@ -242,12 +254,15 @@ impl Ecosystem {
             partner.status = PartnerStatus::Offboarded;
             partner.offboarded_at = Some(Utc::now());
             let node = Node::Partner(Box::new(partner.clone()));
-            let op = Op::Put {
-                kind: Kind::Partner,
-                id: id.to_string(),
-                doc: to_doc(&node),
-            };
-            self.store.apply(std::slice::from_ref(&op)).await?;
+            let ops = [
+                Op::Put {
+                    kind: Kind::Partner,
+                    id: id.to_string(),
+                    doc: to_doc(&node),
+                },
+                actor.audit(1, std::iter::once(("partner", id))),
+            ];
+            self.store.apply(&ops).await?;
             self.graph.write().upsert(node);
         }
         Ok(partner)
@@ -256,7 +271,7 @@ impl Ecosystem {
     /// Deletes an entity for good. Refused while other entities refer to it; a partner's own account
     /// records go with it.
     #[tracing::instrument(skip_all, fields(kind = %kind, id = id))]
-    pub async fn delete(&self, kind: Kind, id: &str) -> Result<(), ServiceError> {
+    pub async fn delete(&self, kind: Kind, id: &str, actor: &Actor) -> Result<(), ServiceError> {
         let _gate = self.gate.lock().await;
         let hood = {
             let g = self.graph.read();
@@ -301,6 +316,7 @@ impl Ecosystem {
             kind,
             id: id.to_string(),
         });
+        ops.push(actor.audit(1, std::iter::once((kind.as_str(), id))));
         self.store.apply(&ops).await?;
         self.graph.write().remove(kind, id);
         Ok(())

@@ -4,12 +4,14 @@
 //! Every write is a batch of operations committed in one transaction.
 
 mod postgres;
+pub(crate) mod sql;
 mod sqlite;
 
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
-use crate::domain::Kind;
+use crate::domain::{ApiKey, AuditEntry, Kind};
+use chrono::{DateTime, Utc};
 use futures_util::future::BoxFuture;
 use futures_util::stream::BoxStream;
 use std::sync::Arc;
@@ -107,6 +109,27 @@ pub enum Op {
         /// The partner.
         partner_id: String,
     },
+    /// Insert an API key, or update its name, expiry and revocation.
+    PutKey(ApiKey),
+    /// Record who made the write this batch holds.
+    Audit(AuditEntry),
+}
+
+/// A filter over the audit log, in id (time) order.
+#[derive(Debug, Clone, Default)]
+pub struct AuditQuery {
+    /// Only entries made with this key.
+    pub key_id: Option<String>,
+    /// Only entries that touched this record id.
+    pub record_id: Option<String>,
+    /// Only entries at or after this time.
+    pub since: Option<DateTime<Utc>>,
+    /// Only entries before this time.
+    pub until: Option<DateTime<Utc>>,
+    /// Only entries after this id (the page cursor).
+    pub after: Option<String>,
+    /// At most this many entries.
+    pub limit: usize,
 }
 
 /// The durable store behind the graph.
@@ -122,6 +145,13 @@ pub trait Repository: Send + Sync + 'static {
 
     /// Checks the database answers.
     fn ping(&self) -> BoxFuture<'_, Result<(), StoreError>>;
+
+    /// Every API key, in id order.
+    fn keys(&self) -> BoxFuture<'_, Result<Vec<ApiKey>, StoreError>>;
+
+    /// Audit entries matching a filter.
+    fn audit<'a>(&'a self, q: &'a AuditQuery)
+    -> BoxFuture<'a, Result<Vec<AuditEntry>, StoreError>>;
 }
 
 /// Opens the store a URL names and runs its migrations.

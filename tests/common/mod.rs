@@ -78,6 +78,7 @@ pub fn settings(url: &str) -> Settings {
         json_limit: 64 * 1024,
         bulk_limit: 8 << 20,
         log: "warn".into(),
+        master_key: None,
     }
 }
 

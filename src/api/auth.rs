@@ -1,0 +1,343 @@
+//! Authentication and authorisation for every `/v1` route.
+//!
+//! Each route declares the roles it admits in its OpenAPI `security` requirement (the bearer scheme
+//! with role names, as OpenAPI 3.1 allows). The middleware reads that table, so a route that declares
+//! nothing admits no one. Partner keys are further confined to routes under `/v1/partners/{id}` whose
+//! `{id}` is their own partner; anything else is answered as if it did not exist.
+
+use super::error::{ApiError, Code};
+use crate::domain::{Id, Role};
+use crate::service::{Actor, KeyRing, same_secret};
+use actix_web::body::MessageBody;
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::http::header;
+use actix_web::middleware::Next;
+use actix_web::web::Data;
+use actix_web::{FromRequest, HttpMessage, HttpRequest};
+use chrono::Utc;
+use parking_lot::Mutex;
+use std::collections::HashMap;
+use std::future::{Ready, ready};
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// The name of the bearer security scheme in the OpenAPI document.
+pub const SCHEME: &str = "bearer";
+
+/// Routes whose path starts with this admit a partner key for its own partner only.
+pub const PARTNER_SCOPE_PREFIX: &str = "/v1/partners/{id}";
+
+/// Failed authentications allowed per client in one window before it must wait.
+const MAX_FAILURES: u32 = 10;
+/// The failure-counting window.
+const FAILURE_WINDOW: Duration = Duration::from_secs(60);
+
+/// Who is calling, established by the middleware.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    /// Key id, or `master` / `open`.
+    pub key_id: String,
+    /// Its role.
+    pub role: Role,
+    /// For a partner key, its partner.
+    pub partner_id: Option<Id>,
+}
+
+/// How requests are authenticated.
+pub struct AccessControl {
+    /// The master key; without one the service runs open (loopback only).
+    pub master_key: Option<String>,
+    /// Issued keys.
+    pub keys: Arc<KeyRing>,
+    /// Roles admitted per route, read from the OpenAPI document.
+    pub routes: RouteTable,
+    failures: Mutex<HashMap<IpAddr, (u32, Instant)>>,
+}
+
+impl AccessControl {
+    /// Builds the access table from the OpenAPI document's security requirements.
+    pub fn new(
+        master_key: Option<String>,
+        keys: Arc<KeyRing>,
+        spec: &utoipa::openapi::OpenApi,
+    ) -> Self {
+        AccessControl {
+            master_key,
+            keys,
+            routes: RouteTable::from_spec(spec),
+            failures: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn locked_out(&self, ip: Option<IpAddr>) -> Option<u64> {
+        let ip = ip?;
+        let f = self.failures.lock();
+        let (n, since) = f.get(&ip)?;
+        let elapsed = since.elapsed();
+        (*n >= MAX_FAILURES && elapsed < FAILURE_WINDOW)
+            .then(|| (FAILURE_WINDOW - elapsed).as_secs().max(1))
+    }
+
+    fn record_failure(&self, ip: Option<IpAddr>) {
+        let Some(ip) = ip else { return };
+        let mut f = self.failures.lock();
+        if f.len() > 100_000 {
+            f.retain(|_, (_, since)| since.elapsed() < FAILURE_WINDOW);
+        }
+        let e = f.entry(ip).or_insert((0, Instant::now()));
+        if e.1.elapsed() >= FAILURE_WINDOW {
+            *e = (0, Instant::now());
+        }
+        e.0 += 1;
+    }
+
+    fn authenticate(&self, req: &ServiceRequest) -> Result<Caller, ApiError> {
+        let Some(master) = &self.master_key else {
+            return Ok(Caller {
+                key_id: "open".into(),
+                role: Role::Admin,
+                partner_id: None,
+            });
+        };
+        let ip = req.peer_addr().map(|a| a.ip());
+        if let Some(wait) = self.locked_out(ip) {
+            return Err(ApiError::new(
+                Code::TooManyRequests,
+                "too many failed authentications; wait before retrying",
+            )
+            .retry_after(wait));
+        }
+        let token = req
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
+            .map(str::trim);
+        let Some(token) = token else {
+            return Err(ApiError::new(
+                Code::Unauthorized,
+                "send an API key as 'Authorization: Bearer <key>'",
+            ));
+        };
+        if same_secret(token, master) {
+            return Ok(Caller {
+                key_id: "master".into(),
+                role: Role::Admin,
+                partner_id: None,
+            });
+        }
+        match self.keys.verify(token, Utc::now()) {
+            Some(k) => Ok(Caller {
+                key_id: k.id,
+                role: k.role,
+                partner_id: k.partner_id,
+            }),
+            None => {
+                self.record_failure(ip);
+                Err(ApiError::new(
+                    Code::Unauthorized,
+                    "the API key is unknown, revoked or expired",
+                ))
+            }
+        }
+    }
+}
+
+/// One declared operation: its method, path pattern and admitted roles.
+#[derive(Debug, Clone)]
+pub struct RouteRule {
+    /// HTTP method, upper case.
+    pub method: String,
+    /// The OpenAPI path pattern, e.g. `/v1/partners/{id}`.
+    pub pattern: String,
+    segments: Vec<String>,
+    /// Roles admitted.
+    pub roles: Vec<Role>,
+}
+
+impl RouteRule {
+    fn matches(&self, path: &[&str]) -> bool {
+        self.segments.len() == path.len()
+            && self
+                .segments
+                .iter()
+                .zip(path)
+                .all(|(s, p)| s.starts_with('{') || s == p)
+    }
+
+    fn literal_segments(&self) -> usize {
+        self.segments.iter().filter(|s| !s.starts_with('{')).count()
+    }
+}
+
+/// What the access table says of a request.
+#[derive(Debug)]
+pub enum RouteMatch<'a> {
+    /// The operation that serves it.
+    Declared(&'a RouteRule),
+    /// The path is declared, not with this method.
+    OtherMethods,
+    /// No declared path matches.
+    Undeclared,
+}
+
+/// Every declared operation, read from the security requirements of the OpenAPI document.
+#[derive(Debug, Clone, Default)]
+pub struct RouteTable(Vec<RouteRule>);
+
+impl RouteTable {
+    /// Reads the table from an OpenAPI document.
+    pub fn from_spec(spec: &utoipa::openapi::OpenApi) -> Self {
+        let doc = serde_json::to_value(spec).expect("OpenAPI documents serialise");
+        let mut rules = Vec::new();
+        for (path, item) in doc["paths"].as_object().into_iter().flatten() {
+            for (method, op) in item.as_object().into_iter().flatten() {
+                let roles: Vec<Role> = op["security"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|req| req[SCHEME].as_array())
+                    .flatten()
+                    .filter_map(|r| r.as_str().and_then(Role::parse))
+                    .collect();
+                rules.push(RouteRule {
+                    method: method.to_ascii_uppercase(),
+                    pattern: path.clone(),
+                    segments: path.split('/').map(str::to_string).collect(),
+                    roles,
+                });
+            }
+        }
+        RouteTable(rules)
+    }
+
+    /// The operation a request reaches. Literal segments win over parameters, as in the router
+    /// (`/v1/partners/bulk` is not `/v1/partners/{id}`).
+    pub fn find(&self, method: &str, path: &str) -> RouteMatch<'_> {
+        let segs: Vec<&str> = path.split('/').collect();
+        let mut any = false;
+        let mut best: Option<&RouteRule> = None;
+        for r in self.0.iter().filter(|r| r.matches(&segs)) {
+            any = true;
+            if r.method == method
+                && best.is_none_or(|b| r.literal_segments() > b.literal_segments())
+            {
+                best = Some(r);
+            }
+        }
+        match (best, any) {
+            (Some(r), _) => RouteMatch::Declared(r),
+            (None, true) => RouteMatch::OtherMethods,
+            (None, false) => RouteMatch::Undeclared,
+        }
+    }
+
+    /// Every declared operation.
+    pub fn rules(&self) -> &[RouteRule] {
+        &self.0
+    }
+}
+
+fn path_partner(path: &str) -> Option<String> {
+    let seg = path.split('/').nth(3)?;
+    percent_encoding::percent_decode_str(seg)
+        .decode_utf8()
+        .ok()
+        .map(|s| s.into_owned())
+}
+
+/// The middleware: authenticate, then admit by role and partner scope.
+pub async fn guard(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody + 'static>, actix_web::Error> {
+    if !req.path().starts_with("/v1/") && req.path() != "/v1" {
+        return next.call(req).await;
+    }
+    let ac = req
+        .app_data::<Data<AccessControl>>()
+        .cloned()
+        .ok_or_else(|| {
+            ApiError::internal(&std::io::Error::other("access control is not configured"))
+        })?;
+    let caller = ac.authenticate(&req)?;
+    let rule = match ac.routes.find(req.method().as_str(), req.path()) {
+        RouteMatch::Declared(rule) => rule,
+        RouteMatch::OtherMethods => {
+            return Err(ApiError::new(
+                Code::MethodNotAllowed,
+                format!("{} is not allowed on {}", req.method(), req.path()),
+            )
+            .into());
+        }
+        // A path the router serves but the document does not declare admits no one.
+        RouteMatch::Undeclared if req.match_pattern().is_some() => {
+            return Err(ApiError::new(Code::Forbidden, "this route declares no roles").into());
+        }
+        RouteMatch::Undeclared => return next.call(req).await,
+    };
+    if !rule.roles.contains(&caller.role) {
+        return Err(ApiError::new(
+            Code::Forbidden,
+            format!(
+                "a {} key may not use {} {}",
+                caller.role, rule.method, rule.pattern
+            ),
+        )
+        .into());
+    }
+    if caller.role == Role::Partner {
+        let own = caller.partner_id.as_ref().map(Id::as_str);
+        let asked = path_partner(req.path());
+        if !rule.pattern.starts_with(PARTNER_SCOPE_PREFIX) || asked.as_deref() != own {
+            return Err(ApiError::new(
+                Code::NotFound,
+                format!("partner '{}' does not exist", asked.unwrap_or_default()),
+            )
+            .into());
+        }
+    }
+    req.extensions_mut().insert(caller);
+    next.call(req).await
+}
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(req.extensions().get::<Caller>().cloned().ok_or_else(|| {
+            ApiError::new(
+                Code::Unauthorized,
+                "no caller was established for this request",
+            )
+        }))
+    }
+}
+
+impl FromRequest for Actor {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let caller = match Caller::from_request(req, payload).into_inner() {
+            Ok(c) => c,
+            Err(e) => return ready(Err(e)),
+        };
+        let route = format!(
+            "{} {}",
+            req.method(),
+            req.match_pattern()
+                .unwrap_or_else(|| req.path().to_string())
+        );
+        ready(Ok(Actor {
+            key_id: caller.key_id,
+            role: caller.role,
+            route,
+        }))
+    }
+}

@@ -1,0 +1,522 @@
+//! Tests of the generator's contract: determinism, parseability through the API's own parsers,
+//! referential integrity, and noise that is really there.
+
+use super::*;
+use crate::api::extract::parse_ndjson_with_id;
+use crate::api::records::parse_csv;
+use crate::domain::{
+    Account, AccountInput, Deal, DealInput, DomainName, Id, Ipp, IppInput, Partner, PartnerInput,
+    PartnerRecord, Play, PlayInput, Touchpoint, TouchpointInput,
+};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::PathBuf;
+
+fn config(seed: u64, partners: usize, accounts: usize) -> GenConfig {
+    GenConfig {
+        seed,
+        partners,
+        accounts,
+        ..GenConfig::default()
+    }
+}
+
+fn generated(cfg: &GenConfig) -> (tempfile::TempDir, GenSummary) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let summary = generate(cfg, dir.path(), false).expect("generate");
+    (dir, summary)
+}
+
+/// Every file under `root` by relative path, in sorted order.
+fn files(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("read_dir") {
+            let p = e.expect("entry").path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(root).expect("prefix").to_path_buf();
+                out.insert(rel, std::fs::read(&p).expect("read"));
+            }
+        }
+    }
+    out
+}
+
+fn lines(dir: &Path, file: &str) -> Vec<Value> {
+    std::fs::read_to_string(dir.join(file))
+        .expect("read")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect()
+}
+
+/// Parses an entity file exactly as `ecograph import` does and builds each domain value.
+fn parse_entities<I: DeserializeOwned, T>(
+    dir: &Path,
+    file: &str,
+    build: impl Fn(Id, I) -> Result<T, crate::domain::Invalid>,
+) -> Vec<T> {
+    let bytes = std::fs::read(dir.join(file)).expect("read");
+    parse_ndjson_with_id::<I>(&bytes)
+        .into_iter()
+        .map(|(row, parsed)| {
+            let (id, input) = parsed.unwrap_or_else(|e| panic!("{file} row {row}: {e:?}"));
+            let id = Id::parse("id", &id).unwrap_or_else(|e| panic!("{file} row {row}: {e}"));
+            build(id, input).unwrap_or_else(|e| panic!("{file} row {row}: {e}"))
+        })
+        .collect()
+}
+
+/// Each partner's CSV rows, parsed by the upload parser, by partner id.
+fn partner_records(dir: &Path) -> BTreeMap<String, Vec<PartnerRecord>> {
+    let mut out = BTreeMap::new();
+    for e in std::fs::read_dir(dir.join("partner_accounts")).expect("read_dir") {
+        let path = e.expect("entry").path();
+        let pid = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .expect("stem")
+            .to_string();
+        let bytes = std::fs::read(&path).expect("read");
+        let rows = parse_csv(&bytes, None).unwrap_or_else(|e| panic!("{pid}: {e:?}"));
+        let records = rows
+            .into_iter()
+            .map(|(row, r)| {
+                let input = r.unwrap_or_else(|e| panic!("{pid} row {row}: {e:?}"));
+                assert!(
+                    input.account_id.is_none(),
+                    "exports must not name the account"
+                );
+                PartnerRecord::from_input(
+                    Id::parse("p", &pid).expect("id"),
+                    Id::parse("a", "A-unresolved").expect("id"),
+                    input,
+                )
+                .unwrap_or_else(|e| panic!("{pid} row {row}: {e}"))
+            })
+            .collect();
+        out.insert(pid, records);
+    }
+    out
+}
+
+#[test]
+fn the_same_seed_gives_identical_bytes_and_another_seed_does_not() {
+    let cfg = config(11, 30, 2000);
+    let (a, sa) = generated(&cfg);
+    let (b, sb) = generated(&cfg);
+    let (fa, fb) = (files(a.path()), files(b.path()));
+    assert_eq!(fa.keys().collect::<Vec<_>>(), fb.keys().collect::<Vec<_>>());
+    for (path, bytes) in &fa {
+        assert!(
+            bytes == &fb[path],
+            "{} differs between runs",
+            path.display()
+        );
+    }
+    assert_eq!(
+        GenSummary { seconds: 0.0, ..sa },
+        GenSummary { seconds: 0.0, ..sb }
+    );
+
+    let (c, _) = generated(&config(12, 30, 2000));
+    let fc = files(c.path());
+    assert_ne!(
+        fa[Path::new("accounts.ndjson")],
+        fc[Path::new("accounts.ndjson")]
+    );
+}
+
+#[test]
+fn every_line_parses_into_the_domain_types_through_the_import_parsers() {
+    let (dir, s) = generated(&config(3, 60, 4000));
+    let d = dir.path();
+    assert_eq!(
+        parse_entities::<PartnerInput, _>(d, "partners.ndjson", Partner::from_input).len(),
+        s.partners
+    );
+    assert_eq!(
+        parse_entities::<AccountInput, _>(d, "accounts.ndjson", Account::from_input).len(),
+        s.accounts
+    );
+    assert_eq!(
+        parse_entities::<DealInput, _>(d, "deals.ndjson", Deal::from_input).len(),
+        s.deals
+    );
+    assert_eq!(
+        parse_entities::<TouchpointInput, _>(d, "touchpoints.ndjson", Touchpoint::from_input).len(),
+        s.touchpoints
+    );
+    assert_eq!(
+        parse_entities::<PlayInput, _>(d, "plays.ndjson", Play::from_input).len(),
+        s.plays
+    );
+    assert_eq!(
+        parse_entities::<IppInput, _>(d, "ipps.ndjson", Ipp::from_input).len(),
+        s.ipps
+    );
+    let records: usize = partner_records(d).values().map(Vec::len).sum();
+    assert_eq!(records, s.partner_records);
+    assert_eq!(s.accounts, 4000);
+    assert_eq!(s.partners, 60);
+    assert!(s.plays >= 12 && s.ipps >= 5);
+
+    let manifest: Value =
+        serde_json::from_slice(&std::fs::read(d.join("manifest.json")).expect("manifest"))
+            .expect("json");
+    assert_eq!(manifest["seed"], 3);
+    assert_eq!(manifest["counts"]["deals"], s.deals);
+    assert_eq!(manifest["counts"]["partner_records"], s.partner_records);
+}
+
+#[test]
+fn every_reference_resolves() {
+    let (dir, s) = generated(&config(5, 80, 6000));
+    let d = dir.path();
+    let partners: HashSet<String> = lines(d, "partners.ndjson")
+        .iter()
+        .map(|v| v["id"].as_str().unwrap().to_string())
+        .collect();
+    let accounts = lines(d, "accounts.ndjson");
+    let account_ids: HashSet<String> = accounts
+        .iter()
+        .map(|v| v["id"].as_str().unwrap().to_string())
+        .collect();
+    for a in &accounts {
+        if let Some(p) = a["owner"]["partner_id"].as_str() {
+            assert!(partners.contains(p), "owner {p}");
+        }
+    }
+    let mut deal_account: HashMap<String, String> = HashMap::new();
+    for deal in lines(d, "deals.ndjson") {
+        let acc = deal["account_id"].as_str().unwrap();
+        assert!(account_ids.contains(acc), "deal account {acc}");
+        let ps = deal["partners"].as_array().unwrap();
+        assert!(ps.len() <= 7);
+        let mut seen = HashSet::new();
+        for p in ps {
+            let pid = p["partner_id"].as_str().unwrap();
+            assert!(partners.contains(pid), "deal partner {pid}");
+            assert!(
+                seen.insert(pid.to_string()),
+                "a partner appears twice in {}",
+                deal["id"]
+            );
+        }
+        deal_account.insert(deal["id"].as_str().unwrap().to_string(), acc.to_string());
+    }
+    for t in lines(d, "touchpoints.ndjson") {
+        assert!(partners.contains(t["partner_id"].as_str().unwrap()));
+        let acc = t["account_id"].as_str().unwrap();
+        assert!(account_ids.contains(acc));
+        if let Some(deal) = t["deal_id"].as_str() {
+            assert_eq!(
+                deal_account.get(deal).map(String::as_str),
+                Some(acc),
+                "touchpoint {} on {deal}",
+                t["id"]
+            );
+        }
+    }
+    let mut not_approved = HashSet::new();
+    let registrations = lines(d, "registrations.ndjson");
+    assert_eq!(registrations.len(), s.registrations);
+    for r in &registrations {
+        let deal = r["deal_id"].as_str().unwrap();
+        assert_eq!(
+            deal_account.get(deal),
+            r["account_id"].as_str().map(str::to_string).as_ref()
+        );
+        assert!(partners.contains(r["partner_id"].as_str().unwrap()));
+        let status = r["status"].as_str().unwrap();
+        assert!(["approved", "rejected", "disputed"].contains(&status));
+        if status != "approved" {
+            not_approved.insert(r["id"].as_str().unwrap().to_string());
+        }
+    }
+    let disputes = lines(d, "truth/disputes.ndjson");
+    assert_eq!(disputes.len(), s.disputes);
+    assert_eq!(
+        disputes.len(),
+        not_approved.len(),
+        "one truth row per disputed or rejected registration"
+    );
+    for x in &disputes {
+        assert!(not_approved.contains(x["registration_id"].as_str().unwrap()));
+        assert!(deal_account.contains_key(x["deal_id"].as_str().unwrap()));
+        if let Some(other) = x["other_party"].as_str() {
+            assert!(other == "direct" || partners.contains(other), "{other}");
+        }
+    }
+
+    let records = partner_records(d);
+    assert_eq!(records.len(), partners.len(), "one export per partner");
+    assert!(records.keys().all(|p| partners.contains(p)));
+    let truth = std::fs::read_to_string(d.join("truth/account_identity.csv")).unwrap();
+    let mut truth_lines = truth.lines();
+    assert_eq!(
+        truth_lines.next(),
+        Some("partner_id,record_id,account_id,true_entity")
+    );
+    let mut truth_keys = HashSet::new();
+    for l in truth_lines {
+        let f: Vec<&str> = l.split(',').collect();
+        assert_eq!(f.len(), 4, "{l}");
+        assert!(f[2].is_empty() || account_ids.contains(f[2]), "{l}");
+        assert!(f[2].is_empty() || f[2] == f[3], "{l}");
+        assert!(!f[3].is_empty());
+        assert!(
+            truth_keys.insert((f[0].to_string(), f[1].to_string())),
+            "duplicate record id {l}"
+        );
+    }
+    let record_keys: HashSet<(String, String)> = records
+        .iter()
+        .flat_map(|(p, rs)| {
+            rs.iter()
+                .map(move |r| (p.clone(), r.id.as_str().to_string()))
+        })
+        .collect();
+    assert_eq!(
+        record_keys, truth_keys,
+        "truth covers exactly the exported rows"
+    );
+    for f in lines(d, "truth/factors.ndjson") {
+        assert!(partners.contains(f["partner_id"].as_str().unwrap()));
+    }
+}
+
+#[test]
+fn partner_records_are_noisy_spellings_of_their_true_accounts() {
+    let (dir, _) = generated(&config(8, 80, 6000));
+    let d = dir.path();
+    let accounts: HashMap<String, Value> = lines(d, "accounts.ndjson")
+        .into_iter()
+        .map(|v| (v["id"].as_str().unwrap().to_string(), v))
+        .collect();
+    let records = partner_records(d);
+    let by_key: HashMap<(String, String), &PartnerRecord> = records
+        .iter()
+        .flat_map(|(p, rs)| {
+            rs.iter()
+                .map(move |r| ((p.clone(), r.id.as_str().to_string()), r))
+        })
+        .collect();
+    let truth = std::fs::read_to_string(d.join("truth/account_identity.csv")).unwrap();
+    let (
+        mut known,
+        mut differs,
+        mut same_first_word,
+        mut no_domain,
+        mut domain_given,
+        mut domain_matches,
+    ) = (0usize, 0usize, 0usize, 0usize, 0usize, 0usize);
+    let mut unknown_partners: HashMap<String, HashSet<String>> = HashMap::new();
+    for l in truth.lines().skip(1) {
+        let f: Vec<&str> = l.split(',').collect();
+        let rec = by_key[&(f[0].to_string(), f[1].to_string())];
+        if f[2].is_empty() {
+            unknown_partners
+                .entry(f[3].to_string())
+                .or_default()
+                .insert(f[0].to_string());
+            continue;
+        }
+        known += 1;
+        let acc = &accounts[f[2]];
+        let true_name = acc["name"].as_str().unwrap();
+        if rec.name.as_str() != true_name {
+            differs += 1;
+            let first = |s: &str| {
+                super::names::fold_ascii(
+                    s.trim_start_matches("The ").split(' ').next().unwrap_or(""),
+                )
+                .to_lowercase()
+            };
+            if first(rec.name.as_str()) == first(true_name) {
+                same_first_word += 1;
+            }
+        }
+        match &rec.domain {
+            None => no_domain += 1,
+            Some(dom) => {
+                if let (Ok(given), Some(truth)) =
+                    (DomainName::parse("d", dom), acc["domain"].as_str())
+                {
+                    domain_given += 1;
+                    if given.as_str() == truth {
+                        domain_matches += 1;
+                    }
+                }
+            }
+        }
+    }
+    let rate = |n: usize, of: usize| n as f64 / of.max(1) as f64;
+    assert!(known > 1000, "{known}");
+    assert!(
+        (0.3..0.9).contains(&rate(differs, known)),
+        "names differing: {}",
+        rate(differs, known)
+    );
+    assert!(
+        rate(same_first_word, differs) > 0.5,
+        "differing names still look alike: {}",
+        rate(same_first_word, differs)
+    );
+    assert!(
+        rate(no_domain, known) > 0.3,
+        "domain missing often: {}",
+        rate(no_domain, known)
+    );
+    assert!(
+        rate(domain_matches, domain_given) > 0.8,
+        "given domains mostly reduce to the true one"
+    );
+    assert!(
+        unknown_partners.values().any(|ps| ps.len() >= 2),
+        "some companies unknown to the vendor are listed by several partners"
+    );
+
+    let all: Vec<&PartnerRecord> = records.values().flatten().collect();
+    let any = |f: &dyn Fn(&PartnerRecord) -> bool| all.iter().any(|r| f(r));
+    assert!(any(&|r| r
+        .name
+        .as_str()
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .all(char::is_uppercase)));
+    assert!(any(&|r| [" Intl", " Mfg", " Svcs", " Tech", " Sys"]
+        .iter()
+        .any(|a| r.name.as_str().contains(a))));
+    assert!(
+        any(&|r| r.name.as_str().contains(" (") || r.name.as_str().contains(" - ")),
+        "divisions"
+    );
+    assert!(any(&|r| r
+        .website
+        .as_deref()
+        .is_some_and(|w| w.starts_with("http"))));
+    assert!(any(&|r| r
+        .domain
+        .as_deref()
+        .is_some_and(|w| w.starts_with("www."))));
+    assert!(any(&|r| r.country.as_deref().is_some_and(|c| c.len() > 3)));
+    assert!(any(&|r| r.country.as_deref().is_some_and(|c| c.len() == 2)));
+    assert!(any(&|r| r
+        .email
+        .as_deref()
+        .is_some_and(|e| e.contains('@'))));
+}
+
+#[test]
+fn deals_disputes_and_outcomes_follow_the_hidden_model() {
+    let (dir, s) = generated(&config(21, 150, 16_000));
+    let d = dir.path();
+    let disputes = lines(d, "truth/disputes.ndjson");
+    let causes: HashSet<&str> = disputes
+        .iter()
+        .map(|x| x["cause"].as_str().unwrap())
+        .collect();
+    for cause in [
+        "duplicate_registration",
+        "direct_conflict",
+        "incumbent",
+        "unauthorised_region",
+        "unauthorised_product",
+    ] {
+        assert!(
+            causes.contains(cause),
+            "no {cause} among {} disputes",
+            disputes.len()
+        );
+    }
+    assert!(
+        s.registrations > s.disputes * 3,
+        "most registrations go through"
+    );
+
+    let deals = lines(d, "deals.ndjson");
+    let as_of = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    let (mut old_open, mut closed, mut won, mut usd) = (0, 0, 0, 0);
+    for deal in &deals {
+        let stage = deal["stage"].as_str().unwrap();
+        let close: NaiveDate = deal["close_date"].as_str().unwrap().parse().unwrap();
+        if stage.starts_with("closed") {
+            closed += 1;
+            assert!(close <= as_of);
+            won += usize::from(stage == "closed_won");
+        } else if close < as_of {
+            old_open += 1;
+        }
+        usd += usize::from(deal["currency"] == "USD");
+        let registered = deal["partners"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p.get("registered_at").is_some())
+            .count();
+        assert!(registered <= 1);
+    }
+    assert_eq!(old_open, 0, "deals past their close date are closed");
+    assert!(closed > deals.len() / 2);
+    let win_rate = won as f64 / closed as f64;
+    assert!((0.2..0.7).contains(&win_rate), "win rate {win_rate}");
+    assert!(usd * 10 > deals.len() * 7, "mostly USD");
+
+    // Enterprises bring more partners than small companies.
+    let sizes: HashMap<String, u64> = lines(d, "accounts.ndjson")
+        .into_iter()
+        .map(|v| {
+            (
+                v["id"].as_str().unwrap().to_string(),
+                v["employees"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let mean_partners = |big: bool| {
+        let xs: Vec<usize> = deals
+            .iter()
+            .filter(|x| (sizes[x["account_id"].as_str().unwrap()] >= 5000) == big)
+            .map(|x| x["partners"].as_array().unwrap().len())
+            .filter(|n| *n > 0)
+            .collect();
+        xs.iter().sum::<usize>() as f64 / xs.len().max(1) as f64
+    };
+    assert!(
+        mean_partners(true) >= 3.0,
+        "enterprise deals: {}",
+        mean_partners(true)
+    );
+    assert!(
+        mean_partners(false) < 2.5,
+        "others: {}",
+        mean_partners(false)
+    );
+
+    // Better partners win more: the hidden quality shows in the results.
+    let factors = lines(d, "truth/factors.ndjson");
+    let rate = |hi: bool| {
+        let (w, n) = factors
+            .iter()
+            .filter(|f| {
+                f["deals"].as_u64().unwrap() >= 5 && (f["quality"].as_f64().unwrap() > 0.5) == hi
+            })
+            .fold((0u64, 0u64), |(w, n), f| {
+                (
+                    w + f["won"].as_u64().unwrap(),
+                    n + f["deals"].as_u64().unwrap(),
+                )
+            });
+        w as f64 / n.max(1) as f64
+    };
+    assert!(
+        rate(true) > rate(false),
+        "quality drives wins: {} vs {}",
+        rate(true),
+        rate(false)
+    );
+}

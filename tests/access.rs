@@ -1,0 +1,400 @@
+//! Access control: every route in openapi.yaml against a key of every role, key lifecycle, rate
+//! limiting of failed authentication, and the audit log.
+
+mod common;
+
+use common::{TestApp, settings, spawn_with, sqlite_db};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+
+const MASTER: &str = "test-master-key-0123456789";
+
+async fn secured(url: &str) -> TestApp {
+    let mut s = settings(url);
+    s.master_key = Some(MASTER.into());
+    spawn_with(s).await
+}
+
+async fn call(
+    app: &TestApp,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&Value>,
+) -> (u16, Value) {
+    let m = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+    let mut rb = app.client.request(m, format!("{}{path}", app.base));
+    if let Some(t) = token {
+        rb = rb.bearer_auth(t);
+    }
+    if let Some(b) = body {
+        rb = rb.json(b);
+    }
+    let r = rb.send().await.unwrap();
+    let status = r.status().as_u16();
+    let text = r.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+async fn make_key(app: &TestApp, role: &str, partner: Option<&str>) -> String {
+    let mut body = json!({"name": format!("{role} key"), "role": role});
+    if let Some(p) = partner {
+        body["partner_id"] = json!(p);
+    }
+    let (s, k) = call(app, "POST", "/v1/keys", Some(MASTER), Some(&body)).await;
+    assert_eq!(s, 201, "{k}");
+    assert!(k.get("secret_hash").is_none());
+    k["token"].as_str().unwrap().to_string()
+}
+
+/// Who may use each route: the table the implementation must agree with.
+fn expected() -> BTreeMap<(&'static str, &'static str), &'static [&'static str]> {
+    const W: &[&str] = &["admin", "prm"];
+    const ADMIN: &[&str] = &["admin"];
+    let mut t: BTreeMap<(&str, &str), &[&str]> = BTreeMap::new();
+    for kind in [
+        "partners",
+        "accounts",
+        "deals",
+        "touchpoints",
+        "plays",
+        "ipps",
+    ] {
+        let item: &'static str = Box::leak(format!("/v1/{kind}/{{id}}").into_boxed_str());
+        let bulk: &'static str = Box::leak(format!("/v1/{kind}/bulk").into_boxed_str());
+        let list: &'static str = Box::leak(format!("/v1/{kind}").into_boxed_str());
+        let (get, lst): (&[&str], &[&str]) = match kind {
+            "partners" => (
+                &["admin", "prm", "recruiter", "deal_desk", "partner"],
+                &["admin", "prm", "recruiter", "deal_desk"],
+            ),
+            "accounts" | "deals" => (
+                &["admin", "prm", "deal_desk"],
+                &["admin", "prm", "deal_desk"],
+            ),
+            "ipps" => (
+                &["admin", "prm", "recruiter"],
+                &["admin", "prm", "recruiter"],
+            ),
+            _ => (W, W),
+        };
+        t.insert(("PUT", item), W);
+        t.insert(("DELETE", item), W);
+        t.insert(("POST", bulk), W);
+        t.insert(("GET", item), get);
+        t.insert(("GET", list), lst);
+    }
+    t.insert(
+        ("GET", "/v1/partners/{id}/deals"),
+        &["admin", "prm", "deal_desk", "partner"],
+    );
+    t.insert(
+        ("GET", "/v1/partners/{id}/touchpoints"),
+        &["admin", "prm", "partner"],
+    );
+    t.insert(
+        ("GET", "/v1/partners/{id}/accounts"),
+        &["admin", "prm", "partner"],
+    );
+    t.insert(
+        ("GET", "/v1/partners/{id}/accounts/{record_id}"),
+        &["admin", "prm", "partner"],
+    );
+    t.insert(("PUT", "/v1/partners/{id}/accounts"), W);
+    t.insert(("DELETE", "/v1/partners/{id}/accounts/{record_id}"), W);
+    t.insert(
+        ("GET", "/v1/accounts/{id}/partners"),
+        &["admin", "prm", "deal_desk"],
+    );
+    t.insert(
+        ("GET", "/v1/accounts/{id}/deals"),
+        &["admin", "prm", "deal_desk"],
+    );
+    t.insert(("GET", "/v1/accounts/{id}/touchpoints"), W);
+    t.insert(("GET", "/v1/deals/{id}/touchpoints"), W);
+    t.insert(("POST", "/v1/keys"), ADMIN);
+    t.insert(("GET", "/v1/keys"), ADMIN);
+    t.insert(("GET", "/v1/keys/{id}"), ADMIN);
+    t.insert(("DELETE", "/v1/keys/{id}"), ADMIN);
+    t.insert(("GET", "/v1/audit"), ADMIN);
+    t
+}
+
+#[actix_web::test]
+async fn every_route_admits_exactly_the_roles_in_the_access_table() {
+    let db = sqlite_db();
+    let app = secured(&db.url).await;
+    for p in ["P-1", "P-2"] {
+        assert_eq!(
+            call(
+                &app,
+                "PUT",
+                &format!("/v1/partners/{p}"),
+                Some(MASTER),
+                Some(&common::partner(p))
+            )
+            .await
+            .0,
+            201
+        );
+    }
+    let mut tokens: Vec<(&str, String)> = Vec::new();
+    for role in ["admin", "prm", "recruiter", "deal_desk"] {
+        tokens.push((role, make_key(&app, role, None).await));
+    }
+    tokens.push(("partner", make_key(&app, "partner", Some("P-1")).await));
+    let other_partner = make_key(&app, "partner", Some("P-2")).await;
+
+    let table = expected();
+    let spec = serde_json::to_value(ecograph::api::spec()).unwrap();
+    let mut walked = 0;
+    for (path, ops) in spec["paths"].as_object().unwrap() {
+        if !path.starts_with("/v1/") {
+            continue;
+        }
+        for method in ops.as_object().unwrap().keys() {
+            let method = method.to_uppercase();
+            let admitted = table
+                .get(&(method.as_str(), path.as_str()))
+                .unwrap_or_else(|| {
+                    panic!("{method} {path} is served but missing from the access table")
+                });
+            let concrete = path
+                .replace(
+                    "{id}",
+                    if path.starts_with("/v1/partners/") {
+                        "P-1"
+                    } else {
+                        "X-1"
+                    },
+                )
+                .replace("{record_id}", "R-1");
+            // A body that cannot be written, so that admitted writes change nothing.
+            let body = json!({"bogus": true});
+            for (role, token) in &tokens {
+                let (s, p) = call(&app, &method, &concrete, Some(token), Some(&body)).await;
+                if admitted.contains(role) {
+                    assert!(
+                        s != 401 && s != 403,
+                        "{role} should be admitted to {method} {path}, got {s}: {p}"
+                    );
+                } else {
+                    assert_eq!(s, 403, "{role} should be refused {method} {path}: {p}");
+                    assert_eq!(p["code"], "forbidden");
+                }
+            }
+            let (s, p) = call(&app, &method, &concrete, Some(&other_partner), Some(&body)).await;
+            if admitted.contains(&"partner") {
+                assert_eq!(
+                    (s, p["detail"].as_str()),
+                    (404, Some("partner 'P-1' does not exist")),
+                    "{method} {path}"
+                );
+                assert!(
+                    path.starts_with(ecograph::api::auth::PARTNER_SCOPE_PREFIX),
+                    "{path} admits partners outside the scoped prefix"
+                );
+            } else {
+                assert_eq!(s, 403, "other partner on {method} {path}: {p}");
+            }
+            let (s, p) = call(&app, &method, &concrete, None, Some(&body)).await;
+            assert_eq!(
+                (s, p["code"].as_str()),
+                (401, Some("unauthorized")),
+                "{method} {path} without a key"
+            );
+            walked += 1;
+        }
+    }
+    assert_eq!(
+        walked,
+        table.len(),
+        "the access table lists routes that are not served"
+    );
+    assert_eq!(call(&app, "GET", "/healthz", None, None).await.0, 200);
+    assert_eq!(call(&app, "GET", "/readyz", None, None).await.0, 200);
+    app.stop().await;
+}
+
+#[actix_web::test]
+async fn revoked_and_expired_keys_stop_working_on_the_next_request() {
+    let db = sqlite_db();
+    let app = secured(&db.url).await;
+    let token = make_key(&app, "prm", None).await;
+    assert_eq!(
+        call(&app, "GET", "/v1/partners", Some(&token), None)
+            .await
+            .0,
+        200
+    );
+    let key_id = token.split('_').nth(1).unwrap();
+    let (s, k) = call(
+        &app,
+        "DELETE",
+        &format!("/v1/keys/{key_id}"),
+        Some(MASTER),
+        None,
+    )
+    .await;
+    assert_eq!(s, 200);
+    assert!(k["revoked_at"].is_string());
+    assert_eq!(
+        call(&app, "GET", "/v1/partners", Some(&token), None)
+            .await
+            .0,
+        401
+    );
+
+    let soon = (chrono::Utc::now() + chrono::Duration::milliseconds(1500)).to_rfc3339();
+    let (_, k) = call(
+        &app,
+        "POST",
+        "/v1/keys",
+        Some(MASTER),
+        Some(&json!({"name": "short", "role": "prm", "expires_at": soon})),
+    )
+    .await;
+    let short = k["token"].as_str().unwrap().to_string();
+    assert_eq!(
+        call(&app, "GET", "/v1/partners", Some(&short), None)
+            .await
+            .0,
+        200
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(1700)).await;
+    assert_eq!(
+        call(&app, "GET", "/v1/partners", Some(&short), None)
+            .await
+            .0,
+        401
+    );
+
+    let (_, list) = call(&app, "GET", "/v1/keys", Some(MASTER), None).await;
+    let text = list.to_string();
+    assert!(
+        !text.contains(&token[token.len() - 20..])
+            && !text.contains("secret_hash")
+            && !text.contains("token")
+    );
+    let (s, p) = call(
+        &app,
+        "POST",
+        "/v1/keys",
+        Some(MASTER),
+        Some(&json!({"name": "x", "role": "partner"})),
+    )
+    .await;
+    assert_eq!((s, p["field"].as_str()), (422, Some("partner_id")));
+    let (s, p) = call(
+        &app,
+        "POST",
+        "/v1/keys",
+        Some(MASTER),
+        Some(&json!({"name": "x", "role": "partner", "partner_id": "P-404"})),
+    )
+    .await;
+    assert_eq!((s, p["code"].as_str()), (422, Some("unknown_reference")));
+    app.stop().await;
+}
+
+#[actix_web::test]
+async fn repeated_failed_authentication_is_slowed_down() {
+    let db = sqlite_db();
+    let app = secured(&db.url).await;
+    let mut last = 0;
+    for _ in 0..12 {
+        last = call(&app, "GET", "/v1/partners", Some("egk_nothing_wrong"), None)
+            .await
+            .0;
+    }
+    assert_eq!(last, 429);
+    let r = app
+        .client
+        .get(format!("{}/v1/partners", app.base))
+        .bearer_auth(MASTER)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status().as_u16(),
+        429,
+        "even a good key waits out the lockout of its client"
+    );
+    assert!(r.headers().get("retry-after").is_some());
+    app.stop().await;
+}
+
+#[actix_web::test]
+async fn every_write_is_audited_with_its_key_and_records() {
+    let db = sqlite_db();
+    let app = secured(&db.url).await;
+    let prm = make_key(&app, "prm", None).await;
+    let prm_id = prm.split('_').nth(1).unwrap().to_string();
+    call(
+        &app,
+        "PUT",
+        "/v1/partners/P-1",
+        Some(&prm),
+        Some(&common::partner("Alpha")),
+    )
+    .await;
+    call(
+        &app,
+        "PUT",
+        "/v1/accounts/A-1",
+        Some(&prm),
+        Some(&common::account("Acme", "acme.com")),
+    )
+    .await;
+    call(&app, "DELETE", "/v1/partners/P-1", Some(&prm), None).await;
+    let (_, bad) = call(
+        &app,
+        "PUT",
+        "/v1/partners/P-2",
+        Some(&prm),
+        Some(&json!({"name": ""})),
+    )
+    .await;
+    assert_eq!(bad["status"], 422);
+
+    let (s, page) = call(
+        &app,
+        "GET",
+        &format!("/v1/audit?key_id={prm_id}"),
+        Some(MASTER),
+        None,
+    )
+    .await;
+    assert_eq!(s, 200);
+    let entries = page["items"].as_array().unwrap();
+    let routes: Vec<&str> = entries
+        .iter()
+        .map(|e| e["route"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        routes,
+        vec![
+            "PUT /v1/partners/{id}",
+            "PUT /v1/accounts/{id}",
+            "DELETE /v1/partners/{id}"
+        ]
+    );
+    assert!(entries.iter().all(|e| e["role"] == "prm"));
+    let (_, p1) = call(&app, "GET", "/v1/audit?record_id=P-1", Some(MASTER), None).await;
+    assert_eq!(p1["items"].as_array().unwrap().len(), 2);
+    assert_eq!(p1["items"][0]["record_ids"], json!(["partner:P-1"]));
+    let (_, keys) = call(&app, "GET", "/v1/audit?key_id=master", Some(MASTER), None).await;
+    assert_eq!(keys["items"][0]["route"], "POST /v1/keys");
+    let (s, _) = call(&app, "GET", "/v1/audit", Some(&prm), None).await;
+    assert_eq!(s, 403);
+    app.stop().await;
+}
+
+#[actix_web::test]
+async fn without_a_master_key_only_loopback_addresses_are_allowed() {
+    let db = sqlite_db();
+    let mut s = settings(&db.url);
+    s.addr = "0.0.0.0:0".parse().unwrap();
+    let err = ecograph::startup::build(&s).await.err().expect("refused");
+    assert!(err.to_string().contains("without a master key"), "{err}");
+}
