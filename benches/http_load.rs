@@ -1,0 +1,80 @@
+//! Latency of entity reads under concurrent load: N connections each issuing GETs of random accounts
+//! for a fixed time against a running ecograph, then p50/p90/p99/max. Criterion reports medians of
+//! sequential calls; tail latency under concurrency needs this open-loop harness.
+//!
+//! ECOGRAPH_LOAD_URL (default http://127.0.0.1:8080), ECOGRAPH_LOAD_CONNECTIONS (64),
+//! ECOGRAPH_LOAD_SECONDS (20), ECOGRAPH_LOAD_ACCOUNTS (1,000,000: ids A-0000001.. to draw from).
+//! Without a reachable server it says so and exits successfully, so `cargo bench` alone still runs.
+
+use rand::{Rng, SeedableRng};
+use std::time::{Duration, Instant};
+
+fn env<T: std::str::FromStr>(k: &str, d: T) -> T {
+    std::env::var(k)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(d)
+}
+
+#[tokio::main]
+async fn main() {
+    let base: String = env("ECOGRAPH_LOAD_URL", "http://127.0.0.1:8080".to_string());
+    let conns: usize = env("ECOGRAPH_LOAD_CONNECTIONS", 64);
+    let secs: u64 = env("ECOGRAPH_LOAD_SECONDS", 20);
+    let accounts: u32 = env("ECOGRAPH_LOAD_ACCOUNTS", 1_000_000);
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(conns)
+        .build()
+        .unwrap();
+    if client.get(format!("{base}/healthz")).send().await.is_err() {
+        eprintln!(
+            "http_load: no ecograph at {base}; start one (see README) and set ECOGRAPH_LOAD_URL"
+        );
+        return;
+    }
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    let mut tasks = Vec::new();
+    for c in 0..conns {
+        let client = client.clone();
+        let base = base.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(c as u64);
+            let mut lat = Vec::new();
+            let mut errors = 0u64;
+            while Instant::now() < deadline {
+                let id = rng.random_range(1..=accounts);
+                let t = Instant::now();
+                match client
+                    .get(format!("{base}/v1/accounts/A-{id:07}"))
+                    .send()
+                    .await
+                {
+                    Ok(r) if r.status().is_success() => {
+                        let _ = r.bytes().await;
+                        lat.push(t.elapsed());
+                    }
+                    _ => errors += 1,
+                }
+            }
+            (lat, errors)
+        }));
+    }
+    let mut all = Vec::new();
+    let mut errors = 0;
+    for t in tasks {
+        let (l, e) = t.await.unwrap();
+        all.extend(l);
+        errors += e;
+    }
+    all.sort();
+    let q = |p: f64| all[((all.len() as f64 * p) as usize).min(all.len() - 1)];
+    println!(
+        "http_load: {} requests in {secs} s over {conns} connections ({:.0}/s), {errors} errors; p50 {:?} p90 {:?} p99 {:?} max {:?}",
+        all.len(),
+        all.len() as f64 / secs as f64,
+        q(0.5),
+        q(0.9),
+        q(0.99),
+        all[all.len() - 1]
+    );
+}
