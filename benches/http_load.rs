@@ -22,6 +22,8 @@ async fn main() {
     let conns: usize = env("ECOGRAPH_LOAD_CONNECTIONS", 64);
     let secs: u64 = env("ECOGRAPH_LOAD_SECONDS", 20);
     let accounts: u32 = env("ECOGRAPH_LOAD_ACCOUNTS", 1_000_000);
+    let rate: f64 = env("ECOGRAPH_LOAD_RATE", 0.0);
+    let gap = (rate > 0.0).then(|| Duration::from_secs_f64(conns as f64 / rate));
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(conns)
         .build()
@@ -41,7 +43,13 @@ async fn main() {
             let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(c as u64);
             let mut lat = Vec::new();
             let mut errors = 0u64;
+            let mut next =
+                Instant::now() + gap.map_or(Duration::ZERO, |g| g.mul_f64(c as f64 / conns as f64));
             while Instant::now() < deadline {
+                if let Some(g) = gap {
+                    tokio::time::sleep_until(next.into()).await;
+                    next += g;
+                }
                 let id = rng.random_range(1..=accounts);
                 let t = Instant::now();
                 match client
@@ -69,9 +77,14 @@ async fn main() {
     all.sort();
     let q = |p: f64| all[((all.len() as f64 * p) as usize).min(all.len() - 1)];
     println!(
-        "http_load: {} requests in {secs} s over {conns} connections ({:.0}/s), {errors} errors; p50 {:?} p90 {:?} p99 {:?} max {:?}",
+        "http_load: {} requests in {secs} s over {conns} connections ({:.0}/s, {}), {errors} errors; p50 {:?} p90 {:?} p99 {:?} max {:?}",
         all.len(),
         all.len() as f64 / secs as f64,
+        if rate > 0.0 {
+            format!("paced at {rate}/s")
+        } else {
+            "closed loop".to_string()
+        },
         q(0.5),
         q(0.9),
         q(0.99),

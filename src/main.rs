@@ -5,6 +5,11 @@ use ecograph::settings::{DEFAULT_ADDR, DEFAULT_DATABASE_URL, FileSettings, Setti
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+// Millions of small graph allocations: mimalloc keeps both resident memory and load time lower than
+// the system allocator does.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// ecograph: partner-ecosystem intelligence service.
 #[derive(Debug, Parser)]
 #[command(version, about)]

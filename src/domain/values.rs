@@ -7,7 +7,7 @@ use std::fmt;
 /// A client-chosen identifier (the PRM's own id): 1-128 printable characters, no `/`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
-pub struct Id(String);
+pub struct Id(Box<str>);
 
 impl Id {
     /// Parses an id, naming `field` on failure.
@@ -27,7 +27,7 @@ impl Id {
                 "must not contain '/' or control characters",
             ));
         }
-        Ok(Id(s.to_string()))
+        Ok(Id(s.into()))
     }
 
     /// The id as text.
@@ -45,7 +45,7 @@ impl TryFrom<String> for Id {
 
 impl From<Id> for String {
     fn from(id: Id) -> String {
-        id.0
+        id.0.into()
     }
 }
 
@@ -64,7 +64,7 @@ impl std::borrow::Borrow<str> for Id {
 /// A display name: trimmed, non-empty, at most 300 characters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
-pub struct Name(String);
+pub struct Name(Box<str>);
 
 impl Name {
     /// Parses a name, naming `field` on failure.
@@ -76,7 +76,7 @@ impl Name {
         if t.chars().count() > 300 {
             return Err(Invalid::new(field, "must be at most 300 characters"));
         }
-        Ok(Name(t.to_string()))
+        Ok(Name(t.into()))
     }
 
     /// The name as text.
@@ -94,7 +94,7 @@ impl TryFrom<String> for Name {
 
 impl From<Name> for String {
     fn from(n: Name) -> String {
-        n.0
+        n.0.into()
     }
 }
 
@@ -227,7 +227,7 @@ impl From<CountryCode> for String {
 /// registrable domain with the public-suffix list belongs to entity resolution, not storage.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
-pub struct DomainName(String);
+pub struct DomainName(Box<str>);
 
 impl DomainName {
     /// Parses a domain or URL, naming `field` on failure.
@@ -261,7 +261,7 @@ impl DomainName {
                 format!("'{}' is not a web domain such as acme.com", s.trim()),
             ));
         }
-        Ok(DomainName(t.to_string()))
+        Ok(DomainName(t.into()))
     }
 
     /// The domain as text.
@@ -279,7 +279,7 @@ impl TryFrom<String> for DomainName {
 
 impl From<DomainName> for String {
     fn from(d: DomainName) -> String {
-        d.0
+        d.0.into()
     }
 }
 
@@ -290,7 +290,7 @@ mod tests {
 
     #[test]
     fn domains_are_reduced_from_urls_and_emails() {
-        let p = |s| DomainName::parse("d", s).map(|d| d.0);
+        let p = |s| DomainName::parse("d", s).map(|d| d.as_str().to_string());
         assert_eq!(p("https://www.Acme.com/about?x=1").unwrap(), "acme.com");
         assert_eq!(p("sales@acme.co.uk").unwrap(), "acme.co.uk");
         assert_eq!(p("acme.com:8080").unwrap(), "acme.com");
