@@ -9,6 +9,7 @@ pub mod domain;
 pub mod generator;
 pub mod graph;
 pub mod import;
+pub mod matching;
 pub mod service;
 pub mod settings;
 pub mod startup;

@@ -31,6 +31,71 @@ enum Command {
     /// Manage API keys.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Match two CSV lists of company records; write the matched pairs.
+    Match(MatchArgs),
+    /// Cluster the records of one CSV list into entities.
+    Dedupe(DedupeArgs),
+    /// Train or evaluate the company matcher on the labelled development sets.
+    #[command(subcommand)]
+    Matcher(MatcherCommand),
+}
+
+#[derive(Debug, Args)]
+struct MatchArgs {
+    /// Left list (CSV with a header; id and name required).
+    #[arg(long)]
+    left: PathBuf,
+    /// Right list.
+    #[arg(long)]
+    right: PathBuf,
+    /// Where to write left_id,right_id,score.
+    #[arg(long)]
+    out: PathBuf,
+    /// Match probability threshold [default: the model's, fixed at training].
+    #[arg(long)]
+    threshold: Option<f64>,
+}
+
+#[derive(Debug, Args)]
+struct DedupeArgs {
+    /// The list (CSV with a header; id and name required).
+    #[arg(long)]
+    input: PathBuf,
+    /// Where to write id,cluster_id.
+    #[arg(long)]
+    out: PathBuf,
+    /// Match probability threshold [default: the model's].
+    #[arg(long)]
+    threshold: Option<f64>,
+}
+
+#[derive(Debug, Subcommand)]
+enum MatcherCommand {
+    /// Train with leave-one-dataset-out evaluation; write matcher.json and its model card.
+    Train {
+        /// The team's shared directory (holds data/er).
+        #[arg(long, default_value_os_t = ecograph::matching::devsets::default_shared_dir())]
+        shared: PathBuf,
+        /// Where to write the model and card.
+        #[arg(long, default_value = "models")]
+        models: PathBuf,
+    },
+    /// Print the shipped model's metrics on every development set.
+    Eval {
+        /// The team's shared directory (holds data/er).
+        #[arg(long, default_value_os_t = ecograph::matching::devsets::default_shared_dir())]
+        shared: PathBuf,
+    },
+}
+
+fn check_threshold(t: Option<f64>, m: &ecograph::matching::Matcher) -> anyhow::Result<f64> {
+    match t {
+        Some(t) if !(0.0..=1.0).contains(&t) || t.is_nan() => {
+            anyhow::bail!("--threshold must be between 0 and 1")
+        }
+        Some(t) => Ok(t),
+        None => Ok(m.threshold()),
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -230,6 +295,74 @@ async fn main() -> anyhow::Result<()> {
             );
         }
         Command::Openapi => print!("{}", ecograph::api::openapi_yaml()),
+        Command::Match(args) => {
+            use ecograph::matching::csvio::read_records_path;
+            let m = ecograph::matching::card::shipped();
+            let threshold = check_threshold(args.threshold, &m)?;
+            let left = read_records_path(&args.left)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", args.left.display()))?;
+            let right = read_records_path(&args.right)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", args.right.display()))?;
+            let t = std::time::Instant::now();
+            let (pairs, stats) = m.match_lists(&left, &right, threshold);
+            let mut w = csv::Writer::from_path(&args.out)?;
+            w.write_record(["left_id", "right_id", "score"])?;
+            for p in &pairs {
+                w.write_record([
+                    left[p.left].id.as_str(),
+                    right[p.right].id.as_str(),
+                    &format!("{:.4}", p.score),
+                ])?;
+            }
+            w.flush()?;
+            println!(
+                "matched {} left x {} right records: {} pairs at threshold {threshold} from {} candidate pairs (reduction ratio {:.5}) in {:.1} s -> {}",
+                left.len(),
+                right.len(),
+                pairs.len(),
+                stats.candidate_pairs,
+                stats.reduction_ratio,
+                t.elapsed().as_secs_f64(),
+                args.out.display()
+            );
+        }
+        Command::Dedupe(args) => {
+            let m = ecograph::matching::card::shipped();
+            let threshold = check_threshold(args.threshold, &m)?;
+            let records = ecograph::matching::csvio::read_records_path(&args.input)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", args.input.display()))?;
+            let t = std::time::Instant::now();
+            let (clusters, stats) = m.dedupe(&records, threshold);
+            let mut w = csv::Writer::from_path(&args.out)?;
+            w.write_record(["id", "cluster_id"])?;
+            for (r, c) in records.iter().zip(&clusters) {
+                w.write_record([r.id.as_str(), &c.to_string()])?;
+            }
+            w.flush()?;
+            let n: std::collections::HashSet<_> = clusters.iter().collect();
+            println!(
+                "clustered {} records into {} entities from {} candidate pairs (reduction ratio {:.5}) in {:.1} s -> {}",
+                records.len(),
+                n.len(),
+                stats.candidate_pairs,
+                stats.reduction_ratio,
+                t.elapsed().as_secs_f64(),
+                args.out.display()
+            );
+        }
+        Command::Matcher(MatcherCommand::Train { shared, models }) => {
+            let out = ecograph::matching::card::train_and_write(&shared, &models)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            print!("{out}");
+        }
+        Command::Matcher(MatcherCommand::Eval { shared }) => {
+            let out = ecograph::matching::card::eval_report(
+                &ecograph::matching::card::shipped(),
+                &shared,
+            )
+            .map_err(|e| anyhow::anyhow!(e))?;
+            print!("{out}");
+        }
         Command::Keys(KeysCommand::Create(args)) => {
             let repo = ecograph::store::open(&args.database_url).await?;
             let partner_id = args

@@ -1,0 +1,175 @@
+//! Blocking keys: which records are worth comparing at all.
+//!
+//! Several independent keys are used at once, so a typo or a missing field in one key does not
+//! lose a true pair: the registrable domain, the last 7 phone digits, every name token, a
+//! consonant skeleton of every longer name token (catches vowel typos: "Unilever"/"Uniliver",
+//! "Shell"/"Sheel") and a prefix of the name. At query time only the rarest tokens are used
+//! (rarity = posting-list length, i.e. document frequency), and any posting list longer than
+//! its cap is not scanned whole: the query takes the `window` entries on each side of its own
+//! name in the list sorted by name (a sorted-neighbourhood window), so frequent keys stay cheap
+//! but near-identical names are still found.
+
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use serde::{Deserialize, Serialize};
+
+use super::record::Prepared;
+
+/// Tunable blocking limits, stored with the model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BlockingConfig {
+    /// How many of a query's rarest name tokens (and skeletons) are used as keys.
+    pub max_tokens: usize,
+    /// Posting lists up to this size are scanned whole for token and skeleton keys.
+    pub token_cap: usize,
+    /// Same for domain keys.
+    pub domain_cap: usize,
+    /// Same for phone keys.
+    pub phone_cap: usize,
+    /// Same for name-prefix keys.
+    pub prefix_cap: usize,
+    /// Entries taken on each side of the query in an over-cap posting list.
+    pub window: usize,
+    /// Length of the name-prefix key (characters, spaces removed).
+    pub prefix_len: usize,
+}
+
+impl Default for BlockingConfig {
+    fn default() -> Self {
+        BlockingConfig {
+            max_tokens: 3,
+            token_cap: 300,
+            domain_cap: 300,
+            phone_cap: 100,
+            prefix_cap: 100,
+            window: 10,
+            prefix_len: 5,
+        }
+    }
+}
+
+/// Kind of a blocking key (decides its cap and whether rarity selection applies).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyKind {
+    /// Registrable domain.
+    Domain,
+    /// Last 7 phone digits.
+    Phone,
+    /// A name token.
+    Token,
+    /// Consonant skeleton of a name token.
+    Skeleton,
+    /// Name prefix.
+    Prefix,
+}
+
+/// Counts of compared versus possible pairs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct BlockingStats {
+    /// Pairs actually compared.
+    pub candidate_pairs: u64,
+    /// Pairs an exhaustive comparison would make.
+    pub total_pairs: u64,
+    /// 1 - candidate_pairs / total_pairs.
+    pub reduction_ratio: f64,
+}
+
+impl BlockingStats {
+    /// Builds stats from the two counts.
+    pub fn new(candidate_pairs: u64, total_pairs: u64) -> Self {
+        let rr = if total_pairs == 0 {
+            0.0
+        } else {
+            1.0 - candidate_pairs as f64 / total_pairs as f64
+        };
+        BlockingStats {
+            candidate_pairs,
+            total_pairs,
+            reduction_ratio: rr,
+        }
+    }
+}
+
+fn hash_key(tag: u8, s: &str) -> u64 {
+    let mut h = DefaultHasher::new();
+    tag.hash(&mut h);
+    s.hash(&mut h);
+    h.finish()
+}
+
+/// Consonant skeleton: first letter, then consonants with vowels and repeats dropped, at most
+/// 6 characters. A cheap phonetic-style key that ignores vowel typos and doubled letters.
+pub fn skeleton(tok: &str) -> String {
+    let mut out = String::new();
+    let mut last = '\0';
+    for (i, c) in tok.chars().enumerate() {
+        let vowel = matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y' | 'h' | 'w');
+        if (i == 0 || !vowel) && c != last {
+            out.push(c);
+            if out.len() >= 6 {
+                break;
+            }
+        }
+        last = c;
+    }
+    out
+}
+
+/// All blocking keys of a record. Token and skeleton keys are all stored; the query side picks
+/// the rarest of them.
+pub fn keys(p: &Prepared, cfg: &BlockingConfig) -> Vec<(KeyKind, u64)> {
+    let mut out = Vec::with_capacity(12);
+    if let Some(d) = p.domain() {
+        out.push((KeyKind::Domain, hash_key(b'd', d)));
+    }
+    if let Some(ph) = p.phone()
+        && ph.len() >= 7
+    {
+        out.push((KeyKind::Phone, hash_key(b'p', &ph[ph.len() - 7..])));
+    }
+    for t in p.tokens() {
+        let k = (KeyKind::Token, hash_key(b't', t));
+        if !out.contains(&k) {
+            out.push(k);
+        }
+        if t.len() >= 4 {
+            let k = (KeyKind::Skeleton, hash_key(b's', &skeleton(t)));
+            if !out.contains(&k) {
+                out.push(k);
+            }
+        }
+    }
+    let compact: String = p
+        .name()
+        .chars()
+        .filter(|c| *c != ' ')
+        .take(cfg.prefix_len)
+        .collect();
+    if compact.len() >= 3 {
+        out.push((KeyKind::Prefix, hash_key(b'q', &compact)));
+    }
+    out
+}
+
+/// Cap of a key kind under a config.
+pub fn cap(kind: KeyKind, cfg: &BlockingConfig) -> usize {
+    match kind {
+        KeyKind::Domain => cfg.domain_cap,
+        KeyKind::Phone => cfg.phone_cap,
+        KeyKind::Token | KeyKind::Skeleton => cfg.token_cap,
+        KeyKind::Prefix => cfg.prefix_cap,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn skeleton_ignores_vowel_typos() {
+        assert_eq!(skeleton("unilever"), skeleton("uniliver"));
+        assert_eq!(skeleton("shell"), skeleton("sheel"));
+        assert_eq!(skeleton("nordic"), skeleton("nrdic"));
+        assert_ne!(skeleton("acme"), skeleton("zenith"));
+    }
+}

@@ -1,0 +1,141 @@
+//! Comparison features of a record pair: one fixed-length vector the match model weighs.
+
+use super::record::Prepared;
+use super::similarity::{self, IdfTable};
+
+/// Names of the features, in vector order, and the record field each belongs to (for evidence).
+pub const FEATURES: &[(&str, &str)] = &[
+    ("name_jaro_winkler", "name"),
+    ("name_levenshtein", "name"),
+    ("name_token_set", "name"),
+    ("name_token_sort", "name"),
+    ("name_soft_idf", "name"),
+    ("name_exact", "name"),
+    ("domain_equal", "domain"),
+    ("domain_missing", "domain"),
+    ("phone_equal", "phone"),
+    ("phone_missing", "phone"),
+    ("postal_equal", "postal_code"),
+    ("postal_missing", "postal_code"),
+    ("address_similarity", "address"),
+    ("address_missing", "address"),
+    ("city_similarity", "city"),
+    ("city_missing", "city"),
+    ("country_mismatch", "country"),
+    ("country_missing", "country"),
+];
+
+/// Number of features.
+pub const N_FEATURES: usize = 18;
+
+/// Field names in evidence order.
+pub const FIELDS: &[&str] = &[
+    "name",
+    "domain",
+    "phone",
+    "postal_code",
+    "address",
+    "city",
+    "country",
+];
+
+/// Phones match when their last 7 digits agree: that survives area and country code variants
+/// ("+31 20 5551234" vs "020 5551234") while 7 digits rarely collide by chance within one area.
+fn phone_equal(a: &str, b: &str) -> bool {
+    let n = a.len().min(b.len()).min(7);
+    n >= 7 && a[a.len() - n..] == b[b.len() - n..]
+}
+
+/// Both-present comparison: `(similarity, missing)`; a missing side gives similarity 0 and lets
+/// the missing-indicator weight say how much absence matters.
+fn both<T: ?Sized>(a: Option<&T>, b: Option<&T>, f: impl Fn(&T, &T) -> f64) -> (f64, f64) {
+    match (a, b) {
+        (Some(x), Some(y)) => (f(x, y), 0.0),
+        _ => (0.0, 1.0),
+    }
+}
+
+/// Computes the feature vector for a pair, plus each field's headline similarity.
+pub fn compare(a: &Prepared, b: &Prepared, idf: &IdfTable) -> ([f64; N_FEATURES], [f64; 7]) {
+    let mut x = cheap(a, b);
+    expensive(a, b, idf, &mut x);
+    let same_country = if x[17] > 0.0 { 0.0 } else { 1.0 - x[16] };
+    let headline = [x[4], x[6], x[8], x[10], x[12], x[14], same_country];
+    (x, headline)
+}
+
+/// Features that cost next to nothing: equalities and missing flags. The string
+/// similarities are filled by [`expensive`] (or one at a time by [`expensive_one`]).
+pub fn cheap(a: &Prepared, b: &Prepared) -> [f64; N_FEATURES] {
+    let mut x = [0.0; N_FEATURES];
+    x[5] = f64::from(u8::from(
+        !a.compact().is_empty() && a.compact() == b.compact(),
+    ));
+    (x[6], x[7]) = both(a.domain(), b.domain(), |p, q| f64::from(u8::from(p == q)));
+    (x[8], x[9]) = both(a.phone(), b.phone(), |p, q| {
+        f64::from(u8::from(phone_equal(p, q)))
+    });
+    (x[10], x[11]) = both(a.postal(), b.postal(), |p, q| f64::from(u8::from(p == q)));
+    x[13] = f64::from(u8::from(a.address().is_none() || b.address().is_none()));
+    x[15] = f64::from(u8::from(a.city().is_none() || b.city().is_none()));
+    let (same_country, missing) =
+        both(a.country(), b.country(), |p, q| f64::from(u8::from(p == q)));
+    x[16] = if missing > 0.0 {
+        0.0
+    } else {
+        1.0 - same_country
+    };
+    x[17] = missing;
+    x
+}
+
+/// String-similarity features, in the order a bounded evaluation computes them (address and
+/// city first: heavy weights, short strings; then the name measures).
+pub const EXPENSIVE: [usize; 7] = [12, 14, 4, 3, 2, 0, 1];
+
+fn both_or_zero(p: Option<&str>, q: Option<&str>, f: fn(&str, &str) -> f64) -> f64 {
+    match (p, q) {
+        (Some(p), Some(q)) => f(p, q),
+        _ => 0.0,
+    }
+}
+
+/// One [`EXPENSIVE`] feature of a pair (0 for any other index).
+pub fn expensive_one(i: usize, a: &Prepared, b: &Prepared, idf: &IdfTable) -> f64 {
+    match i {
+        // Character measures on names without spaces, so "Gist-Brocades" == "Gistbrocades".
+        0 => similarity::jaro_winkler(a.compact(), b.compact()),
+        1 => similarity::levenshtein(a.compact(), b.compact()),
+        2 => similarity::token_set_sorted(a.sorted(), b.sorted()),
+        3 => similarity::levenshtein(a.sorted(), b.sorted()),
+        4 => similarity::soft_idf_names(a.name(), b.name(), idf),
+        12 => both_or_zero(a.address(), b.address(), similarity::levenshtein),
+        14 => both_or_zero(a.city(), b.city(), similarity::jaro_winkler),
+        _ => 0.0,
+    }
+}
+
+/// Largest value an [`EXPENSIVE`] feature can take for this pair, from lengths and presence
+/// alone (Levenshtein similarity cannot exceed 1 - length difference / longer length).
+pub fn expensive_bound(i: usize, a: &Prepared, b: &Prepared) -> f64 {
+    match i {
+        1 => similarity::levenshtein_bound(a.compact(), b.compact()),
+        3 => similarity::levenshtein_bound(a.sorted(), b.sorted()),
+        12 => both_or_zero(a.address(), b.address(), similarity::levenshtein_bound),
+        14 => both_or_zero(a.city(), b.city(), |_, _| 1.0),
+        _ => 1.0,
+    }
+}
+
+/// Fills the [`EXPENSIVE`] features.
+pub fn expensive(a: &Prepared, b: &Prepared, idf: &IdfTable, x: &mut [f64; N_FEATURES]) {
+    for i in EXPENSIVE {
+        x[i] = expensive_one(i, a, b, idf);
+    }
+}
+
+/// Index into [`FIELDS`] of each feature.
+pub fn field_of(feature: usize) -> usize {
+    let f = FEATURES[feature].1;
+    FIELDS.iter().position(|x| *x == f).unwrap_or(0)
+}

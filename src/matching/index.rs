@@ -1,0 +1,358 @@
+//! Incremental blocking index over prepared records: insert, remove, and candidate lookup.
+//! The batch operations (`match_lists`, `dedupe`) use the same index, so the service's
+//! one-at-a-time resolution and bulk mapping block identically.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use rayon::prelude::*;
+
+use super::blocking::{self, BlockingConfig, KeyKind};
+use super::evidence::Evidence;
+use super::model::Matcher;
+use super::record::{Prepared, Record, prepare};
+
+/// One resolution candidate: the caller's key, the match probability and its evidence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    /// Key the record was inserted under.
+    pub key: u64,
+    /// Match probability.
+    pub score: f64,
+    /// Per-field evidence.
+    pub evidence: Vec<Evidence>,
+}
+
+struct Slot {
+    key: u64,
+    prep: Prepared,
+}
+
+/// Blocking keys are already 64-bit hashes, so the posting map uses them as they are.
+#[derive(Default, Clone, Copy)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, i: u64) {
+        self.0 = i;
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// Slots of one blocking key, sorted by (name, slot). Most keys (domains, phones, rare
+/// tokens) hold a single record, so that case needs no heap allocation.
+enum Posting {
+    One(u32),
+    Many(Vec<u32>),
+}
+
+impl Posting {
+    fn as_slice(&self) -> &[u32] {
+        match self {
+            Posting::One(x) => std::slice::from_ref(x),
+            Posting::Many(v) => v,
+        }
+    }
+
+    fn insert(&mut self, pos: usize, slot: u32) {
+        match self {
+            Posting::One(x) => {
+                let mut v = vec![*x];
+                v.insert(pos, slot);
+                *self = Posting::Many(v);
+            }
+            Posting::Many(v) => v.insert(pos, slot),
+        }
+    }
+
+    /// Removes `slot`; returns whether the posting is now empty.
+    fn remove(&mut self, slot: u32) -> bool {
+        match self {
+            Posting::One(x) => *x == slot,
+            Posting::Many(v) => {
+                v.retain(|x| *x != slot);
+                let empty = v.is_empty();
+                if let [only] = v[..] {
+                    *self = Posting::One(only);
+                }
+                empty
+            }
+        }
+    }
+}
+
+type Postings = HashMap<u64, Posting, BuildHasherDefault<KeyHasher>>;
+
+/// Blocking index. Key generation uses the default [`BlockingConfig`] (all tokens are indexed);
+/// query-time limits come from the matcher's config.
+#[derive(Default)]
+pub struct Index {
+    slots: Vec<Option<Slot>>,
+    free: Vec<u32>,
+    by_key: HashMap<u64, u32>,
+    postings: Postings,
+    key_cfg: BlockingConfig,
+}
+
+impl Index {
+    /// An empty index.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Number of records held.
+    pub fn len(&self) -> usize {
+        self.by_key.len()
+    }
+
+    /// True when no record is held.
+    pub fn is_empty(&self) -> bool {
+        self.by_key.is_empty()
+    }
+
+    /// Builds an index over prepared records with keys 0..n, in bulk: records are sorted by
+    /// name once (in parallel) and their keys, generated in parallel per chunk, are appended
+    /// in that order, so every posting list comes out sorted without per-list sorting.
+    pub fn from_prepared(preps: Vec<Prepared>) -> Self {
+        let cfg = BlockingConfig::default();
+        let mut order: Vec<u32> = (0..preps.len() as u32).collect();
+        order.par_sort_unstable_by(|a, b| {
+            preps[*a as usize]
+                .name()
+                .cmp(preps[*b as usize].name())
+                .then(a.cmp(b))
+        });
+        let mut postings: Postings = HashMap::default();
+        for chunk in order.chunks(1 << 16) {
+            let keys: Vec<Vec<(KeyKind, u64)>> = chunk
+                .par_iter()
+                .map(|i| blocking::keys(&preps[*i as usize], &cfg))
+                .collect();
+            for (i, ks) in chunk.iter().zip(keys) {
+                for (_, k) in ks {
+                    match postings.entry(k) {
+                        std::collections::hash_map::Entry::Occupied(mut e) => {
+                            let p = e.get_mut();
+                            let n = p.as_slice().len();
+                            p.insert(n, *i);
+                        }
+                        std::collections::hash_map::Entry::Vacant(e) => {
+                            e.insert(Posting::One(*i));
+                        }
+                    }
+                }
+            }
+        }
+        drop(order);
+        postings.par_iter_mut().for_each(|(_, p)| {
+            if let Posting::Many(v) = p {
+                v.shrink_to_fit();
+            }
+        });
+        let slots: Vec<Option<Slot>> = preps
+            .into_iter()
+            .enumerate()
+            .map(|(i, prep)| {
+                Some(Slot {
+                    key: i as u64,
+                    prep,
+                })
+            })
+            .collect();
+        let by_key = (0..slots.len() as u64).map(|i| (i, i as u32)).collect();
+        Index {
+            slots,
+            free: Vec::new(),
+            by_key,
+            postings,
+            key_cfg: cfg,
+        }
+    }
+
+    fn name_of(&self, slot: u32) -> &str {
+        self.slots[slot as usize]
+            .as_ref()
+            .map(|s| s.prep.name())
+            .unwrap_or("")
+    }
+
+    /// Prepared record in a slot (slots come from [`Index::candidates`]).
+    pub fn prepared(&self, slot: u32) -> Option<&Prepared> {
+        self.slots.get(slot as usize)?.as_ref().map(|s| &s.prep)
+    }
+
+    /// Caller key of a slot.
+    pub fn key_of(&self, slot: u32) -> Option<u64> {
+        self.slots.get(slot as usize)?.as_ref().map(|s| s.key)
+    }
+
+    /// Inserts (or replaces) a record under `key`.
+    pub fn insert(&mut self, key: u64, r: &Record) {
+        self.insert_prepared(key, prepare(r));
+    }
+
+    /// Inserts (or replaces) an already prepared record under `key`.
+    pub fn insert_prepared(&mut self, key: u64, prep: Prepared) {
+        self.remove(key);
+        let slot = match self.free.pop() {
+            Some(s) => s,
+            None => {
+                self.slots.push(None);
+                (self.slots.len() - 1) as u32
+            }
+        };
+        let ks = blocking::keys(&prep, &self.key_cfg);
+        self.slots[slot as usize] = Some(Slot { key, prep });
+        for (_, k) in ks {
+            let slots = &self.slots;
+            let name = slots[slot as usize]
+                .as_ref()
+                .map(|x| x.prep.name())
+                .unwrap_or("");
+            match self.postings.entry(k) {
+                std::collections::hash_map::Entry::Occupied(mut e) => {
+                    let list = e.get_mut();
+                    let pos = list.as_slice().partition_point(|s| {
+                        let n = slots[*s as usize]
+                            .as_ref()
+                            .map(|x| x.prep.name())
+                            .unwrap_or("");
+                        (n, *s) < (name, slot)
+                    });
+                    list.insert(pos, slot);
+                }
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(Posting::One(slot));
+                }
+            }
+        }
+        self.by_key.insert(key, slot);
+    }
+
+    /// Removes the record under `key`; returns whether it was present.
+    pub fn remove(&mut self, key: u64) -> bool {
+        let Some(slot) = self.by_key.remove(&key) else {
+            return false;
+        };
+        if let Some(s) = self.slots[slot as usize].take() {
+            for (_, k) in blocking::keys(&s.prep, &self.key_cfg) {
+                if let Some(list) = self.postings.get_mut(&k)
+                    && list.remove(slot)
+                {
+                    self.postings.remove(&k);
+                }
+            }
+        }
+        self.free.push(slot);
+        true
+    }
+
+    /// Candidate slots for a query under the given limits (sorted, deduplicated).
+    pub fn candidates(&self, q: &Prepared, cfg: &BlockingConfig) -> Vec<u32> {
+        let mut lists: Vec<(KeyKind, &[u32])> = blocking::keys(q, cfg)
+            .into_iter()
+            .filter_map(|(kind, k)| self.postings.get(&k).map(|l| (kind, l.as_slice())))
+            .collect();
+        // Rarest tokens (and skeletons) first; keep only `max_tokens` of each.
+        lists.sort_by_key(|(_, l)| l.len());
+        let (mut n_tok, mut n_skel) = (0, 0);
+        let mut out: Vec<u32> = Vec::new();
+        for (kind, list) in lists {
+            match kind {
+                KeyKind::Token => {
+                    n_tok += 1;
+                    if n_tok > cfg.max_tokens {
+                        continue;
+                    }
+                }
+                KeyKind::Skeleton => {
+                    n_skel += 1;
+                    if n_skel > cfg.max_tokens {
+                        continue;
+                    }
+                }
+                _ => {}
+            }
+            if list.len() <= blocking::cap(kind, cfg) {
+                out.extend_from_slice(list);
+            } else {
+                let pos = list.partition_point(|s| self.name_of(*s) < q.name());
+                let lo = pos.saturating_sub(cfg.window);
+                let hi = (pos + cfg.window).min(list.len());
+                out.extend_from_slice(&list[lo..hi]);
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// The `k` best-scoring indexed records for `r`, best first.
+    pub fn resolve(&self, r: &Record, k: usize, matcher: &Matcher) -> Vec<Candidate> {
+        let q = prepare(r);
+        let mut scored: Vec<(f64, u32)> = self
+            .candidates(&q, &matcher.blocking)
+            .into_iter()
+            .filter_map(|s| self.prepared(s).map(|p| (matcher.probability(&q, p), s)))
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        scored.truncate(k);
+        scored
+            .into_iter()
+            .filter_map(|(_, s)| {
+                let p = self.prepared(s)?;
+                let (score, evidence) = matcher.score_pair(&q, p);
+                Some(Candidate {
+                    key: self.key_of(s)?,
+                    score,
+                    evidence,
+                })
+            })
+            .collect()
+    }
+}
+
+/// Blocked candidate pairs `(i, j)`, `i < j`, of a dedupe over `preps`.
+pub fn dedupe_candidates(preps: &[Prepared], cfg: &BlockingConfig) -> Vec<(u32, u32)> {
+    let index = Index::from_prepared(preps.to_vec());
+    let mut pairs: Vec<(u32, u32)> = (0..preps.len())
+        .into_par_iter()
+        .flat_map_iter(|i| {
+            index
+                .candidates(&preps[i], cfg)
+                .into_iter()
+                .filter(move |j| *j as usize != i)
+                .map(move |j| (i.min(j as usize) as u32, i.max(j as usize) as u32))
+        })
+        .collect();
+    pairs.par_sort_unstable();
+    pairs.dedup();
+    pairs
+}
+
+/// Blocked candidate pairs `(left, right)` of a two-list linkage.
+pub fn link_candidates(
+    left: &[Prepared],
+    right: &[Prepared],
+    cfg: &BlockingConfig,
+) -> Vec<(u32, u32)> {
+    let index = Index::from_prepared(left.to_vec());
+    (0..right.len())
+        .into_par_iter()
+        .flat_map_iter(|j| {
+            index
+                .candidates(&right[j], cfg)
+                .into_iter()
+                .map(move |i| (i, j as u32))
+        })
+        .collect()
+}

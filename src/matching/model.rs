@@ -1,0 +1,258 @@
+//! The fitted match model: logistic regression over pair features, plus the threshold and
+//! blocking limits it was evaluated with. Serialised as JSON (the model artifact).
+
+use linfa::prelude::*;
+use linfa_logistic::LogisticRegression;
+use ndarray::{Array1, Array2};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::blocking::{BlockingConfig, BlockingStats};
+use super::cluster;
+use super::evidence::{Evidence, MatchPair};
+use super::features::{self, FEATURES, FIELDS, N_FEATURES};
+use super::index::{self, Index};
+use super::record::{Prepared, Record, prepare};
+use super::similarity::IdfTable;
+
+/// Errors from loading or fitting a model.
+#[derive(Debug, thiserror::Error)]
+pub enum ModelError {
+    /// The JSON could not be parsed.
+    #[error("model JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    /// The JSON parsed but does not fit this code's feature set.
+    #[error("model does not match this feature set: {0}")]
+    Incompatible(String),
+    /// Fitting failed.
+    #[error("fitting: {0}")]
+    Fit(String),
+}
+
+/// A fitted matcher: weights, intercept, decision threshold, blocking limits and token idfs.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Matcher {
+    /// Feature names in weight order (checked on load).
+    pub feature_names: Vec<String>,
+    /// Logistic-regression weights.
+    pub weights: Vec<f64>,
+    /// Intercept.
+    pub bias: f64,
+    /// Probability at or above which a pair is a match; fixed before evaluation.
+    pub threshold: f64,
+    /// Blocking limits.
+    pub blocking: BlockingConfig,
+    /// Name-token idfs from the training corpus.
+    pub idf: IdfTable,
+    /// What the model was trained on and how it scored on data it did not see.
+    #[serde(default)]
+    pub info: TrainingInfo,
+}
+
+/// Provenance and held-out results recorded with the model.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct TrainingInfo {
+    /// Training sources.
+    pub trained_on: Vec<String>,
+    /// Held-out set name -> pairwise F1 measured at training time.
+    pub held_out_f1: Vec<(String, f64)>,
+    /// Date of training (UTC, YYYY-MM-DD).
+    pub date: String,
+}
+
+fn sigmoid(z: f64) -> f64 {
+    1.0 / (1.0 + (-z).exp())
+}
+
+impl Matcher {
+    /// Loads a model artifact, checking it matches this code's features.
+    pub fn from_json(s: &str) -> Result<Self, ModelError> {
+        let m: Matcher = serde_json::from_str(s)?;
+        let names: Vec<&str> = FEATURES.iter().map(|f| f.0).collect();
+        if m.feature_names != names || m.weights.len() != N_FEATURES {
+            return Err(ModelError::Incompatible(format!(
+                "expected features {names:?}, got {:?}",
+                m.feature_names
+            )));
+        }
+        if !(0.0..=1.0).contains(&m.threshold) || m.weights.iter().any(|w| !w.is_finite()) {
+            return Err(ModelError::Incompatible(
+                "threshold or weights out of range".into(),
+            ));
+        }
+        Ok(m)
+    }
+
+    /// Serialises the model artifact (pretty JSON).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// The decision threshold fixed at training time.
+    pub fn threshold(&self) -> f64 {
+        self.threshold
+    }
+
+    /// Fits a logistic regression on labelled feature vectors. `alpha` is the L2 penalty.
+    pub fn fit(
+        x: &[[f64; N_FEATURES]],
+        y: &[bool],
+        idf: IdfTable,
+        blocking: BlockingConfig,
+        threshold: f64,
+        alpha: f64,
+    ) -> Result<Self, ModelError> {
+        let flat: Vec<f64> = x.iter().flat_map(|r| r.iter().copied()).collect();
+        let xa = Array2::from_shape_vec((x.len(), N_FEATURES), flat)
+            .map_err(|e| ModelError::Fit(e.to_string()))?;
+        let ya = Array1::from_vec(y.to_vec());
+        let ds = Dataset::new(xa, ya);
+        let fitted = LogisticRegression::default()
+            .alpha(alpha)
+            .max_iterations(500)
+            .fit(&ds)
+            .map_err(|e| ModelError::Fit(e.to_string()))?;
+        // linfa calls the larger class "positive"; flip so the logit is for `true` (match).
+        let sign = if fitted.labels().pos.class { 1.0 } else { -1.0 };
+        Ok(Matcher {
+            feature_names: FEATURES.iter().map(|f| f.0.to_string()).collect(),
+            weights: fitted.params().iter().map(|w| sign * w).collect(),
+            bias: sign * fitted.intercept(),
+            threshold,
+            blocking,
+            idf,
+            info: TrainingInfo::default(),
+        })
+    }
+
+    /// Logit of a feature vector.
+    pub fn logit(&self, x: &[f64; N_FEATURES]) -> f64 {
+        self.bias + x.iter().zip(&self.weights).map(|(a, w)| a * w).sum::<f64>()
+    }
+
+    /// Match probability of a pair, without evidence (the fast path for bulk scoring).
+    pub fn probability(&self, a: &Prepared, b: &Prepared) -> f64 {
+        sigmoid(self.logit(&features::compare(a, b, &self.idf).0))
+    }
+
+    /// Whether a pair reaches probability `threshold`. The cheap features are computed first;
+    /// then the expensive ones one at a time, and after each the logit is bounded using the
+    /// most favourable values the remaining ones could take (length bounds for Levenshtein
+    /// measures, 1 otherwise; 0 for negative weights since every feature is >= 0). A pair is
+    /// rejected as soon as the bound falls short. Exact: it never rejects a pair that full
+    /// scoring would accept.
+    pub fn reaches(&self, a: &Prepared, b: &Prepared, threshold: f64) -> bool {
+        if threshold <= 0.0 {
+            return true;
+        }
+        if threshold >= 1.0 {
+            return self.probability(a, b) >= threshold;
+        }
+        let need = (threshold / (1.0 - threshold)).ln();
+        let mut x = features::cheap(a, b);
+        // Small slack so rounding in the bound can never reject a pair exactly at threshold.
+        let slack = 1e-9;
+        let mut known = self.logit(&x);
+        let mut bounds = [0.0; features::EXPENSIVE.len()];
+        for (k, &i) in features::EXPENSIVE.iter().enumerate() {
+            bounds[k] = self.weights[i].max(0.0) * features::expensive_bound(i, a, b);
+        }
+        let mut rest: f64 = bounds.iter().sum();
+        if known + rest + slack < need {
+            return false;
+        }
+        for (k, &i) in features::EXPENSIVE.iter().enumerate() {
+            rest -= bounds[k];
+            x[i] = features::expensive_one(i, a, b, &self.idf);
+            known += self.weights[i] * x[i];
+            if known + rest.max(0.0) + slack < need {
+                return false;
+            }
+        }
+        self.logit(&x) >= need
+    }
+
+    /// Match probability and per-field evidence of a pair.
+    pub fn score_pair(&self, a: &Prepared, b: &Prepared) -> (f64, Vec<Evidence>) {
+        let (x, headline) = features::compare(a, b, &self.idf);
+        let mut contrib = [0.0; 7];
+        for (i, v) in x.iter().enumerate() {
+            contrib[features::field_of(i)] += self.weights[i] * v;
+        }
+        let evidence = FIELDS
+            .iter()
+            .enumerate()
+            .map(|(i, f)| Evidence {
+                field: (*f).to_string(),
+                similarity: headline[i],
+                contribution: contrib[i],
+            })
+            .collect();
+        (sigmoid(self.logit(&x)), evidence)
+    }
+
+    /// Maps every right record to the left records it matches at `threshold` (rayon-parallel).
+    pub fn match_lists(
+        &self,
+        left: &[Record],
+        right: &[Record],
+        threshold: f64,
+    ) -> (Vec<MatchPair>, BlockingStats) {
+        let index = Index::from_prepared(left.par_iter().map(prepare).collect());
+        let per_right: Vec<(u64, Vec<MatchPair>)> = right
+            .par_iter()
+            .enumerate()
+            .map(|(j, r)| {
+                let q = prepare(r);
+                let cands = index.candidates(&q, &self.blocking);
+                let mut found = Vec::new();
+                for s in &cands {
+                    let Some(p) = index.prepared(*s) else {
+                        continue;
+                    };
+                    if self.reaches(p, &q, threshold) {
+                        let (score, evidence) = self.score_pair(p, &q);
+                        found.push(MatchPair {
+                            left: *s as usize,
+                            right: j,
+                            score,
+                            evidence,
+                        });
+                    }
+                }
+                (cands.len() as u64, found)
+            })
+            .collect();
+        let compared = per_right.iter().map(|x| x.0).sum();
+        let pairs = per_right.into_iter().flat_map(|x| x.1).collect();
+        let total = left.len() as u64 * right.len() as u64;
+        (pairs, BlockingStats::new(compared, total))
+    }
+
+    /// Candidate pairs (i < j) of a dedupe run with their probabilities.
+    pub fn dedupe_edges(&self, preps: &[Prepared]) -> Vec<(u32, u32, f64)> {
+        index::dedupe_candidates(preps, &self.blocking)
+            .into_par_iter()
+            .map(|(i, j)| {
+                (
+                    i,
+                    j,
+                    self.probability(&preps[i as usize], &preps[j as usize]),
+                )
+            })
+            .collect()
+    }
+
+    /// Groups records into entities; returns a cluster id per record (ids are 0..k).
+    /// Clustering is average-linkage, see [`cluster::average_linkage`].
+    pub fn dedupe(&self, records: &[Record], threshold: f64) -> (Vec<usize>, BlockingStats) {
+        let preps: Vec<Prepared> = records.par_iter().map(prepare).collect();
+        let edges = self.dedupe_edges(&preps);
+        let n = records.len() as u64;
+        let stats = BlockingStats::new(edges.len() as u64, n * n.saturating_sub(1) / 2);
+        let ids = cluster::average_linkage(preps.len(), &edges, threshold, |i, j| {
+            self.probability(&preps[i], &preps[j])
+        });
+        (ids, stats)
+    }
+}

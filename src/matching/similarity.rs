@@ -1,0 +1,564 @@
+//! All string similarity measures, in one place so every comparison uses the same definitions.
+//! Each returns a value in [0, 1], 1 meaning identical.
+//!
+//! Prepared fields are ASCII (names, addresses and cities are folded to ASCII), so the hot
+//! paths work on bytes without allocating: Jaro-Winkler with bit flags and Levenshtein with
+//! Myers' bit-parallel algorithm. They return exactly what `strsim` returns (same formulas,
+//! same greedy matching); non-ASCII or long inputs fall back to `strsim`.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use serde::{Deserialize, Serialize};
+
+/// Jaro similarity on ASCII bytes, both at most 64 long (the `strsim` algorithm).
+fn jaro_ascii(a: &[u8], b: &[u8]) -> f64 {
+    let (la, lb) = (a.len(), b.len());
+    if la == 0 && lb == 0 {
+        return 1.0;
+    } else if la == 0 || lb == 0 {
+        return 0.0;
+    }
+    let range = (la.max(lb) / 2).saturating_sub(1);
+    let (mut fa, mut fb) = (0u64, 0u64);
+    let mut matches = 0usize;
+    for (i, &c) in a.iter().enumerate() {
+        let lo = i.saturating_sub(range);
+        let hi = lb.min(i + range + 1);
+        for (j, &d) in b.iter().enumerate().take(hi).skip(lo) {
+            if d == c && fb & (1 << j) == 0 {
+                fa |= 1 << i;
+                fb |= 1 << j;
+                matches += 1;
+                break;
+            }
+        }
+    }
+    if matches == 0 {
+        return 0.0;
+    }
+    let mut trans = 0usize;
+    let (mut ma, mut mb) = (fa, fb);
+    while ma != 0 {
+        let i = ma.trailing_zeros() as usize;
+        let j = mb.trailing_zeros() as usize;
+        if a[i] != b[j] {
+            trans += 1;
+        }
+        ma &= ma - 1;
+        mb &= mb - 1;
+    }
+    let trans = trans / 2;
+    let m = matches as f64;
+    (m / la as f64 + m / lb as f64 + (matches - trans) as f64 / m) / 3.0
+}
+
+/// Jaro-Winkler similarity (rewards shared prefixes; good for short names with typos).
+pub fn jaro_winkler(a: &str, b: &str) -> f64 {
+    if !(a.is_ascii() && b.is_ascii() && a.len() <= 64 && b.len() <= 64) {
+        return strsim::jaro_winkler(a, b);
+    }
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    let sim = jaro_ascii(x, y);
+    if sim > 0.7 {
+        let prefix = x.iter().take(4).zip(y).take_while(|(p, q)| p == q).count();
+        sim + 0.1 * prefix as f64 * (1.0 - sim)
+    } else {
+        sim
+    }
+}
+
+/// Levenshtein distance of ASCII bytes, `a` at most 64 long (Myers/Hyyrö bit-parallel).
+fn levenshtein_myers(a: &[u8], b: &[u8]) -> usize {
+    let m = a.len();
+    if m == 0 {
+        return b.len();
+    }
+    let mut peq = [0u64; 128];
+    for (i, &c) in a.iter().enumerate() {
+        peq[usize::from(c & 0x7f)] |= 1 << i;
+    }
+    let last = 1u64 << (m - 1);
+    let (mut pv, mut mv) = (!0u64, 0u64);
+    let mut score = m;
+    for &c in b {
+        let eq = peq[usize::from(c & 0x7f)];
+        let xv = eq | mv;
+        let xh = ((eq & pv).wrapping_add(pv) ^ pv) | eq;
+        let mut ph = mv | !(xh | pv);
+        let mut mh = pv & xh;
+        if ph & last != 0 {
+            score += 1;
+        }
+        if mh & last != 0 {
+            score -= 1;
+        }
+        ph = (ph << 1) | 1;
+        mh <<= 1;
+        pv = mh | !(xv | ph);
+        mv = ph & xv;
+    }
+    score
+}
+
+/// Levenshtein distance (characters).
+pub fn levenshtein_distance(a: &str, b: &str) -> usize {
+    if a.is_ascii() && b.is_ascii() {
+        let (x, y) = (a.as_bytes(), b.as_bytes());
+        if x.len() <= 64 {
+            return levenshtein_myers(x, y);
+        }
+        if y.len() <= 64 {
+            return levenshtein_myers(y, x);
+        }
+    }
+    strsim::levenshtein(a, b)
+}
+
+/// 1 - Levenshtein distance / length of the longer string.
+pub fn levenshtein(a: &str, b: &str) -> f64 {
+    if a.is_ascii() && b.is_ascii() {
+        if a.is_empty() && b.is_empty() {
+            return 1.0;
+        }
+        let d = levenshtein_distance(a, b);
+        return 1.0 - d as f64 / a.len().max(b.len()) as f64;
+    }
+    strsim::normalized_levenshtein(a, b)
+}
+
+/// Upper bound of [`levenshtein`] from the lengths alone (the distance is at least the
+/// length difference). Exact for ASCII, which all prepared fields are.
+pub fn levenshtein_bound(a: &str, b: &str) -> f64 {
+    let (la, lb) = (a.len(), b.len());
+    if la.max(lb) == 0 || !(a.is_ascii() && b.is_ascii()) {
+        return 1.0;
+    }
+    1.0 - la.abs_diff(lb) as f64 / la.max(lb) as f64
+}
+
+fn sorted_join(mut v: Vec<&str>) -> String {
+    v.sort_unstable();
+    v.join(" ")
+}
+
+/// Levenshtein similarity of the sorted tokens: insensitive to word order.
+pub fn token_sort(a: &[String], b: &[String]) -> f64 {
+    let sa = sorted_join(a.iter().map(String::as_str).collect());
+    let sb = sorted_join(b.iter().map(String::as_str).collect());
+    levenshtein(&sa, &sb)
+}
+
+/// A small string builder on the stack (falls back to the heap when full).
+struct Buf {
+    bytes: [u8; 192],
+    len: usize,
+    spill: Option<String>,
+}
+
+impl Buf {
+    fn new() -> Self {
+        Buf {
+            bytes: [0; 192],
+            len: 0,
+            spill: None,
+        }
+    }
+
+    fn push_word(&mut self, w: &str) {
+        if let Some(s) = &mut self.spill {
+            if !s.is_empty() {
+                s.push(' ');
+            }
+            s.push_str(w);
+            return;
+        }
+        let need = w.len() + usize::from(self.len > 0);
+        if self.len + need > self.bytes.len() {
+            let mut s = self.as_str().to_string();
+            if !s.is_empty() {
+                s.push(' ');
+            }
+            s.push_str(w);
+            self.spill = Some(s);
+            return;
+        }
+        if self.len > 0 {
+            self.bytes[self.len] = b' ';
+            self.len += 1;
+        }
+        self.bytes[self.len..self.len + w.len()].copy_from_slice(w.as_bytes());
+        self.len += w.len();
+    }
+
+    fn as_str(&self) -> &str {
+        match &self.spill {
+            Some(s) => s,
+            // Only whole `&str`s and ASCII spaces are ever copied in.
+            None => std::str::from_utf8(&self.bytes[..self.len]).unwrap_or(""),
+        }
+    }
+}
+
+/// Token-set similarity (as popularised by fuzzywuzzy): compares the shared tokens with each
+/// side's full token set, so a name that is a subset of the other scores 1.
+pub fn token_set(a: &[String], b: &[String]) -> f64 {
+    let mut sa: Vec<&str> = a.iter().map(String::as_str).collect();
+    let mut sb: Vec<&str> = b.iter().map(String::as_str).collect();
+    sa.sort_unstable();
+    sb.sort_unstable();
+    token_set_sorted(&sa.join(" "), &sb.join(" "))
+}
+
+/// [`token_set`] of two names given as their sorted tokens joined by single spaces
+/// (`Prepared::sorted`); allocation-free for ordinary names.
+pub fn token_set_sorted(a: &str, b: &str) -> f64 {
+    fn dedup(s: &str) -> impl Iterator<Item = &str> {
+        let mut prev = None;
+        s.split(' ')
+            .filter(|t| !t.is_empty())
+            .filter(move |t| prev.replace(*t) != Some(*t))
+    }
+    let (mut t0, mut oa, mut ob) = (Buf::new(), Buf::new(), Buf::new());
+    let (mut ia, mut ib) = (dedup(a).peekable(), dedup(b).peekable());
+    loop {
+        match (ia.peek(), ib.peek()) {
+            (Some(x), Some(y)) => match x.cmp(y) {
+                std::cmp::Ordering::Equal => {
+                    t0.push_word(x);
+                    ia.next();
+                    ib.next();
+                }
+                std::cmp::Ordering::Less => {
+                    oa.push_word(x);
+                    ia.next();
+                }
+                std::cmp::Ordering::Greater => {
+                    ob.push_word(y);
+                    ib.next();
+                }
+            },
+            (Some(x), None) => {
+                oa.push_word(x);
+                ia.next();
+            }
+            (None, Some(y)) => {
+                ob.push_word(y);
+                ib.next();
+            }
+            (None, None) => break,
+        }
+    }
+    let join = |rest: &Buf| {
+        let mut s = Buf::new();
+        s.push_word(t0.as_str());
+        if !rest.as_str().is_empty() {
+            s.push_word(rest.as_str());
+        }
+        s
+    };
+    let (t1, t2) = (join(&oa), join(&ob));
+    let (c0, c1, c2) = (t0.as_str(), t1.as_str(), t2.as_str());
+    let mut best = levenshtein(c1, c2);
+    if !c0.is_empty() {
+        best = best.max(levenshtein(c0, c1)).max(levenshtein(c0, c2));
+    }
+    best
+}
+
+/// A fast hasher for short token strings (FxHash-style; not DoS-resistant, which does not
+/// matter for a table fixed at training time).
+#[derive(Default, Clone, Copy)]
+pub struct TokenHasher(u64);
+
+impl Hasher for TokenHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+        }
+        for &c in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(c)).wrapping_mul(K);
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// Hash-map builder for [`TokenHasher`].
+pub type TokenBuild = BuildHasherDefault<TokenHasher>;
+
+/// Inverse document frequencies of name tokens, learned from a reference corpus and stored in
+/// the model, so that "acme" counts for more than "group" whatever data set is being matched.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct IdfTable {
+    /// Token -> idf for tokens seen in the corpus often enough to matter.
+    pub idf: HashMap<String, f64, TokenBuild>,
+    /// Idf of a token absent from the table (treated as rare).
+    pub default_idf: f64,
+}
+
+impl IdfTable {
+    /// Builds a table from token lists (one per document), keeping tokens seen at least
+    /// `min_df` times; rarer tokens fall back to the default (maximal) idf.
+    pub fn from_docs<'a>(docs: impl Iterator<Item = &'a [String]>, min_df: u32) -> Self {
+        let mut df: HashMap<String, u32> = HashMap::new();
+        let mut n = 0u32;
+        for d in docs {
+            n += 1;
+            let mut seen: Vec<&String> = d.iter().collect();
+            seen.sort_unstable();
+            seen.dedup();
+            for t in seen {
+                *df.entry(t.clone()).or_default() += 1;
+            }
+        }
+        let nf = f64::from(n.max(1));
+        let idf = df
+            .into_iter()
+            .filter(|(_, c)| *c >= min_df)
+            .map(|(t, c)| (t, (nf / f64::from(c)).ln() + 1.0))
+            .collect();
+        IdfTable {
+            idf,
+            default_idf: (nf / f64::from(min_df.max(1))).ln() + 1.0,
+        }
+    }
+
+    /// Idf of a token.
+    pub fn get(&self, t: &str) -> f64 {
+        self.idf.get(t).copied().unwrap_or(self.default_idf)
+    }
+}
+
+/// Most tokens per name handled without allocating in [`soft_idf_names`].
+const MAX_TOK: usize = 16;
+
+/// Soft TF-IDF cosine: tokens match exactly or, when Jaro-Winkler >= 0.9, fuzzily (weighted by
+/// that similarity); each match counts with the product of the two idfs. Frequent words such
+/// as "group" or "services" therefore add little, distinctive words a lot.
+pub fn soft_idf(a: &[String], b: &[String], idf: &IdfTable) -> f64 {
+    let a: Vec<&str> = a.iter().map(String::as_str).collect();
+    let b: Vec<&str> = b.iter().map(String::as_str).collect();
+    soft_idf_tokens(&a, &b, idf)
+}
+
+/// [`soft_idf`] of two names given as tokens joined by single spaces (`Prepared::name`).
+pub fn soft_idf_names(a: &str, b: &str, idf: &IdfTable) -> f64 {
+    let mut ta = [""; MAX_TOK];
+    let mut tb = [""; MAX_TOK];
+    let (mut na, mut nb) = (0, 0);
+    for t in a.split(' ').filter(|t| !t.is_empty()) {
+        if na == MAX_TOK {
+            return soft_idf_tokens(&split_tokens(a), &split_tokens(b), idf);
+        }
+        ta[na] = t;
+        na += 1;
+    }
+    for t in b.split(' ').filter(|t| !t.is_empty()) {
+        if nb == MAX_TOK {
+            return soft_idf_tokens(&split_tokens(a), &split_tokens(b), idf);
+        }
+        tb[nb] = t;
+        nb += 1;
+    }
+    soft_idf_tokens(&ta[..na], &tb[..nb], idf)
+}
+
+fn split_tokens(s: &str) -> Vec<&str> {
+    s.split(' ').filter(|t| !t.is_empty()).collect()
+}
+
+fn soft_idf_tokens(a: &[&str], b: &[&str], idf: &IdfTable) -> f64 {
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    let weights = |x: &[&str]| -> Vec<f64> { x.iter().map(|t| idf.get(t)).collect() };
+    let mut wa_buf = [0.0; MAX_TOK];
+    let mut wb_buf = [0.0; MAX_TOK];
+    let (wa_vec, wb_vec);
+    let wa: &[f64] = if a.len() <= MAX_TOK {
+        for (w, t) in wa_buf.iter_mut().zip(a) {
+            *w = idf.get(t);
+        }
+        &wa_buf[..a.len()]
+    } else {
+        wa_vec = weights(a);
+        &wa_vec
+    };
+    let wb: &[f64] = if b.len() <= MAX_TOK {
+        for (w, t) in wb_buf.iter_mut().zip(b) {
+            *w = idf.get(t);
+        }
+        &wb_buf[..b.len()]
+    } else {
+        wb_vec = weights(b);
+        &wb_vec
+    };
+    let na: f64 = wa.iter().map(|w| w * w).sum::<f64>().sqrt();
+    let nb: f64 = wb.iter().map(|w| w * w).sum::<f64>().sqrt();
+    let one_way = |x: &[&str], wx: &[f64], y: &[&str], wy: &[f64]| -> f64 {
+        let mut s = 0.0;
+        for (i, tx) in x.iter().enumerate() {
+            let mut best = 0.0;
+            let mut bw = 0.0;
+            for (j, ty) in y.iter().enumerate() {
+                let sim = if tx == ty {
+                    1.0
+                } else if tx.len() >= 4 && ty.len() >= 4 {
+                    let s = jaro_winkler(tx, ty);
+                    if s >= 0.9 { s } else { 0.0 }
+                } else {
+                    0.0
+                };
+                if sim > best {
+                    best = sim;
+                    bw = wy[j];
+                }
+            }
+            s += wx[i] * bw * best;
+        }
+        s
+    };
+    let s = 0.5 * (one_way(a, wa, b, wb) + one_way(b, wb, a, wa));
+    (s / (na * nb)).clamp(0.0, 1.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> Vec<String> {
+        s.split_whitespace().map(str::to_string).collect()
+    }
+
+    #[test]
+    fn token_measures() {
+        assert!((token_sort(&t("b a"), &t("a b")) - 1.0).abs() < 1e-9);
+        assert!((token_set(&t("acme"), &t("acme holding")) - 1.0).abs() < 1e-9);
+        assert!(token_set(&t("acme"), &t("zenith")) < 0.3);
+        let idf = IdfTable::from_docs(
+            [
+                t("acme group"),
+                t("zenith group"),
+                t("alpha group"),
+                t("beta group"),
+            ]
+            .iter()
+            .map(Vec::as_slice),
+            1,
+        );
+        let shared_generic = soft_idf(&t("acme group"), &t("zenith group"), &idf);
+        let shared_rare = soft_idf(&t("acme group"), &t("acme"), &idf);
+        assert!(shared_rare > shared_generic);
+        assert!(soft_idf(&t("unilever"), &t("uniliver"), &idf) > 0.9);
+        assert_eq!(
+            soft_idf(&t("acme group"), &t("acme"), &idf),
+            soft_idf_names("acme group", "acme", &idf)
+        );
+    }
+
+    /// The byte-level fast paths return exactly what `strsim` returns.
+    #[test]
+    fn fast_paths_equal_strsim() {
+        let words = [
+            "",
+            "a",
+            "ab",
+            "acme",
+            "acmee",
+            "kanimo",
+            "kanimofoods",
+            "kinamo",
+            "unilever",
+            "uniliver",
+            "gistbrocades",
+            "gist brocades",
+            "1845 e 79th st",
+            "1845 east 79 st",
+            "philips gloeilampenfabrieken",
+            "koninklijke philips electronics",
+            "zzzz",
+            "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnop",
+            "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnoq",
+            "müller",
+            "muller",
+        ];
+        for a in words {
+            for b in words {
+                assert_eq!(
+                    jaro_winkler(a, b),
+                    strsim::jaro_winkler(a, b),
+                    "{a:?} {b:?}"
+                );
+                assert_eq!(
+                    levenshtein(a, b),
+                    strsim::normalized_levenshtein(a, b),
+                    "{a:?} {b:?}"
+                );
+                assert!(levenshtein(a, b) <= levenshtein_bound(a, b) + 1e-12);
+            }
+        }
+        let toks = [
+            "acme",
+            "acme group",
+            "acme acme group",
+            "group zenith",
+            "a b c",
+            "",
+            "b c d",
+        ];
+        for a in toks {
+            for b in toks {
+                let ta: Vec<String> = a.split_whitespace().map(str::to_string).collect();
+                let tb: Vec<String> = b.split_whitespace().map(str::to_string).collect();
+                assert_eq!(
+                    token_set(&ta, &tb),
+                    token_set_reference(&ta, &tb),
+                    "{a:?} {b:?}"
+                );
+            }
+        }
+    }
+
+    /// The allocating token-set implementation this module used before (for the test above).
+    fn token_set_reference(a: &[String], b: &[String]) -> f64 {
+        let mut sa: Vec<&str> = a.iter().map(String::as_str).collect();
+        let mut sb: Vec<&str> = b.iter().map(String::as_str).collect();
+        sa.sort_unstable();
+        sa.dedup();
+        sb.sort_unstable();
+        sb.dedup();
+        let inter: Vec<&str> = sa.iter().filter(|t| sb.contains(t)).copied().collect();
+        let only_a: Vec<&str> = sa.iter().filter(|t| !inter.contains(t)).copied().collect();
+        let only_b: Vec<&str> = sb.iter().filter(|t| !inter.contains(t)).copied().collect();
+        let t0 = inter.join(" ");
+        let join = |rest: &[&str]| {
+            let mut s = t0.clone();
+            for r in rest {
+                if !s.is_empty() {
+                    s.push(' ');
+                }
+                s.push_str(r);
+            }
+            s
+        };
+        let (t1, t2) = (join(&only_a), join(&only_b));
+        let mut best = strsim::normalized_levenshtein(&t1, &t2);
+        if !t0.is_empty() {
+            best = best
+                .max(strsim::normalized_levenshtein(&t0, &t1))
+                .max(strsim::normalized_levenshtein(&t0, &t2));
+        }
+        best
+    }
+}

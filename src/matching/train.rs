@@ -1,0 +1,200 @@
+//! Building labelled training pairs and fitting the match model.
+//!
+//! Pairs are the *blocked* candidate pairs of each source (so the model learns the pairs it
+//! will actually see), labelled by ground truth, then capped per source so that one large set
+//! (PATSTAT's Philips cluster alone has 228k true pairs) cannot dominate.
+
+use rand::seq::SliceRandom;
+use rayon::prelude::*;
+
+use super::blocking::BlockingConfig;
+use super::devsets::{DedupeSet, LinkSet};
+use super::features::{self, N_FEATURES};
+use super::index;
+use super::model::{Matcher, ModelError};
+use super::record::{Prepared, prepare};
+use super::similarity::IdfTable;
+use super::synth;
+
+/// A training source.
+pub enum Source<'a> {
+    /// A labelled dedupe set.
+    Dedupe(&'a DedupeSet),
+    /// A labelled two-list set.
+    Link(&'a LinkSet),
+}
+
+impl Source<'_> {
+    fn name(&self) -> &str {
+        match self {
+            Source::Dedupe(d) => &d.name,
+            Source::Link(l) => &l.name,
+        }
+    }
+}
+
+/// Decision threshold, fixed before any evaluation: a calibrated probability of 0.5.
+pub const THRESHOLD: f64 = 0.5;
+/// L2 penalty of the logistic regression.
+pub const ALPHA: f64 = 1.0;
+/// Most positive and negative pairs taken from one source.
+pub const MAX_POS: usize = 15_000;
+/// See [`MAX_POS`].
+pub const MAX_NEG: usize = 30_000;
+
+/// Synthetic labelled dedupe set used in every training run.
+pub fn synthetic_set(seed: u64, n: usize) -> DedupeSet {
+    let (records, labels) = synth::dedupe_set(seed, n, 1.0);
+    DedupeSet {
+        name: format!("synthetic(seed={seed},n={n})"),
+        records,
+        labels,
+    }
+}
+
+type Xy = (Vec<[f64; N_FEATURES]>, Vec<bool>);
+
+fn sample(mut x: Xy, seed: u64) -> Xy {
+    let mut r = synth::rng(seed);
+    let mut pos: Vec<usize> = (0..x.1.len()).filter(|i| x.1[*i]).collect();
+    let mut neg: Vec<usize> = (0..x.1.len()).filter(|i| !x.1[*i]).collect();
+    pos.shuffle(&mut r);
+    neg.shuffle(&mut r);
+    pos.truncate(MAX_POS);
+    neg.truncate(MAX_NEG);
+    let keep: Vec<usize> = pos.into_iter().chain(neg).collect();
+    let xs = keep.iter().map(|i| x.0[*i]).collect();
+    let ys = keep.iter().map(|i| x.1[*i]).collect();
+    x.0.clear();
+    (xs, ys)
+}
+
+fn labelled(src: &Source, idf: &IdfTable, cfg: &BlockingConfig) -> Xy {
+    let feats = |a: &Prepared, b: &Prepared| features::compare(a, b, idf).0;
+    match src {
+        Source::Dedupe(d) => {
+            let p: Vec<Prepared> = d.records.par_iter().map(prepare).collect();
+            index::dedupe_candidates(&p, cfg)
+                .into_par_iter()
+                .map(|(i, j)| {
+                    let (i, j) = (i as usize, j as usize);
+                    (feats(&p[i], &p[j]), d.labels[i] == d.labels[j])
+                })
+                .unzip()
+        }
+        Source::Link(l) => {
+            let lp: Vec<Prepared> = l.left.par_iter().map(prepare).collect();
+            let rp: Vec<Prepared> = l.right.par_iter().map(prepare).collect();
+            index::link_candidates(&lp, &rp, cfg)
+                .into_par_iter()
+                .map(|(i, j)| {
+                    let (i, j) = (i as usize, j as usize);
+                    (feats(&lp[i], &rp[j]), l.left_labels[i] == l.right_labels[j])
+                })
+                .unzip()
+        }
+    }
+}
+
+/// Token idfs over all training records' names.
+pub fn idf_of(sources: &[Source]) -> IdfTable {
+    let mut docs: Vec<Vec<String>> = Vec::new();
+    for s in sources {
+        let recs: Vec<&super::record::Record> = match s {
+            Source::Dedupe(d) => d.records.iter().collect(),
+            Source::Link(l) => l.left.iter().chain(&l.right).collect(),
+        };
+        docs.extend(
+            recs.par_iter()
+                .map(|r| prepare(r).token_vec())
+                .collect::<Vec<_>>(),
+        );
+    }
+    IdfTable::from_docs(docs.iter().map(Vec::as_slice), 3)
+}
+
+/// Per-source counts of (name, positive pairs, negative pairs) used in training.
+pub type PairCounts = Vec<(String, usize, usize)>;
+
+/// Fits a matcher on the given sources. Returns it and per-source (positives, negatives) used.
+pub fn fit(sources: &[Source], seed: u64) -> Result<(Matcher, PairCounts), ModelError> {
+    let cfg = BlockingConfig::default();
+    let idf = idf_of(sources);
+    let mut x = Vec::new();
+    let mut y = Vec::new();
+    let mut counts = Vec::new();
+    for (k, s) in sources.iter().enumerate() {
+        let (xs, ys) = sample(labelled(s, &idf, &cfg), seed + k as u64);
+        let npos = ys.iter().filter(|b| **b).count();
+        counts.push((s.name().to_string(), npos, ys.len() - npos));
+        x.extend(xs);
+        y.extend(ys);
+    }
+    let mut m = Matcher::fit(&x, &y, idf, cfg, THRESHOLD, ALPHA)?;
+    m.info.trained_on = sources.iter().map(|s| s.name().to_string()).collect();
+    Ok((m, counts))
+}
+
+/// Seed of the synthetic training set.
+pub const SYNTH_SEED: u64 = 42;
+/// Companies in the synthetic training set.
+pub const SYNTH_N: usize = 4000;
+
+/// One leave-one-dataset-out fold: the model trained without `held_out`, and its rows on it.
+pub struct Fold {
+    /// Name of the held-out set.
+    pub held_out: String,
+    /// Model trained on the other sets plus synthetic data.
+    pub matcher: Matcher,
+    /// Evaluation rows on the held-out set.
+    pub rows: Vec<super::eval::EvalRow>,
+    /// Pairs used per training source.
+    pub counts: PairCounts,
+}
+
+/// Leave-one-dataset-out: for each dev set, train on the others plus synthetic data and
+/// evaluate on it (PATSTAT also without its largest cluster). A fresh synthetic set with a
+/// different seed is evaluated by every fold's model as well.
+pub fn leave_one_out(
+    patstat: &DedupeSet,
+    chicago: &DedupeSet,
+    febrl: &LinkSet,
+) -> Result<Vec<Fold>, ModelError> {
+    use super::eval::{eval_dedupe, eval_link};
+    let synth = synthetic_set(SYNTH_SEED, SYNTH_N);
+    let synth_test = synthetic_set(7, 1500);
+    let mut folds = Vec::new();
+    for held in ["patstat", "chicago", "febrl4"] {
+        let mut srcs = vec![Source::Dedupe(&synth)];
+        if held != "patstat" {
+            srcs.push(Source::Dedupe(patstat));
+        }
+        if held != "chicago" {
+            srcs.push(Source::Dedupe(chicago));
+        }
+        if held != "febrl4" {
+            srcs.push(Source::Link(febrl));
+        }
+        let (mut m, counts) = fit(&srcs, SYNTH_SEED)?;
+        let mut rows = match held {
+            "patstat" => {
+                let (wo, _) = patstat.without_largest();
+                vec![eval_dedupe(&m, patstat), eval_dedupe(&m, &wo)]
+            }
+            "chicago" => vec![eval_dedupe(&m, chicago)],
+            _ => vec![eval_link(&m, febrl)],
+        };
+        rows.push(eval_dedupe(&m, &synth_test));
+        m.info.held_out_f1 = rows
+            .iter()
+            .map(|r| (r.set.clone(), r.pairwise.f1))
+            .collect();
+        folds.push(Fold {
+            held_out: held.to_string(),
+            matcher: m,
+            rows,
+            counts,
+        });
+    }
+    Ok(folds)
+}
