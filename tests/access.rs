@@ -117,6 +117,8 @@ fn expected() -> BTreeMap<(&'static str, &'static str), &'static [&'static str]>
     t.insert(("GET", "/v1/keys/{id}"), ADMIN);
     t.insert(("DELETE", "/v1/keys/{id}"), ADMIN);
     t.insert(("GET", "/v1/audit"), ADMIN);
+    t.insert(("POST", "/v1/match"), W);
+    t.insert(("POST", "/v1/entities/resolve"), W);
     t
 }
 

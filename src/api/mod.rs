@@ -8,6 +8,7 @@ pub mod extract;
 pub mod health;
 pub mod keys;
 pub mod lists;
+pub mod matching;
 pub mod pagination;
 pub mod records;
 
@@ -37,6 +38,7 @@ use utoipa_actix_web::{AppExt, scope};
         (name = "touchpoints", description = "Partner interactions over time"),
         (name = "plays", description = "Go-to-market plays"),
         (name = "ipps", description = "Ideal Partner Profiles"),
+        (name = "matching", description = "Entity resolution: matching company records with evidence"),
         (name = "access", description = "API keys and the audit log"),
         (name = "health", description = "Liveness and readiness"),
     )
@@ -167,7 +169,9 @@ pub fn app(
                 .service(keys::list_keys)
                 .service(keys::get_key)
                 .service(keys::revoke_key)
-                .service(keys::list_audit),
+                .service(keys::list_audit)
+                .service(matching::match_records)
+                .service(matching::resolve_entity),
         )
         .split_for_parts();
     let app = app

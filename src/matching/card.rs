@@ -129,8 +129,16 @@ pub fn train_and_write(shared: &Path, models: &Path) -> Result<String, Box<dyn s
 
 /// The model shipped with this build (`models/matcher.json`, embedded at compile time).
 pub fn shipped() -> Matcher {
-    Matcher::from_json(include_str!("../../models/matcher.json"))
-        .expect("the shipped model is valid")
+    shipped_ref().clone()
+}
+
+/// The shipped model, parsed once.
+pub fn shipped_ref() -> &'static Matcher {
+    static MODEL: std::sync::OnceLock<Matcher> = std::sync::OnceLock::new();
+    MODEL.get_or_init(|| {
+        Matcher::from_json(include_str!("../../models/matcher.json"))
+            .expect("the shipped model is valid")
+    })
 }
 
 /// The metrics table of a model on every development set under `shared`. Only the sets the model

@@ -74,6 +74,7 @@ impl Ecosystem {
             graph: Arc::new(RwLock::new(graph)),
             store,
             gate: tokio::sync::Mutex::new(()),
+            resolver: Arc::new(RwLock::new(None)),
         };
         Ok((eco, summary))
     }

@@ -10,6 +10,7 @@ mod error;
 mod keys;
 mod load;
 mod records;
+mod resolve;
 mod write;
 
 pub use audit::Actor;
@@ -17,6 +18,7 @@ pub use error::ServiceError;
 pub use keys::{KeyRing, NewKey, TOKEN_PREFIX, same_secret};
 pub use load::LoadSummary;
 pub use records::RESOLVED_ACCOUNT_PREFIX;
+pub use resolve::{Resolution, account_record};
 pub use write::{BulkReport, Rejection, Rows, Upserted};
 
 use crate::graph::EcoGraph;
@@ -29,6 +31,7 @@ pub struct Ecosystem {
     graph: Arc<RwLock<EcoGraph>>,
     store: Arc<dyn Repository>,
     gate: tokio::sync::Mutex<()>,
+    resolver: Arc<RwLock<Option<crate::matching::Index>>>,
 }
 
 impl Ecosystem {

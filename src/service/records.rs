@@ -235,6 +235,7 @@ impl Ecosystem {
         report.records_removed = Some(plan.removed.len());
         let graph = self.graph.clone();
         let (accounts, records, removed) = (plan.accounts, plan.records, plan.removed);
+        let reindex = self.resolver.read().is_some().then(|| accounts.clone());
         tokio::task::spawn_blocking(move || {
             let mut g = graph.write();
             for a in accounts {
@@ -249,6 +250,9 @@ impl Ecosystem {
         })
         .await
         .map_err(|e| ServiceError::Task(e.to_string()))?;
+        if let Some(created) = reindex {
+            self.reindex_accounts(&self.graph.read(), created.iter(), &[]);
+        }
         Ok(report)
     }
 

@@ -162,6 +162,9 @@ impl Ecosystem {
         };
         self.store.apply(&[put, audit]).await?;
         self.graph.write().upsert(node.clone());
+        if let Node::Account(a) = &node {
+            self.reindex_accounts(&self.graph.read(), std::iter::once(a.as_ref()), &[]);
+        }
         Ok((
             if existed {
                 Upserted::Updated
@@ -229,14 +232,23 @@ impl Ecosystem {
         report.accepted = nodes.len();
         report.committed = true;
         let graph = self.graph.clone();
-        tokio::task::spawn_blocking(move || {
+        let resolver = self.resolver.read().is_some();
+        let nodes = tokio::task::spawn_blocking(move || {
             let mut g = graph.write();
-            for n in nodes {
-                g.upsert(n);
+            for n in &nodes {
+                g.upsert(n.clone());
             }
+            nodes
         })
         .await
         .map_err(|e| ServiceError::Task(e.to_string()))?;
+        if resolver && kind == Kind::Account {
+            let accounts = nodes.iter().filter_map(|n| match n {
+                Node::Account(a) => Some(a.as_ref()),
+                _ => None,
+            });
+            self.reindex_accounts(&self.graph.read(), accounts, &[]);
+        }
         Ok(report)
     }
 
@@ -318,7 +330,13 @@ impl Ecosystem {
         });
         ops.push(actor.audit(1, std::iter::once((kind.as_str(), id))));
         self.store.apply(&ops).await?;
+        let ix = self.graph.read().index(kind, id);
         self.graph.write().remove(kind, id);
+        if kind == Kind::Account
+            && let Some(ix) = ix
+        {
+            self.reindex_accounts(&self.graph.read(), std::iter::empty(), &[ix]);
+        }
         Ok(())
     }
 }

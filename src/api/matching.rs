@@ -1,0 +1,291 @@
+//! Entity resolution over HTTP: match two record lists, or resolve one record to accounts.
+
+use super::error::{ApiError, ApiResult, Code, Problem};
+use super::extract::{Limits, parse_json, read_body};
+use crate::domain::Account;
+use crate::matching::{Evidence, Record};
+use crate::service::Ecosystem;
+use actix_web::web::{Data, Payload};
+use actix_web::{HttpRequest, HttpResponse, post};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// Records per list accepted by `POST /v1/match`; larger jobs belong to `ecograph match`.
+pub const MAX_MATCH_RECORDS: usize = 50_000;
+
+/// A company record to match. Only `name` is required (and `id` in match lists).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecordInput {
+    /// The caller's id for the record.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// Company name as written.
+    pub name: String,
+    /// Web domain.
+    #[serde(default)]
+    pub domain: Option<String>,
+    /// Website URL.
+    #[serde(default)]
+    pub website: Option<String>,
+    /// A contact e-mail address.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Phone number.
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// Street address.
+    #[serde(default)]
+    pub address: Option<String>,
+    /// City.
+    #[serde(default)]
+    pub city: Option<String>,
+    /// State or region.
+    #[serde(default)]
+    pub region: Option<String>,
+    /// Postal code.
+    #[serde(default)]
+    pub postal_code: Option<String>,
+    /// Country name or code.
+    #[serde(default)]
+    pub country: Option<String>,
+    /// Industry.
+    #[serde(default)]
+    pub industry: Option<String>,
+}
+
+impl RecordInput {
+    fn into_record(self, field: &str, need_id: bool) -> ApiResult<Record> {
+        if self.name.trim().is_empty() {
+            return Err(ApiError::new(Code::InvalidField, "must not be empty")
+                .field(format!("{field}.name")));
+        }
+        let id = match self.id {
+            Some(id) if !id.trim().is_empty() => id,
+            _ if need_id => {
+                return Err(ApiError::new(
+                    Code::InvalidField,
+                    "every record of a match list needs an id",
+                )
+                .field(format!("{field}.id")));
+            }
+            _ => String::new(),
+        };
+        Ok(Record {
+            id,
+            name: self.name,
+            domain: self.domain,
+            website: self.website,
+            email: self.email,
+            phone: self.phone,
+            address: self.address,
+            city: self.city,
+            region: self.region,
+            postal_code: self.postal_code,
+            country: self.country,
+            industry: self.industry,
+        })
+    }
+}
+
+/// How much a field contributed to a match.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EvidenceOut {
+    /// The field: name, domain, phone, postal_code, address, city or country.
+    pub field: String,
+    /// Its similarity, 0 to 1 (0 when a side lacks it).
+    pub similarity: f64,
+    /// Its additive share of the match logit.
+    pub contribution: f64,
+}
+
+fn evidence(e: Vec<Evidence>) -> Vec<EvidenceOut> {
+    e.into_iter()
+        .map(|e| EvidenceOut {
+            field: e.field,
+            similarity: e.similarity,
+            contribution: e.contribution,
+        })
+        .collect()
+}
+
+fn threshold(t: Option<f64>) -> ApiResult<f64> {
+    match t {
+        None => Ok(crate::matching::card::shipped_ref().threshold()),
+        Some(t) if (0.0..=1.0).contains(&t) => Ok(t),
+        Some(_) => {
+            Err(ApiError::new(Code::InvalidField, "must be between 0 and 1").field("threshold"))
+        }
+    }
+}
+
+/// Two record lists to match.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MatchRequest {
+    /// Left list, e.g. the vendor's accounts.
+    pub left: Vec<RecordInput>,
+    /// Right list, e.g. a partner's CRM export.
+    pub right: Vec<RecordInput>,
+    /// Match probability threshold; the model's own (fixed at training) when absent.
+    #[serde(default)]
+    pub threshold: Option<f64>,
+}
+
+/// One matched pair.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MatchedPair {
+    /// Left record id.
+    pub left_id: String,
+    /// Right record id.
+    pub right_id: String,
+    /// Match probability.
+    pub score: f64,
+    /// Per-field evidence.
+    pub evidence: Vec<EvidenceOut>,
+}
+
+/// The pairs judged to be matches.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MatchResponse {
+    /// Matched pairs, best first.
+    pub pairs: Vec<MatchedPair>,
+    /// The threshold applied.
+    pub threshold: f64,
+    /// Pairs compared after blocking.
+    pub candidate_pairs: u64,
+    /// Share of all pairs blocking skipped.
+    pub reduction_ratio: f64,
+}
+
+/// Matches two lists of company records and returns the matched pairs with their evidence.
+#[utoipa::path(tag = "matching", operation_id = "match_records", security(("bearer" = ["admin", "prm"])),
+    request_body(content = MatchRequest, content_type = "application/json"),
+    responses((status = 200, body = MatchResponse),
+        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid record or too many records", body = Problem, content_type = "application/problem+json")))]
+#[post("/match")]
+pub async fn match_records(req: HttpRequest, payload: Payload) -> ApiResult<HttpResponse> {
+    let limit = req
+        .app_data::<Data<Limits>>()
+        .map(|l| l.bulk)
+        .unwrap_or(Limits::default().bulk);
+    let body = read_body(&req, &mut payload.into_inner(), limit).await?;
+    let input: MatchRequest = parse_json(&body)?;
+    let threshold = threshold(input.threshold)?;
+    for (name, list) in [("left", &input.left), ("right", &input.right)] {
+        if list.len() > MAX_MATCH_RECORDS {
+            return Err(ApiError::new(
+                Code::InvalidField,
+                format!("at most {MAX_MATCH_RECORDS} records per list; use `ecograph match` for larger jobs"),
+            )
+            .field(name));
+        }
+    }
+    let to_records = |list: Vec<RecordInput>, side: &str| -> ApiResult<Vec<Record>> {
+        list.into_iter()
+            .enumerate()
+            .map(|(i, r)| r.into_record(&format!("{side}[{i}]"), true))
+            .collect()
+    };
+    let left = to_records(input.left, "left")?;
+    let right = to_records(input.right, "right")?;
+    let out = actix_web::web::block(move || {
+        let (mut pairs, stats) =
+            crate::matching::card::shipped_ref().match_lists(&left, &right, threshold);
+        pairs.sort_by(|a, b| b.score.total_cmp(&a.score));
+        MatchResponse {
+            pairs: pairs
+                .into_iter()
+                .map(|p| MatchedPair {
+                    left_id: left[p.left].id.clone(),
+                    right_id: right[p.right].id.clone(),
+                    score: p.score,
+                    evidence: evidence(p.evidence),
+                })
+                .collect(),
+            threshold,
+            candidate_pairs: stats.candidate_pairs,
+            reduction_ratio: stats.reduction_ratio,
+        }
+    })
+    .await
+    .map_err(|e| ApiError::internal(&e))?;
+    Ok(HttpResponse::Ok().json(out))
+}
+
+/// One record to resolve.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResolveRequest {
+    /// The record.
+    pub record: RecordInput,
+    /// Candidates to return, 1-50 (default 5).
+    #[serde(default)]
+    pub limit: Option<usize>,
+    /// Threshold for `is_match`; the model's own when absent.
+    #[serde(default)]
+    pub threshold: Option<f64>,
+}
+
+/// A candidate account.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ResolveCandidate {
+    /// The account.
+    pub account: Account,
+    /// Match probability.
+    pub score: f64,
+    /// Whether the score reaches the threshold.
+    pub is_match: bool,
+    /// Per-field evidence.
+    pub evidence: Vec<EvidenceOut>,
+}
+
+/// Ranked candidate accounts.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ResolveResponse {
+    /// Candidates, best first.
+    pub candidates: Vec<ResolveCandidate>,
+    /// The threshold applied.
+    pub threshold: f64,
+}
+
+/// Resolves one company record to the accounts it may be, best first, each with its evidence.
+#[utoipa::path(tag = "matching", operation_id = "resolve_entity", security(("bearer" = ["admin", "prm"])),
+    request_body(content = ResolveRequest, content_type = "application/json"),
+    responses((status = 200, body = ResolveResponse),
+        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid record", body = Problem, content_type = "application/problem+json")))]
+#[post("/entities/resolve")]
+pub async fn resolve_entity(
+    eco: Data<Ecosystem>,
+    body: super::extract::JsonBody<ResolveRequest>,
+) -> ApiResult<HttpResponse> {
+    let input = body.0;
+    let threshold = threshold(input.threshold)?;
+    let k = match input.limit {
+        None => 5,
+        Some(k) if (1..=50).contains(&k) => k,
+        Some(_) => {
+            return Err(
+                ApiError::new(Code::InvalidField, "must be between 1 and 50").field("limit"),
+            );
+        }
+    };
+    let record = input.record.into_record("record", false)?;
+    let found = eco.resolve(record, k).await?;
+    let candidates = found
+        .into_iter()
+        .map(|r| ResolveCandidate {
+            is_match: r.score >= threshold,
+            account: r.account,
+            score: r.score,
+            evidence: evidence(r.evidence),
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(ResolveResponse {
+        candidates,
+        threshold,
+    }))
+}

@@ -1,0 +1,107 @@
+//! Resolving an incoming company record to the accounts it may be, with the learned matcher over an
+//! index of every account. The index is built on first use (it costs memory a service that never
+//! resolves should not pay) and kept current by every account write after that.
+
+use super::{Ecosystem, ServiceError};
+use crate::domain::{Account, Kind};
+use crate::graph::{EcoGraph, Node};
+use crate::matching::{Evidence, Index, Matcher, Record};
+use petgraph::stable_graph::NodeIndex;
+
+/// A candidate account for a record.
+#[derive(Debug, Clone)]
+pub struct Resolution {
+    /// The account.
+    pub account: Account,
+    /// Match probability.
+    pub score: f64,
+    /// Per-field evidence.
+    pub evidence: Vec<Evidence>,
+}
+
+/// The matcher's view of an account.
+pub fn account_record(a: &Account) -> Record {
+    Record {
+        id: a.id.to_string(),
+        name: a.name.as_str().to_string(),
+        domain: a.domain.as_ref().map(|d| d.as_str().to_string()),
+        country: a.country.map(|c| c.as_str().to_string()),
+        industry: a.industry.clone(),
+        ..Record::default()
+    }
+}
+
+pub(crate) fn build_index(g: &EcoGraph) -> Index {
+    let mut index = Index::new();
+    for node in g.iter_from(Kind::Account, None) {
+        if let Node::Account(a) = node
+            && let Some(ix) = g.index(Kind::Account, a.id.as_str())
+        {
+            index.insert(ix.index() as u64, &account_record(a));
+        }
+    }
+    index
+}
+
+impl Ecosystem {
+    /// Ranks the accounts a record may be, best first, at most `k`.
+    #[tracing::instrument(skip_all, fields(k))]
+    pub async fn resolve(&self, record: Record, k: usize) -> Result<Vec<Resolution>, ServiceError> {
+        let graph = self.graph.clone();
+        let resolver = self.resolver.clone();
+        let matcher: &'static Matcher = crate::matching::card::shipped_ref();
+        tokio::task::spawn_blocking(move || {
+            if resolver.read().is_none() {
+                // Build under the graph's read lock so no account write slips between the scan and
+                // the index going live (writers update the index once it exists).
+                let g = graph.read();
+                let mut slot = resolver.write();
+                if slot.is_none() {
+                    let started = std::time::Instant::now();
+                    *slot = Some(build_index(&g));
+                    tracing::info!(
+                        accounts = g.count(Kind::Account),
+                        seconds = started.elapsed().as_secs_f64(),
+                        "resolution index built"
+                    );
+                }
+            }
+            let g = graph.read();
+            let index = resolver.read();
+            let index = index.as_ref().expect("built above");
+            index
+                .resolve(&record, k, matcher)
+                .into_iter()
+                .filter_map(|c| match g.node(NodeIndex::new(c.key as usize)) {
+                    Some(Node::Account(a)) => Some(Resolution {
+                        account: (**a).clone(),
+                        score: c.score,
+                        evidence: c.evidence,
+                    }),
+                    _ => None,
+                })
+                .collect()
+        })
+        .await
+        .map_err(|e| ServiceError::Task(e.to_string()))
+    }
+
+    /// Keeps the resolution index (when built) in step with an account write.
+    pub(crate) fn reindex_accounts<'a>(
+        &self,
+        g: &EcoGraph,
+        written: impl Iterator<Item = &'a Account>,
+        removed: &[NodeIndex],
+    ) {
+        let mut slot = self.resolver.write();
+        let Some(index) = slot.as_mut() else { return };
+        for ix in removed {
+            index.remove(ix.index() as u64);
+        }
+        for a in written {
+            if let Some(ix) = g.index(Kind::Account, a.id.as_str()) {
+                index.insert(ix.index() as u64, &account_record(a));
+            }
+        }
+    }
+}

@@ -1,0 +1,125 @@
+//! Entity resolution over HTTP.
+
+mod common;
+
+use common::{account, spawn, sqlite_db};
+use serde_json::json;
+
+#[actix_web::test]
+async fn matching_two_lists_returns_pairs_with_their_evidence() {
+    let db = sqlite_db();
+    let app = spawn(&db.url).await;
+    let body = json!({
+        "left": [
+            {"id": "v1", "name": "ACME Corporation, Inc.", "domain": "acme.com", "country": "US"},
+            {"id": "v2", "name": "Nordlicht Systems GmbH", "website": "https://nordlicht.de"}
+        ],
+        "right": [
+            {"id": "p1", "name": "Acme Corp.", "website": "www.acme.com/contact"},
+            {"id": "p2", "name": "Globex Ltd"}
+        ]
+    });
+    let (s, r) = app
+        .post_raw("/v1/match", "application/json", body.to_string())
+        .await;
+    assert_eq!(s, 200, "{r}");
+    let pairs = r["pairs"].as_array().unwrap();
+    assert_eq!(pairs.len(), 1, "{r}");
+    assert_eq!(
+        (pairs[0]["left_id"].as_str(), pairs[0]["right_id"].as_str()),
+        (Some("v1"), Some("p1"))
+    );
+    let fields: Vec<&str> = pairs[0]["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert!(
+        fields.contains(&"name") && fields.contains(&"domain"),
+        "{fields:?}"
+    );
+    let domain = pairs[0]["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["field"] == "domain")
+        .unwrap();
+    assert_eq!(domain["similarity"], 1.0);
+
+    let (s, p) = app
+        .post_raw(
+            "/v1/match",
+            "application/json",
+            json!({"left": [{"name": "A"}], "right": []}).to_string(),
+        )
+        .await;
+    assert_eq!((s, p["field"].as_str()), (422, Some("left[0].id")));
+    let (s, p) = app
+        .post_raw(
+            "/v1/match",
+            "application/json",
+            json!({"left": [], "right": [], "threshold": 2}).to_string(),
+        )
+        .await;
+    assert_eq!((s, p["field"].as_str()), (422, Some("threshold")));
+    app.stop().await;
+}
+
+#[actix_web::test]
+async fn resolving_a_record_ranks_accounts_and_follows_later_writes() {
+    let db = sqlite_db();
+    let app = spawn(&db.url).await;
+    app.put("/v1/accounts/A-1", &account("Acme Corporation", "acme.com"))
+        .await;
+    app.put("/v1/accounts/A-2", &account("Globex GmbH", "globex.de"))
+        .await;
+    let ask = json!({"record": {"name": "ACME Corp.", "website": "https://www.acme.com/about"}});
+    let (s, r) = app
+        .post_raw("/v1/entities/resolve", "application/json", ask.to_string())
+        .await;
+    assert_eq!(s, 200, "{r}");
+    assert_eq!(r["candidates"][0]["account"]["id"], "A-1");
+    assert_eq!(r["candidates"][0]["is_match"], true);
+
+    // Written after the index was built: must be found, and a deleted account must not be.
+    app.put(
+        "/v1/accounts/A-3",
+        &account("Initech Solutions Inc", "initech.io"),
+    )
+    .await;
+    let (_, r) = app
+        .post_raw(
+            "/v1/entities/resolve",
+            "application/json",
+            json!({"record": {"name": "Initech Solutions", "domain": "initech.io"}}).to_string(),
+        )
+        .await;
+    assert_eq!(r["candidates"][0]["account"]["id"], "A-3", "{r}");
+    assert_eq!(app.delete("/v1/accounts/A-3").await.0, 204);
+    let (_, r) = app
+        .post_raw(
+            "/v1/entities/resolve",
+            "application/json",
+            json!({"record": {"name": "Initech Solutions", "domain": "initech.io"}}).to_string(),
+        )
+        .await;
+    assert!(
+        r["candidates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["account"]["id"] != "A-3"),
+        "{r}"
+    );
+
+    let (s, p) = app
+        .post_raw(
+            "/v1/entities/resolve",
+            "application/json",
+            json!({"record": {"name": " "}}).to_string(),
+        )
+        .await;
+    assert_eq!((s, p["field"].as_str()), (422, Some("record.name")));
+    app.stop().await;
+}
