@@ -9,6 +9,7 @@ pub mod domain;
 pub mod generator;
 pub mod graph;
 pub mod import;
+pub mod mapping;
 pub mod matching;
 pub mod service;
 pub mod settings;

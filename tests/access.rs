@@ -118,6 +118,18 @@ fn expected() -> BTreeMap<(&'static str, &'static str), &'static [&'static str]>
     t.insert(("DELETE", "/v1/keys/{id}"), ADMIN);
     t.insert(("GET", "/v1/audit"), ADMIN);
     t.insert(("POST", "/v1/match"), W);
+    t.insert(
+        ("GET", "/v1/mapping/partners/{id}/matrix"),
+        &["admin", "prm", "partner"],
+    );
+    t.insert(
+        ("GET", "/v1/mapping/partners/{id}/overlaps"),
+        &["admin", "prm", "partner"],
+    );
+    t.insert(
+        ("GET", "/v1/mapping/partners/{id}/partners"),
+        &["admin", "prm", "partner"],
+    );
     t.insert(("POST", "/v1/entities/resolve"), W);
     t
 }
@@ -164,7 +176,9 @@ async fn every_route_admits_exactly_the_roles_in_the_access_table() {
             let concrete = path
                 .replace(
                     "{id}",
-                    if path.starts_with("/v1/partners/") {
+                    if path.starts_with("/v1/partners/")
+                        || path.starts_with("/v1/mapping/partners/")
+                    {
                         "P-1"
                     } else {
                         "X-1"
@@ -193,8 +207,10 @@ async fn every_route_admits_exactly_the_roles_in_the_access_table() {
                     "{method} {path}"
                 );
                 assert!(
-                    path.starts_with(ecograph::api::auth::PARTNER_SCOPE_PREFIX),
-                    "{path} admits partners outside the scoped prefix"
+                    ecograph::api::auth::PARTNER_SCOPE_PREFIXES
+                        .iter()
+                        .any(|p| path.starts_with(p)),
+                    "{path} admits partners outside the scoped prefixes"
                 );
             } else {
                 assert_eq!(s, 403, "other partner on {method} {path}: {p}");

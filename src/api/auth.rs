@@ -25,8 +25,8 @@ use std::time::{Duration, Instant};
 /// The name of the bearer security scheme in the OpenAPI document.
 pub const SCHEME: &str = "bearer";
 
-/// Routes whose path starts with this admit a partner key for its own partner only.
-pub const PARTNER_SCOPE_PREFIX: &str = "/v1/partners/{id}";
+/// Routes whose path starts with one of these admit a partner key for its own partner only.
+pub const PARTNER_SCOPE_PREFIXES: [&str; 2] = ["/v1/partners/{id}", "/v1/mapping/partners/{id}"];
 
 /// Failed authentications allowed per client in one window before it must wait.
 const MAX_FAILURES: u32 = 10;
@@ -242,8 +242,10 @@ impl RouteTable {
     }
 }
 
-fn path_partner(path: &str) -> Option<String> {
-    let seg = path.split('/').nth(3)?;
+/// The partner id a partner-scoped route is asked for: the path segment where its pattern has `{id}`.
+fn path_partner(pattern: &str, path: &str) -> Option<String> {
+    let at = pattern.split('/').position(|s| s == "{id}")?;
+    let seg = path.split('/').nth(at)?;
     percent_encoding::percent_decode_str(seg)
         .decode_utf8()
         .ok()
@@ -292,8 +294,11 @@ pub async fn guard(
     }
     if caller.role == Role::Partner {
         let own = caller.partner_id.as_ref().map(Id::as_str);
-        let asked = path_partner(req.path());
-        if !rule.pattern.starts_with(PARTNER_SCOPE_PREFIX) || asked.as_deref() != own {
+        let scoped = PARTNER_SCOPE_PREFIXES
+            .iter()
+            .any(|p| rule.pattern.starts_with(p));
+        let asked = path_partner(&rule.pattern, req.path());
+        if !scoped || asked.as_deref() != own {
             return Err(ApiError::new(
                 Code::NotFound,
                 format!("partner '{}' does not exist", asked.unwrap_or_default()),

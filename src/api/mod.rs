@@ -8,6 +8,7 @@ pub mod extract;
 pub mod health;
 pub mod keys;
 pub mod lists;
+pub mod mapping;
 pub mod matching;
 pub mod pagination;
 pub mod records;
@@ -39,6 +40,7 @@ use utoipa_actix_web::{AppExt, scope};
         (name = "plays", description = "Go-to-market plays"),
         (name = "ipps", description = "Ideal Partner Profiles"),
         (name = "matching", description = "Entity resolution: matching company records with evidence"),
+        (name = "mapping", description = "Account mapping: overlaps between the vendor and partners, by population"),
         (name = "access", description = "API keys and the audit log"),
         (name = "health", description = "Liveness and readiness"),
     )
@@ -55,7 +57,7 @@ impl utoipa::Modify for BearerScheme {
             .scheme(HttpAuthScheme::Bearer)
             .description(Some(
                 "An API key (or the master key) as `Authorization: Bearer <key>`. Each operation lists the roles it admits; \
-                 a `partner` key reaches only routes under /v1/partners/{id} for its own partner.",
+                 a `partner` key reaches only routes under /v1/partners/{id} and /v1/mapping/partners/{id} for its own partner.",
             ))
             .build();
         api.components
@@ -171,7 +173,10 @@ pub fn app(
                 .service(keys::revoke_key)
                 .service(keys::list_audit)
                 .service(matching::match_records)
-                .service(matching::resolve_entity),
+                .service(matching::resolve_entity)
+                .service(mapping::matrix)
+                .service(mapping::overlaps)
+                .service(mapping::partner_overlaps),
         )
         .split_for_parts();
     let app = app
