@@ -360,3 +360,38 @@ async fn the_committed_demo_ecosystem_imports_without_rejections() {
     assert_eq!(eco.read(|g| g.count(ecograph::domain::Kind::Partner)), 40);
     assert_eq!(eco.read(|g| g.record_count()), 2326);
 }
+
+#[actix_web::test]
+async fn an_uploaded_record_without_a_domain_is_linked_by_the_matcher() {
+    let db = sqlite_db();
+    let app = spawn(&db.url).await;
+    app.put("/v1/partners/P-1", &partner("Alpha")).await;
+    app.put(
+        "/v1/accounts/A-1",
+        &json!({"name": "Nordlicht Systems GmbH", "domain": "nordlicht.de", "country": "DE"}),
+    )
+    .await;
+    app.put(
+        "/v1/accounts/A-2",
+        &json!({"name": "Globex Corporation", "domain": "globex.com", "country": "US"}),
+    )
+    .await;
+    let csv = "id,relation,name,country\nr1,customer,NORDLICHT SYSTEMS,Germany\nr2,prospect,Initech Ltd,GB\n";
+    let (_, r) = app
+        .put_raw("/v1/partners/P-1/accounts", "text/csv", csv)
+        .await;
+    assert_eq!(
+        (r["accepted"].as_u64(), r["accounts_created"].as_u64()),
+        (Some(2), Some(1)),
+        "{r}"
+    );
+    assert_eq!(
+        app.get("/v1/partners/P-1/accounts/r1").await.1["account_id"],
+        "A-1"
+    );
+    assert_ne!(
+        app.get("/v1/partners/P-1/accounts/r2").await.1["account_id"],
+        "A-2"
+    );
+    app.stop().await;
+}

@@ -53,12 +53,72 @@ struct Plan {
     rejected: Vec<Rejection>,
 }
 
-fn plan(g: &EcoGraph, partner_id: &Id, rows: Rows<PartnerRecordInput>, replace: bool) -> Plan {
+/// The matcher's view of an uploaded row.
+fn input_record(r: &PartnerRecordInput) -> crate::matching::Record {
+    crate::matching::Record {
+        id: r.id.clone(),
+        name: r.name.clone(),
+        domain: r.domain.clone(),
+        website: r.website.clone(),
+        email: r.email.clone(),
+        phone: r.phone.clone(),
+        address: r.address.clone(),
+        city: r.city.clone(),
+        region: r.region.clone(),
+        postal_code: r.postal_code.clone(),
+        country: r.country.clone(),
+        industry: r.industry.clone(),
+    }
+}
+
+/// For each row the account the matcher links it to, when a row names none and no account has its
+/// domain: the best candidate at or above the model's fixed threshold. Rows are scored in parallel.
+fn fuzzy_links(
+    g: &EcoGraph,
+    index: &crate::matching::Index,
+    rows: &Rows<PartnerRecordInput>,
+) -> Vec<Option<Id>> {
+    use rayon::prelude::*;
+    let matcher = crate::matching::card::shipped_ref();
+    rows.par_iter()
+        .map(|(_, parsed)| {
+            let input = parsed.as_ref().ok()?;
+            if input.account_id.is_some()
+                || record_domain(input).is_some_and(|d| g.account_by_domain(d.as_str()).is_some())
+            {
+                return None;
+            }
+            let best = index
+                .resolve(&input_record(input), 1, matcher)
+                .into_iter()
+                .next()?;
+            if best.score < matcher.threshold() {
+                return None;
+            }
+            match g.node(petgraph::stable_graph::NodeIndex::new(best.key as usize)) {
+                Some(crate::graph::Node::Account(a)) => Some(a.id.clone()),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+fn plan(
+    g: &EcoGraph,
+    index: Option<&crate::matching::Index>,
+    partner_id: &Id,
+    rows: Rows<PartnerRecordInput>,
+    replace: bool,
+) -> Plan {
+    let fuzzy = match index {
+        Some(ix) => fuzzy_links(g, ix, &rows),
+        None => vec![None; rows.len()],
+    };
     let mut records = Vec::with_capacity(rows.len());
     let mut created: HashMap<String, usize> = HashMap::new();
     let mut accounts: Vec<Account> = Vec::new();
     let mut rejected = Vec::new();
-    for (row, parsed) in rows {
+    for ((row, parsed), fuzzy) in rows.into_iter().zip(fuzzy) {
         let input = match parsed {
             Ok(i) => i,
             Err(r) => {
@@ -67,7 +127,7 @@ fn plan(g: &EcoGraph, partner_id: &Id, rows: Rows<PartnerRecordInput>, replace: 
             }
         };
         let row_id = Some(input.id.clone());
-        let account_id = match resolve(g, &input, &mut created, &mut accounts) {
+        let account_id = match resolve(g, &input, fuzzy, &mut created, &mut accounts) {
             Ok(a) => a,
             Err(e) => {
                 rejected.push(Rejection::from_error(row, row_id, e));
@@ -97,10 +157,12 @@ fn plan(g: &EcoGraph, partner_id: &Id, rows: Rows<PartnerRecordInput>, replace: 
     }
 }
 
-/// Links a record to an account: the one it names, else the one with its domain, else a new one.
+/// Links a record to an account: the one it names, else the one with its domain, else the one the
+/// matcher found, else a new one (shared by the rows of the upload that describe the same company).
 fn resolve(
     g: &EcoGraph,
     input: &PartnerRecordInput,
+    fuzzy: Option<Id>,
     created: &mut HashMap<String, usize>,
     accounts: &mut Vec<Account>,
 ) -> Result<Id, ServiceError> {
@@ -122,6 +184,9 @@ fn resolve(
         && let Some(a) = g.account_by_domain(d.as_str())
     {
         return Ok(a.id.clone());
+    }
+    if let Some(id) = fuzzy {
+        return Ok(id);
     }
     let key = new_account_key(input, domain.as_ref());
     if let Some(&i) = created.get(&key) {
@@ -156,7 +221,8 @@ fn resolve(
 
 impl Ecosystem {
     /// Writes a partner's account list. With `replace`, records the upload does not list are removed;
-    /// otherwise the upload is merged into the list. Each row links to an account (named, else by web domain, else a new account).
+    /// otherwise the upload is merged into the list. Each row links to an account: the one it names,
+    /// else the one with its web domain, else the matcher's best at its threshold, else a new one.
     #[tracing::instrument(skip_all, fields(partner = partner_id, rows = rows.len(), replace))]
     pub async fn put_records(
         &self,
@@ -177,8 +243,14 @@ impl Ecosystem {
         let rows_n = rows.len();
         let graph = self.graph.clone();
         let pid2 = pid.clone();
+        let resolver = self.resolver.clone();
         let (plan, ops) = tokio::task::spawn_blocking(move || {
-            let plan = plan(&graph.read(), &pid2, rows, replace);
+            let g = graph.read();
+            super::resolve::ensure_index(&g, &resolver);
+            let index = resolver.read();
+            let plan = plan(&g, index.as_ref(), &pid2, rows, replace);
+            drop(index);
+            drop(g);
             let mut ops =
                 Vec::with_capacity(plan.accounts.len() + plan.records.len() + plan.removed.len());
             for a in &plan.accounts {
@@ -235,7 +307,7 @@ impl Ecosystem {
         report.records_removed = Some(plan.removed.len());
         let graph = self.graph.clone();
         let (accounts, records, removed) = (plan.accounts, plan.records, plan.removed);
-        let reindex = self.resolver.read().is_some().then(|| accounts.clone());
+        let reindex = Some(accounts.clone());
         tokio::task::spawn_blocking(move || {
             let mut g = graph.write();
             for a in accounts {

@@ -6,6 +6,7 @@ use super::{Ecosystem, ServiceError};
 use crate::domain::{Account, Kind};
 use crate::graph::{EcoGraph, Node};
 use crate::matching::{Evidence, Index, Matcher, Record};
+use parking_lot::RwLock;
 use petgraph::stable_graph::NodeIndex;
 
 /// A candidate account for a record.
@@ -31,6 +32,24 @@ pub fn account_record(a: &Account) -> Record {
     }
 }
 
+/// Builds the index if it is not built yet. Called with the graph's read lock held, so no account
+/// write slips between the scan and the index going live (writers update it once it exists).
+pub(crate) fn ensure_index(g: &EcoGraph, resolver: &RwLock<Option<Index>>) {
+    if resolver.read().is_some() {
+        return;
+    }
+    let mut slot = resolver.write();
+    if slot.is_none() {
+        let started = std::time::Instant::now();
+        *slot = Some(build_index(g));
+        tracing::info!(
+            accounts = g.count(Kind::Account),
+            seconds = started.elapsed().as_secs_f64(),
+            "resolution index built"
+        );
+    }
+}
+
 pub(crate) fn build_index(g: &EcoGraph) -> Index {
     let mut index = Index::new();
     for node in g.iter_from(Kind::Account, None) {
@@ -51,21 +70,7 @@ impl Ecosystem {
         let resolver = self.resolver.clone();
         let matcher: &'static Matcher = crate::matching::card::shipped_ref();
         tokio::task::spawn_blocking(move || {
-            if resolver.read().is_none() {
-                // Build under the graph's read lock so no account write slips between the scan and
-                // the index going live (writers update the index once it exists).
-                let g = graph.read();
-                let mut slot = resolver.write();
-                if slot.is_none() {
-                    let started = std::time::Instant::now();
-                    *slot = Some(build_index(&g));
-                    tracing::info!(
-                        accounts = g.count(Kind::Account),
-                        seconds = started.elapsed().as_secs_f64(),
-                        "resolution index built"
-                    );
-                }
-            }
+            ensure_index(&graph.read(), &resolver);
             let g = graph.read();
             let index = resolver.read();
             let index = index.as_ref().expect("built above");
