@@ -36,7 +36,7 @@ impl Neighbourhood {
 }
 
 impl EcoGraph {
-    /// The partner records of a partner, in record-id order, after `after`.
+    /// The partner records of a partner, in record-id order.
     pub fn records_of_partner(&self, partner_id: &str) -> Vec<&PartnerRecord> {
         let Some(p) = self.index(Kind::Partner, partner_id) else {
             return Vec::new();
