@@ -64,7 +64,6 @@ impl EcoGraph {
             .edges_directed(a, Direction::Incoming)
             .filter_map(|e| match e.weight() {
                 Edge::Knows(_) | Edge::Owns => Some(e.source()),
-                Edge::DealFor => None,
                 _ => None,
             })
             .collect();
