@@ -126,15 +126,8 @@ impl TestApp {
         content_type: &str,
         body: impl Into<reqwest::Body>,
     ) -> (u16, Value) {
-        let r = self
-            .client
-            .put(format!("{}{path}", self.base))
-            .header("content-type", content_type)
-            .body(body)
-            .send()
+        self.send_raw(reqwest::Method::PUT, path, content_type, body)
             .await
-            .unwrap();
-        Self::read(r).await
     }
 
     /// POSTs a raw body with a content type.
@@ -144,9 +137,20 @@ impl TestApp {
         content_type: &str,
         body: impl Into<reqwest::Body>,
     ) -> (u16, Value) {
+        self.send_raw(reqwest::Method::POST, path, content_type, body)
+            .await
+    }
+
+    async fn send_raw(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        content_type: &str,
+        body: impl Into<reqwest::Body>,
+    ) -> (u16, Value) {
         let r = self
             .client
-            .post(format!("{}{path}", self.base))
+            .request(method, format!("{}{path}", self.base))
             .header("content-type", content_type)
             .body(body)
             .send()
