@@ -3,7 +3,7 @@
 use super::entities::path_id;
 use super::error::{ApiError, ApiResult, Code, Problem};
 use super::extract::{Limits, media_type, parse_ndjson, read_body};
-use crate::domain::{PartnerRecord, PartnerRecordInput, Population};
+use crate::domain::{PartnerRecord, PartnerRecordInput, Population, RECORD_CSV_COLUMNS};
 use crate::service::{Actor, BulkReport, Ecosystem, Rejection, Rows};
 use actix_web::web::{Data, Path, Payload, Query};
 use actix_web::{HttpRequest, HttpResponse};
@@ -38,24 +38,6 @@ pub enum UploadMode {
     Merge,
 }
 
-/// Columns understood in a CSV upload; others are ignored.
-const COLUMNS: [&str; 14] = [
-    "id",
-    "relation",
-    "name",
-    "domain",
-    "website",
-    "email",
-    "phone",
-    "address",
-    "city",
-    "region",
-    "postal_code",
-    "country",
-    "industry",
-    "account_id",
-];
-
 /// Parses a CSV account list into rows; a missing required column fails the whole upload.
 pub fn parse_csv(
     bytes: &[u8],
@@ -74,7 +56,8 @@ pub fn parse_csv(
             )
         })?
         .clone();
-    let col: Vec<Option<usize>> = COLUMNS
+    // Columns other than these are ignored.
+    let col: Vec<Option<usize>> = RECORD_CSV_COLUMNS
         .iter()
         .map(|c| {
             headers

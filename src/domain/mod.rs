@@ -22,7 +22,7 @@ pub use enums::{
 pub use ipp::{Ipp, IppInput};
 pub use partner::{Certification, Partner, PartnerInput, Sharing};
 pub use play::{Play, PlayInput};
-pub use record::{PartnerRecord, PartnerRecordInput};
+pub use record::{PartnerRecord, PartnerRecordInput, RECORD_CSV_COLUMNS};
 pub use touchpoint::{Touchpoint, TouchpointInput};
 pub use values::{Amount, CountryCode, Currency, DomainName, Id, Name};
 

@@ -4,6 +4,25 @@ use super::{Id, Invalid, Name, Population, clean_opt};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+/// The columns of a partner account-list CSV, in the order exports are written. Only `id`, `name`
+/// and (unless given per upload) `relation` are required; `account_id` is optional and last.
+pub const RECORD_CSV_COLUMNS: [&str; 14] = [
+    "id",
+    "relation",
+    "name",
+    "domain",
+    "website",
+    "email",
+    "phone",
+    "address",
+    "city",
+    "region",
+    "postal_code",
+    "country",
+    "industry",
+    "account_id",
+];
+
 /// One row of a partner's account list, as uploaded (CSV columns or NDJSON fields).
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -55,22 +55,12 @@ impl Row {
     }
 }
 
-/// The CSV header of a partner export.
-pub(crate) const HEADER: [&str; 13] = [
-    "id",
-    "relation",
-    "name",
-    "domain",
-    "website",
-    "email",
-    "phone",
-    "address",
-    "city",
-    "region",
-    "postal_code",
-    "country",
-    "industry",
-];
+/// The CSV header of a partner export: the upload format without `account_id`, because a real
+/// CRM export does not know the vendor's account ids and resolution must find them.
+pub(crate) const HEADER: &[&str] = crate::domain::RECORD_CSV_COLUMNS
+    .split_last()
+    .expect("the column list is not empty")
+    .1;
 
 /// How a partner's CRM numbers its rows; each partner uses one style.
 #[derive(Debug, Clone, Copy)]
