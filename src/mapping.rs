@@ -184,15 +184,15 @@ pub fn overlaps(
         let mut other_partners = Vec::new();
         let mut seen_partners: BTreeSet<&Id> = BTreeSet::new();
         if *viewer == Viewer::Vendor {
+            let records = g.records_of_account(account_id.as_str());
             for other in g.partners_of_account(account_id.as_str()) {
                 if other.id == partner.id {
                     continue;
                 }
-                let rels: BTreeSet<Population> = g
-                    .records_of_partner(other.id.as_str())
+                let rels: BTreeSet<Population> = records
                     .iter()
                     .filter(|r| {
-                        r.account_id == account_id
+                        r.partner_id == &other.id
                             && sharing(other, r.relation) == SharingLevel::Records
                     })
                     .map(|r| r.relation)
@@ -250,12 +250,13 @@ pub fn partner_overlaps(g: &EcoGraph, partner_id: &str) -> Option<Vec<PartnerOve
     let mine = partner_accounts(g, partner_id);
     let mut shared: BTreeMap<Id, BTreeSet<Id>> = BTreeMap::new();
     for account_id in mine.keys() {
+        let records = g.records_of_account(account_id.as_str());
         for other in g.partners_of_account(account_id.as_str()) {
             if other.id.as_str() == partner_id {
                 continue;
             }
-            let shares = g.records_of_partner(other.id.as_str()).iter().any(|r| {
-                r.account_id == *account_id && sharing(other, r.relation) >= SharingLevel::Counts
+            let shares = records.iter().any(|r| {
+                r.partner_id == &other.id && sharing(other, r.relation) >= SharingLevel::Counts
             });
             if shares {
                 shared

@@ -49,6 +49,7 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Running> {
         ipps = summary.entities[Kind::Ipp as usize],
         partner_records = summary.records,
         seconds = format!("{:.3}", summary.seconds),
+        resident_mib = crate::telemetry::resident_bytes().map(|b| b >> 20),
         "graph loaded from the store"
     );
     let eco = Data::from(Arc::new(eco));

@@ -12,3 +12,11 @@ pub fn init(filter: &str) {
         .with_target(false)
         .try_init();
 }
+
+/// The process's resident memory in bytes, where the platform reports it (Linux `/proc`).
+pub fn resident_bytes() -> Option<u64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    // Every Linux platform ecograph builds for uses 4 KiB pages.
+    Some(pages * 4096)
+}

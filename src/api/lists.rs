@@ -8,7 +8,7 @@ use crate::domain::{
     PartnerStatus, PartnerType, Play, PlayMotion, Population, Region, Tier, Touchpoint,
     TouchpointKind,
 };
-use crate::graph::{EcoGraph, Node};
+use crate::graph::{EcoGraph, Node, RecordRef};
 use crate::service::Ecosystem;
 use actix_web::HttpResponse;
 use actix_web::get;
@@ -449,15 +449,15 @@ pub async fn account_partners(
         require(g, Kind::Account, &id)?;
         let deals = g.deals_of_account(&id);
         let owner = g.account(&id).and_then(|a| a.owner_partner().cloned());
+        let records = g.records_of_account(&id);
         let rows: Vec<AccountPartner> = g
             .partners_of_account(&id)
             .into_iter()
             .map(|p| AccountPartner {
                 partner: p.clone(),
-                relations: g
-                    .records_of_partner(p.id.as_str())
+                relations: records
                     .iter()
-                    .filter(|r| r.account_id.as_str() == id)
+                    .filter(|r| r.partner_id == &p.id)
                     .map(|r| r.relation)
                     .collect(),
                 owner: owner.as_ref() == Some(&p.id),
@@ -561,13 +561,20 @@ pub async fn partner_accounts(
     let n = limit(q.limit)?;
     blocking_read(&eco, move |g| {
         require(g, Kind::Partner, &id)?;
-        let records: Vec<PartnerRecord> = g
+        let records: Vec<RecordRef<'_>> = g
             .records_of_partner(&id)
             .into_iter()
             .filter(|r| q.relation.is_none_or(|rel| r.relation == rel))
-            .cloned()
             .collect();
-        json(&page_sorted(records, q.cursor.as_deref(), n, |r| &r.id))
+        let page = page_sorted(records, q.cursor.as_deref(), n, |r| r.id);
+        json(&Page {
+            items: page
+                .items
+                .iter()
+                .map(RecordRef::to_record)
+                .collect::<Vec<PartnerRecord>>(),
+            next_cursor: page.next_cursor,
+        })
     })
     .await
 }

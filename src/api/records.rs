@@ -261,13 +261,16 @@ pub async fn get_partner_account(
     path: Path<(String, String)>,
 ) -> ApiResult<HttpResponse> {
     let (pid, rid) = path.into_inner();
-    eco.read(|g| g.record(&pid, &rid).map(|r| HttpResponse::Ok().json(r)))
-        .ok_or_else(|| {
-            ApiError::new(
-                Code::NotFound,
-                format!("partner '{pid}' has no account record '{rid}'"),
-            )
-        })
+    eco.read(|g| {
+        g.record(&pid, &rid)
+            .map(|r| HttpResponse::Ok().json(r.to_record()))
+    })
+    .ok_or_else(|| {
+        ApiError::new(
+            Code::NotFound,
+            format!("partner '{pid}' has no account record '{rid}'"),
+        )
+    })
 }
 
 /// Removes one record from a partner's account list.

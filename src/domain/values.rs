@@ -1,13 +1,51 @@
 //! Small validated value types: ids, names, money, domains, country codes.
 
 use super::Invalid;
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+/// Serialises a validated text newtype as a plain string, and deserialises it through its `parse`
+/// (naming `$field` on failure) from a borrowed string where the input allows, so that loading
+/// millions of documents makes no intermediate `String`s.
+macro_rules! text_serde {
+    ($ty:ident, $field:literal) => {
+        impl Serialize for $ty {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct V;
+                impl serde::de::Visitor<'_> for V {
+                    type Value = $ty;
+                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                        f.write_str("a string")
+                    }
+                    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<$ty, E> {
+                        $ty::parse($field, v).map_err(E::custom)
+                    }
+                }
+                d.deserialize_str(V)
+            }
+        }
+
+        impl From<$ty> for String {
+            fn from(v: $ty) -> String {
+                v.0.into()
+            }
+        }
+    };
+}
+
 /// A client-chosen identifier (the PRM's own id): 1-128 printable characters, no `/`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct Id(Box<str>);
+///
+/// Stored as a `CompactString`: ids of up to 24 bytes (nearly all PRM ids) live inline, with no heap
+/// allocation, which matters when the graph holds millions of them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Id(CompactString);
 
 impl Id {
     /// Parses an id, naming `field` on failure.
@@ -27,7 +65,7 @@ impl Id {
                 "must not contain '/' or control characters",
             ));
         }
-        Ok(Id(s.into()))
+        Ok(Id(CompactString::from(s)))
     }
 
     /// The id as text.
@@ -36,18 +74,7 @@ impl Id {
     }
 }
 
-impl TryFrom<String> for Id {
-    type Error = Invalid;
-    fn try_from(s: String) -> Result<Self, Invalid> {
-        Id::parse("id", &s)
-    }
-}
-
-impl From<Id> for String {
-    fn from(id: Id) -> String {
-        id.0.into()
-    }
-}
+text_serde!(Id, "id");
 
 impl fmt::Display for Id {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -62,9 +89,8 @@ impl std::borrow::Borrow<str> for Id {
 }
 
 /// A display name: trimmed, non-empty, at most 300 characters.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct Name(Box<str>);
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Name(CompactString);
 
 impl Name {
     /// Parses a name, naming `field` on failure.
@@ -76,7 +102,7 @@ impl Name {
         if t.chars().count() > 300 {
             return Err(Invalid::new(field, "must be at most 300 characters"));
         }
-        Ok(Name(t.into()))
+        Ok(Name(CompactString::from(t)))
     }
 
     /// The name as text.
@@ -85,18 +111,7 @@ impl Name {
     }
 }
 
-impl TryFrom<String> for Name {
-    type Error = Invalid;
-    fn try_from(s: String) -> Result<Self, Invalid> {
-        Name::parse("name", &s)
-    }
-}
-
-impl From<Name> for String {
-    fn from(n: Name) -> String {
-        n.0.into()
-    }
-}
+text_serde!(Name, "name");
 
 /// A non-negative, finite amount of money in major units (e.g. 1250.50).
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Serialize, Deserialize)]
@@ -225,9 +240,8 @@ impl From<CountryCode> for String {
 ///
 /// Accepts a bare domain or a URL (`https://www.Acme.com/about` becomes `acme.com`); reduction to the
 /// registrable domain with the public-suffix list belongs to entity resolution, not storage.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct DomainName(Box<str>);
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct DomainName(CompactString);
 
 impl DomainName {
     /// Parses a domain or URL, naming `field` on failure.
@@ -261,7 +275,7 @@ impl DomainName {
                 format!("'{}' is not a web domain such as acme.com", s.trim()),
             ));
         }
-        Ok(DomainName(t.into()))
+        Ok(DomainName(CompactString::from(t)))
     }
 
     /// The domain as text.
@@ -270,16 +284,11 @@ impl DomainName {
     }
 }
 
-impl TryFrom<String> for DomainName {
-    type Error = Invalid;
-    fn try_from(s: String) -> Result<Self, Invalid> {
-        DomainName::parse("domain", &s)
-    }
-}
+text_serde!(DomainName, "domain");
 
-impl From<DomainName> for String {
-    fn from(d: DomainName) -> String {
-        d.0.into()
+impl std::borrow::Borrow<str> for DomainName {
+    fn borrow(&self) -> &str {
+        self.as_str()
     }
 }
 

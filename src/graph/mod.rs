@@ -5,13 +5,15 @@
 //! the store.
 
 mod queries;
+mod record;
 
 pub use queries::{DealView, Neighbourhood};
+use record::RecordIndex;
+pub use record::{RecordRef, StoredRecord};
 
 use crate::domain::{
-    Account, Deal, Id, Ipp, Kind, Partner, PartnerRecord, PartnerRole, Play, Touchpoint,
+    Account, Deal, DomainName, Id, Ipp, Kind, Partner, PartnerRecord, PartnerRole, Play, Touchpoint,
 };
-use chrono::{DateTime, Utc};
 use petgraph::Direction;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 use petgraph::visit::EdgeRef;
@@ -52,17 +54,15 @@ impl Node {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Edge {
     /// Partner -> account: a row of the partner's account list.
-    Knows(Box<PartnerRecord>),
+    Knows(Box<StoredRecord>),
     /// Partner -> account: the partner owns the account relationship.
     Owns,
     /// Deal -> account.
     DealFor,
-    /// Partner -> deal, in a role.
+    /// Partner -> deal, in a role (the deal itself says when the partner registered it).
     Participates {
         /// The partner's role.
         role: PartnerRole,
-        /// When the partner registered the deal.
-        registered_at: Option<DateTime<Utc>>,
     },
     /// Touchpoint -> partner that made it.
     TouchBy,
@@ -83,13 +83,31 @@ pub struct MissingRef {
     pub id: Id,
 }
 
+/// Hash maps keyed by ids use foldhash: much faster than SipHash on short keys, and the keys are
+/// not attacker-chosen in a way that matters for an index the service rebuilds at start-up.
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
 /// The ecosystem graph.
 #[derive(Debug, Default, Clone)]
 pub struct EcoGraph {
     g: StableDiGraph<Node, Edge>,
     ids: [BTreeMap<Id, NodeIndex>; 6],
-    records: HashMap<(NodeIndex, Id), EdgeIndex>,
-    domains: HashMap<String, NodeIndex>,
+    records: RecordIndex,
+    domains: FastMap<DomainName, NodeIndex>,
+}
+
+/// How much a graph should make room for before a bulk load, so that its vectors and tables are
+/// allocated once instead of grown (and copied) many times.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Capacity {
+    /// Entities of every kind.
+    pub nodes: usize,
+    /// Relations of every kind.
+    pub edges: usize,
+    /// Partner records.
+    pub records: usize,
+    /// Accounts (for the domain index).
+    pub accounts: usize,
 }
 
 fn slot(kind: Kind) -> usize {
@@ -100,6 +118,16 @@ impl EcoGraph {
     /// An empty graph.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// An empty graph with room for `cap` without reallocating.
+    pub fn with_capacity(cap: Capacity) -> Self {
+        EcoGraph {
+            g: StableDiGraph::with_capacity(cap.nodes, cap.edges),
+            ids: Default::default(),
+            records: RecordIndex::with_capacity(cap.records),
+            domains: FastMap::with_capacity_and_hasher(cap.accounts, Default::default()),
+        }
     }
 
     /// Number of entities of a kind.
@@ -199,11 +227,23 @@ impl EcoGraph {
     }
 
     /// A partner's record by the partner's own row id.
-    pub fn record(&self, partner_id: &str, record_id: &str) -> Option<&PartnerRecord> {
+    pub fn record(&self, partner_id: &str, record_id: &str) -> Option<RecordRef<'_>> {
         let p = self.index(Kind::Partner, partner_id)?;
-        let key = (p, Id::parse("id", record_id).ok()?);
-        match self.records.get(&key).and_then(|e| self.g.edge_weight(*e)) {
-            Some(Edge::Knows(r)) => Some(r),
+        self.records
+            .find(&self.g, p, record_id)
+            .and_then(|e| self.record_at(e))
+    }
+
+    /// The record an edge holds, with its endpoints' ids.
+    fn record_at(&self, e: EdgeIndex) -> Option<RecordRef<'_>> {
+        let Some(Edge::Knows(body)) = self.g.edge_weight(e) else {
+            return None;
+        };
+        let (p, a) = self.g.edge_endpoints(e)?;
+        match (self.g.node_weight(p), self.g.node_weight(a)) {
+            (Some(Node::Partner(p)), Some(Node::Account(a))) => {
+                Some(RecordRef::new(&p.id, &a.id, body))
+            }
             _ => None,
         }
     }
@@ -289,7 +329,7 @@ impl EcoGraph {
         if let Node::Account(a) = &self.g[ix]
             && let Some(d) = &a.domain
         {
-            self.domains.entry(d.as_str().to_string()).or_insert(ix);
+            self.domains.entry(d.clone()).or_insert(ix);
         }
         ix
     }
@@ -320,7 +360,7 @@ impl EcoGraph {
         let ix = self.ids[slot(kind)].remove(id)?;
         self.unindex_domain(ix);
         if kind == Kind::Partner {
-            self.records.retain(|(p, _), _| *p != ix);
+            self.records.remove_partner(&self.g, ix);
         }
         self.g.remove_node(ix)
     }
@@ -330,29 +370,28 @@ impl EcoGraph {
     /// # Panics
     /// If its partner or account does not exist (checked by the caller).
     pub fn upsert_record(&mut self, record: PartnerRecord) {
+        let (partner_id, account_id, body) = StoredRecord::pack(record);
         let p = self
-            .index(Kind::Partner, record.partner_id.as_str())
+            .index(Kind::Partner, partner_id.as_str())
             .expect("record's partner exists");
         let a = self
-            .index(Kind::Account, record.account_id.as_str())
+            .index(Kind::Account, account_id.as_str())
             .expect("record's account exists");
-        let key = (p, record.id.clone());
-        if let Some(old) = self.records.remove(&key) {
+        if let Some(old) = self.records.remove(&self.g, p, body.id().as_str()) {
             self.g.remove_edge(old);
         }
-        let e = self.g.add_edge(p, a, Edge::Knows(Box::new(record)));
-        self.records.insert(key, e);
+        let e = self.g.add_edge(p, a, Edge::Knows(Box::new(body)));
+        self.records.insert(&self.g, e);
     }
 
-    /// Removes a partner's account record; returns it if it existed.
-    pub fn remove_record(&mut self, partner_id: &str, record_id: &str) -> Option<PartnerRecord> {
-        let p = self.index(Kind::Partner, partner_id)?;
-        let e = self
-            .records
-            .remove(&(p, Id::parse("id", record_id).ok()?))?;
-        match self.g.remove_edge(e) {
-            Some(Edge::Knows(r)) => Some(*r),
-            _ => None,
+    /// Removes a partner's account record; says whether it existed.
+    pub fn remove_record(&mut self, partner_id: &str, record_id: &str) -> bool {
+        let Some(p) = self.index(Kind::Partner, partner_id) else {
+            return false;
+        };
+        match self.records.remove(&self.g, p, record_id) {
+            Some(e) => self.g.remove_edge(e).is_some(),
+            None => false,
         }
     }
 
@@ -403,10 +442,7 @@ impl EcoGraph {
                     add.push((
                         idx(self, Kind::Partner, &p.partner_id),
                         ix,
-                        Edge::Participates {
-                            role: p.role,
-                            registered_at: p.registered_at,
-                        },
+                        Edge::Participates { role: p.role },
                     ));
                 }
             }

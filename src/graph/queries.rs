@@ -1,6 +1,6 @@
 //! Adjacency queries over the ecosystem graph.
 
-use super::{EcoGraph, Edge, Node};
+use super::{EcoGraph, Edge, Node, RecordRef};
 use crate::domain::{Account, Deal, Kind, Partner, PartnerRecord, PartnerRole, Touchpoint};
 use petgraph::Direction;
 use petgraph::stable_graph::NodeIndex;
@@ -37,19 +37,30 @@ impl Neighbourhood {
 
 impl EcoGraph {
     /// The partner records of a partner, in record-id order.
-    pub fn records_of_partner(&self, partner_id: &str) -> Vec<&PartnerRecord> {
+    pub fn records_of_partner(&self, partner_id: &str) -> Vec<RecordRef<'_>> {
         let Some(p) = self.index(Kind::Partner, partner_id) else {
             return Vec::new();
         };
-        let mut out: Vec<&PartnerRecord> = self
+        let mut out: Vec<RecordRef<'_>> = self
             .g
             .edges_directed(p, Direction::Outgoing)
-            .filter_map(|e| match e.weight() {
-                Edge::Knows(r) => Some(r.as_ref()),
-                _ => None,
-            })
+            .filter_map(|e| self.record_at(e.id()))
             .collect();
-        out.sort_by(|a, b| a.id.cmp(&b.id));
+        out.sort_by(|a, b| a.id.cmp(b.id));
+        out
+    }
+
+    /// The records that link to an account, from every partner, in (partner, record id) order.
+    pub fn records_of_account(&self, account_id: &str) -> Vec<RecordRef<'_>> {
+        let Some(a) = self.index(Kind::Account, account_id) else {
+            return Vec::new();
+        };
+        let mut out: Vec<RecordRef<'_>> = self
+            .g
+            .edges_directed(a, Direction::Incoming)
+            .filter_map(|e| self.record_at(e.id()))
+            .collect();
+        out.sort_by(|a, b| (a.partner_id, a.id).cmp(&(b.partner_id, b.id)));
         out
     }
 
@@ -225,18 +236,15 @@ impl EcoGraph {
     }
 
     /// Every entity and record in a canonical order, for comparing two graphs.
-    pub fn canonical(&self) -> (Vec<&Node>, Vec<&PartnerRecord>) {
+    pub fn canonical(&self) -> (Vec<&Node>, Vec<PartnerRecord>) {
         let nodes = Kind::ALL
             .iter()
             .flat_map(|k| self.iter_from(*k, None))
             .collect();
-        let mut records: Vec<&PartnerRecord> = self
+        let mut records: Vec<PartnerRecord> = self
             .records
-            .values()
-            .filter_map(|e| match self.g.edge_weight(*e) {
-                Some(Edge::Knows(r)) => Some(r.as_ref()),
-                _ => None,
-            })
+            .iter()
+            .filter_map(|e| self.record_at(e).map(|r| r.to_record()))
             .collect();
         records.sort_by(|a, b| (&a.partner_id, &a.id).cmp(&(&b.partner_id, &b.id)));
         (nodes, records)

@@ -321,6 +321,32 @@ impl Index {
     }
 }
 
+impl Index {
+    /// The best candidate for `r` that reaches `threshold`, if any: what linking one incoming record
+    /// needs. Candidates are first screened with the matcher's bounded scoring, which drops most of
+    /// them after the cheap features, so this costs far less than [`Index::resolve`] with `k = 1`.
+    pub fn best_match(&self, r: &Record, threshold: f64, matcher: &Matcher) -> Option<Candidate> {
+        let q = prepare(r);
+        let (_, s) = self
+            .candidates(&q, &matcher.blocking)
+            .into_iter()
+            .filter_map(|s| {
+                let p = self.prepared(s)?;
+                matcher
+                    .reaches(&q, p, threshold)
+                    .then(|| (matcher.probability(&q, p), s))
+            })
+            .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)))?;
+        let p = self.prepared(s)?;
+        let (score, evidence) = matcher.score_pair(&q, p);
+        Some(Candidate {
+            key: self.key_of(s)?,
+            score,
+            evidence,
+        })
+    }
+}
+
 /// Blocked candidate pairs `(i, j)`, `i < j`, of a dedupe over `preps`.
 pub fn dedupe_candidates(preps: &[Prepared], cfg: &BlockingConfig) -> Vec<(u32, u32)> {
     let index = Index::from_prepared(preps.to_vec());

@@ -88,13 +88,7 @@ fn fuzzy_links(
             {
                 return None;
             }
-            let best = index
-                .resolve(&input_record(input), 1, matcher)
-                .into_iter()
-                .next()?;
-            if best.score < matcher.threshold() {
-                return None;
-            }
+            let best = index.best_match(&input_record(input), matcher.threshold(), matcher)?;
             match g.node(petgraph::stable_graph::NodeIndex::new(best.key as usize)) {
                 Some(crate::graph::Node::Account(a)) => Some(a.id.clone()),
                 _ => None,
@@ -143,7 +137,7 @@ fn plan(
         let kept: HashSet<&Id> = records.iter().map(|r| &r.id).collect();
         g.records_of_partner(partner_id.as_str())
             .into_iter()
-            .filter(|r| !kept.contains(&r.id))
+            .filter(|r| !kept.contains(r.id))
             .map(|r| r.id.clone())
             .collect()
     } else {

@@ -53,6 +53,19 @@ impl Table {
         }
     }
 
+    /// The statement that counts the table's rows.
+    pub fn count_rows(self) -> &'static str {
+        match self {
+            Table::Entity(Kind::Partner) => "SELECT COUNT(*) FROM partners",
+            Table::Entity(Kind::Account) => "SELECT COUNT(*) FROM accounts",
+            Table::Entity(Kind::Deal) => "SELECT COUNT(*) FROM deals",
+            Table::Entity(Kind::Touchpoint) => "SELECT COUNT(*) FROM touchpoints",
+            Table::Entity(Kind::Play) => "SELECT COUNT(*) FROM plays",
+            Table::Entity(Kind::Ipp) => "SELECT COUNT(*) FROM ipps",
+            Table::Records => "SELECT COUNT(*) FROM partner_records",
+        }
+    }
+
     /// The statement that reads every document of the table as text.
     pub fn select_docs(self) -> &'static str {
         match self {
@@ -142,6 +155,9 @@ pub trait Repository: Send + Sync + 'static {
 
     /// Streams every document of a table, in no particular order.
     fn scan(&self, table: Table) -> BoxStream<'_, Result<String, StoreError>>;
+
+    /// Number of rows in a table.
+    fn count(&self, table: Table) -> BoxFuture<'_, Result<u64, StoreError>>;
 
     /// Checks the database answers.
     fn ping(&self) -> BoxFuture<'_, Result<(), StoreError>>;

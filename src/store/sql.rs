@@ -127,6 +127,18 @@ macro_rules! sql_repository {
                     .boxed()
             }
 
+            fn count(
+                &self,
+                table: $crate::store::Table,
+            ) -> futures_util::future::BoxFuture<'_, Result<u64, $crate::store::StoreError>> {
+                use futures_util::FutureExt;
+                async move {
+                    let n: i64 = sqlx::query_scalar(table.count_rows()).fetch_one(&self.pool).await?;
+                    Ok(u64::try_from(n).unwrap_or(0))
+                }
+                .boxed()
+            }
+
             fn ping(&self) -> futures_util::future::BoxFuture<'_, Result<(), $crate::store::StoreError>> {
                 use futures_util::FutureExt;
                 async move {
