@@ -21,7 +21,8 @@
 //! relations are empty is not listed. Another partner counts only while it is in the program (active
 //! or onboarding) and only for relations it shares as records, and only as a count per relation:
 //! no partner id or name is ever returned. Touchpoints count when made by the asked partner or, for a
-//! vendor viewer, by one of the other partners counted; a partner viewer's recency is its own.
+//! vendor viewer, by one of the other partners counted; a partner viewer's recency is its own, and
+//! it is not told when another partner owns an account (the account's `owner` is left out).
 
 use super::{Viewer, partner_accounts, sharing, vendor_populations, visible};
 use crate::domain::{
@@ -316,7 +317,7 @@ pub fn targets(
             continue;
         }
         out.push(Target {
-            account: a.clone(),
+            account: as_seen_by(a, viewer),
             score,
             vendor_populations: vendor.into_iter().collect(),
             partner_populations: shown,
@@ -329,6 +330,17 @@ pub fn targets(
             .then_with(|| x.account.id.cmp(&y.account.id))
     });
     Some(out)
+}
+
+/// The account as the viewer may see it: a partner viewer is not told which other partner owns it.
+fn as_seen_by(a: &Account, viewer: &Viewer) -> Account {
+    let mut a = a.clone();
+    if let Viewer::Partner(me) = viewer
+        && a.owner_partner().is_some_and(|owner| owner != me)
+    {
+        a.owner = None;
+    }
+    a
 }
 
 /// Relationships of an account, and the other partners counted in them.
@@ -525,6 +537,7 @@ fn rounded(mut c: Components) -> Components {
         *value = round6(*value);
         *contribution = round6(*contribution);
     }
+    c.relationships.strength = round6(c.relationships.strength);
     c.recency.age_days = c.recency.age_days.map(round6);
     for cr in [&mut c.fit.industry, &mut c.fit.region, &mut c.fit.size] {
         cr.value = round6(cr.value);
@@ -851,6 +864,14 @@ mod tests {
             partner.recency.last_touchpoint_at, None,
             "a partner's recency is its own touchpoints"
         );
+        let owned = Account {
+            owner: Some(crate::domain::AccountOwner::Partner {
+                partner_id: id("P-2"),
+            }),
+            ..e.0.account("A-1").unwrap().clone()
+        };
+        e.0.upsert(Node::Account(Box::new(owned)));
+        assert!(e.ranked("P-1", &Viewer::Vendor)[0].account.owner.is_some());
         let text = serde_json::to_string(&e.ranked("P-1", &Viewer::Partner(id("P-1")))).unwrap();
         assert!(!text.contains("P-2") && !text.contains("P-3"), "{text}");
     }
