@@ -4,6 +4,8 @@
 //! Populations: the vendor's side comes from the account (`vendor_relation`, and any open deal counts
 //! as an open opportunity); a partner's side comes from the relation of its records. Counts are of
 //! distinct accounts, so they are the same whichever side asks.
+//!
+//! Shared targets ranked by warmth are in [`warmth`].
 
 use crate::domain::{Account, Id, Partner, Population, SharingLevel};
 use crate::graph::EcoGraph;
@@ -11,6 +13,10 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use utoipa::ToSchema;
+
+pub mod warmth;
+
+pub use warmth::{Target, TargetFilter, targets};
 
 /// Who is asking, which decides what other partners' data may be shown.
 #[derive(Debug, Clone, PartialEq, Eq)]

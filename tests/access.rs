@@ -130,6 +130,10 @@ fn expected() -> BTreeMap<(&'static str, &'static str), &'static [&'static str]>
         ("GET", "/v1/mapping/partners/{id}/partners"),
         &["admin", "prm", "partner"],
     );
+    t.insert(
+        ("GET", "/v1/mapping/partners/{id}/targets"),
+        &["admin", "prm", "partner"],
+    );
     t.insert(("POST", "/v1/entities/resolve"), W);
     t
 }

@@ -176,7 +176,8 @@ pub fn app(
                 .service(matching::resolve_entity)
                 .service(mapping::matrix)
                 .service(mapping::overlaps)
-                .service(mapping::partner_overlaps),
+                .service(mapping::partner_overlaps)
+                .service(mapping::targets),
         )
         .split_for_parts();
     let app = app

@@ -107,6 +107,36 @@ impl TestApp {
         self.handle.stop(true).await;
     }
 
+    /// The same server, through a client that sends `Authorization: Bearer <token>` on every request.
+    pub fn with_token(&self, token: &str) -> TestApp {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            reqwest::header::AUTHORIZATION,
+            format!("Bearer {token}").parse().expect("a header value"),
+        );
+        TestApp {
+            base: self.base.clone(),
+            client: reqwest::Client::builder()
+                .default_headers(headers)
+                .build()
+                .expect("a client"),
+            eco: self.eco.clone(),
+            handle: self.handle.clone(),
+        }
+    }
+
+    /// POSTs JSON; returns status and body.
+    pub async fn post(&self, path: &str, body: &Value) -> (u16, Value) {
+        let r = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .json(body)
+            .send()
+            .await
+            .unwrap();
+        Self::read(r).await
+    }
+
     /// PUTs JSON; returns status and body.
     pub async fn put(&self, path: &str, body: &Value) -> (u16, Value) {
         let r = self
