@@ -64,23 +64,6 @@ impl EcoGraph {
         out
     }
 
-    /// The partner records linked to an account, in (partner id, record id) order.
-    pub fn records_of_account(&self, account_id: &str) -> Vec<&PartnerRecord> {
-        let Some(a) = self.index(Kind::Account, account_id) else {
-            return Vec::new();
-        };
-        let mut out: Vec<&PartnerRecord> = self
-            .g
-            .edges_directed(a, Direction::Incoming)
-            .filter_map(|e| match e.weight() {
-                Edge::Knows(r) => Some(r.as_ref()),
-                _ => None,
-            })
-            .collect();
-        out.sort_by(|x, y| (&x.partner_id, &x.id).cmp(&(&y.partner_id, &y.id)));
-        out
-    }
-
     /// The partners that know an account (through their records), own it, or are in its deals,
     /// each once, in id order.
     pub fn partners_of_account(&self, account_id: &str) -> Vec<&Partner> {

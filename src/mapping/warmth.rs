@@ -352,7 +352,7 @@ fn relationships<'g>(
 ) -> (Relationships, BTreeSet<&'g Id>) {
     let mut others: BTreeMap<&Id, BTreeSet<Population>> = BTreeMap::new();
     for r in g.records_of_account(a.id.as_str()) {
-        if r.partner_id == partner.id {
+        if *r.partner_id == partner.id {
             continue;
         }
         let Some(other) = g.partner(r.partner_id.as_str()) else {
