@@ -112,6 +112,17 @@ fn visible(viewer: &Viewer, p: &Partner, pop: Population, need: SharingLevel) ->
     }
 }
 
+/// The account as the viewer may see it: a partner viewer is not told which other partner owns it.
+pub(crate) fn as_seen_by(a: &Account, viewer: &Viewer) -> Account {
+    let mut a = a.clone();
+    if let Viewer::Partner(me) = viewer
+        && a.owner_partner().is_some_and(|owner| owner != me)
+    {
+        a.owner = None;
+    }
+    a
+}
+
 /// The partner's populations per account it knows.
 fn partner_accounts(g: &EcoGraph, partner_id: &str) -> BTreeMap<Id, BTreeSet<Population>> {
     let mut m: BTreeMap<Id, BTreeSet<Population>> = BTreeMap::new();
@@ -217,7 +228,7 @@ pub fn overlaps(
             .iter()
             .filter(|d| d.deal.outcome() == crate::domain::DealOutcome::Open)
             .map(|d| d.deal.amount.value())
-            .sum();
+            .fold(0.0, |sum, v| sum + v);
         let last_touchpoint_at = g
             .touchpoints_of(crate::domain::Kind::Account, account_id.as_str())
             .iter()
@@ -225,7 +236,7 @@ pub fn overlaps(
             .find(|t| t.partner_id == partner.id || seen_partners.contains(&t.partner_id))
             .map(|t| t.occurred_at);
         out.push(Overlap {
-            account: a.clone(),
+            account: as_seen_by(a, viewer),
             vendor_populations: vendor.into_iter().collect(),
             partner_populations: shown,
             other_partners,

@@ -429,6 +429,19 @@ async fn a_partner_key_sees_its_own_targets_and_no_other_partner() {
         !ids(&vendor).contains(&"A-5".to_string()),
         "P-1 hides its opportunities from the vendor"
     );
+    let (st, overlaps) = partner.get("/v1/mapping/partners/P-1/overlaps").await;
+    assert_eq!(st, 200, "{overlaps}");
+    let text = overlaps.to_string();
+    assert!(
+        text.contains("A-2"),
+        "the shared prospect is in the overlaps: {text}"
+    );
+    for secret in ["P-2", "P-3", "Secret Two", "Hush Three"] {
+        assert!(
+            !text.contains(secret),
+            "{secret} leaked in overlaps: {text}"
+        );
+    }
     let (st, other) = partner.get("/v1/mapping/partners/P-2/targets").await;
     assert_eq!(st, 404, "{other}");
     assert_eq!(other["detail"], "partner 'P-2' does not exist");

@@ -24,7 +24,7 @@
 //! vendor viewer, by one of the other partners counted; a partner viewer's recency is its own, and
 //! it is not told when another partner owns an account (the account's `owner` is left out).
 
-use super::{Viewer, partner_accounts, sharing, vendor_populations, visible};
+use super::{Viewer, as_seen_by, partner_accounts, sharing, vendor_populations, visible};
 use crate::domain::{
     Account, Currency, DealOutcome, Id, Kind, Partner, PartnerStatus, Population, SharingLevel,
 };
@@ -330,17 +330,6 @@ pub fn targets(
             .then_with(|| x.account.id.cmp(&y.account.id))
     });
     Some(out)
-}
-
-/// The account as the viewer may see it: a partner viewer is not told which other partner owns it.
-fn as_seen_by(a: &Account, viewer: &Viewer) -> Account {
-    let mut a = a.clone();
-    if let Viewer::Partner(me) = viewer
-        && a.owner_partner().is_some_and(|owner| owner != me)
-    {
-        a.owner = None;
-    }
-    a
 }
 
 /// Relationships of an account, and the other partners counted in them.
