@@ -7,7 +7,7 @@ use rayon::prelude::*;
 
 fn model() -> Matcher {
     let s = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/models/matcher.json"))
-        .expect("run `cargo run --release --example train` first");
+        .expect("models/matcher.json is committed; `ecograph matcher train` rebuilds it");
     Matcher::from_json(&s).expect("model")
 }
 

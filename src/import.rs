@@ -8,7 +8,7 @@ use crate::domain::{
     PartnerInput, Play, PlayInput, Touchpoint, TouchpointInput,
 };
 use crate::graph::Node;
-use crate::service::{Actor, BulkReport, Ecosystem, Rejection};
+use crate::service::{AccountList, Actor, BulkReport, Ecosystem, Rejection};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::de::DeserializeOwned;
 use std::io::{BufRead, BufReader};
@@ -17,12 +17,47 @@ use std::time::Instant;
 
 /// Lines written per transaction, to bound memory on large files.
 const BATCH_LINES: usize = 100_000;
+/// Partner account-list files read and parsed in parallel at a time.
+const PARSE_CHUNK_FILES: usize = 64;
+/// Rows of partner account lists resolved and written per transaction.
+const LIST_GROUP_ROWS: usize = 50_000;
+
+/// Writes a group of partner account lists (each replacing the partner's list) and merges their
+/// reports into `total`.
+async fn write_lists(
+    eco: &Ecosystem,
+    group: Vec<AccountList>,
+    total: &mut BulkReport,
+) -> anyhow::Result<()> {
+    if group.is_empty() {
+        return Ok(());
+    }
+    let reports = eco
+        .put_lists(group, true, false, &Actor::cli("import"))
+        .await
+        .map_err(|e| anyhow::anyhow!("partner account lists: {e}"))?;
+    for r in reports {
+        merge(total, r, 0);
+    }
+    Ok(())
+}
+
+/// What an import did with one file (or one group of files).
+#[derive(Debug)]
+pub struct FileReport {
+    /// The file's name within the directory.
+    pub name: String,
+    /// The merged report of its batches.
+    pub report: BulkReport,
+    /// Wall time spent on it, in seconds.
+    pub seconds: f64,
+}
 
 /// What an import did, per file.
 #[derive(Debug, Default)]
 pub struct ImportReport {
-    /// One entry per file read: its name and the merged report of its batches.
-    pub files: Vec<(String, BulkReport)>,
+    /// One entry per file read, in the order they were imported.
+    pub files: Vec<FileReport>,
     /// Wall time in seconds.
     pub seconds: f64,
 }
@@ -30,17 +65,17 @@ pub struct ImportReport {
 impl ImportReport {
     /// Rows read in all files.
     pub fn rows(&self) -> usize {
-        self.files.iter().map(|(_, r)| r.rows).sum()
+        self.files.iter().map(|f| f.report.rows).sum()
     }
 
     /// Rows rejected in all files.
     pub fn rejected(&self) -> usize {
-        self.files.iter().map(|(_, r)| r.rejected.len()).sum()
+        self.files.iter().map(|f| f.report.rejected.len()).sum()
     }
 
     /// Rows accepted in all files.
     pub fn accepted(&self) -> usize {
-        self.files.iter().map(|(_, r)| r.accepted).sum()
+        self.files.iter().map(|f| f.report.accepted).sum()
     }
 }
 
@@ -146,10 +181,15 @@ pub async fn import_dir(
         ($file:literal, $kind:expr, $input:ty, $variant:ident, $entity:ty) => {
             let p = dir.join($file);
             if p.exists() {
+                let t = Instant::now();
                 let build: fn(Id, $input) -> Result<Node, Invalid> =
                     |id, i| Ok(Node::$variant(Box::new(<$entity>::from_input(id, i)?)));
                 let r = import_ndjson::<$input>(eco, &p, $kind, build, progress).await?;
-                out.files.push(($file.to_string(), r));
+                out.files.push(FileReport {
+                    name: $file.to_string(),
+                    report: r,
+                    seconds: t.elapsed().as_secs_f64(),
+                });
             }
         };
     }
@@ -169,6 +209,7 @@ pub async fn import_dir(
     );
     let lists = dir.join("partner_accounts");
     if lists.is_dir() {
+        let t = Instant::now();
         let mut files: Vec<_> = std::fs::read_dir(&lists)?
             .filter_map(Result::ok)
             .map(|e| e.path())
@@ -177,25 +218,51 @@ pub async fn import_dir(
         files.sort();
         let pb = bar(progress, files.len() as u64, "partner account lists");
         let mut total = BulkReport::default();
-        for f in files {
-            let partner = f
-                .file_stem()
-                .and_then(|s| s.to_str())
-                .unwrap_or_default()
-                .to_string();
-            let bytes = std::fs::read(&f)?;
-            let rows = tokio::task::spawn_blocking(move || parse_csv(&bytes, None)).await?;
-            let rows = rows.map_err(|e| anyhow::anyhow!("{}: {}", f.display(), e.message))?;
-            let r = eco
-                .put_records(&partner, rows, true, false, &Actor::cli("import"))
-                .await
-                .map_err(|e| anyhow::anyhow!("{}: {e}", f.display()))?;
-            merge(&mut total, r, 0);
-            pb.inc(1);
+        // Files are read and parsed in parallel, a chunk at a time, and written in groups of about
+        // LIST_GROUP_ROWS rows: one resolution pass and one transaction per group, not per partner.
+        let mut group: Vec<AccountList> = Vec::new();
+        let mut group_rows = 0;
+        for chunk in files.chunks(PARSE_CHUNK_FILES) {
+            let chunk = chunk.to_vec();
+            let parsed = tokio::task::spawn_blocking(move || {
+                use rayon::prelude::*;
+                chunk
+                    .par_iter()
+                    .map(|f| {
+                        let partner = f
+                            .file_stem()
+                            .and_then(|s| s.to_str())
+                            .unwrap_or_default()
+                            .to_string();
+                        let bytes = std::fs::read(f)
+                            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", f.display()))?;
+                        let rows = parse_csv(&bytes, None)
+                            .map_err(|e| anyhow::anyhow!("{}: {}", f.display(), e.message))?;
+                        Ok((partner, rows))
+                    })
+                    .collect::<anyhow::Result<Vec<AccountList>>>()
+            })
+            .await??;
+            for list in parsed {
+                group_rows += list.1.len();
+                group.push(list);
+                if group_rows >= LIST_GROUP_ROWS {
+                    let n = group.len() as u64;
+                    write_lists(eco, std::mem::take(&mut group), &mut total).await?;
+                    group_rows = 0;
+                    pb.inc(n);
+                }
+            }
         }
+        let n = group.len() as u64;
+        write_lists(eco, group, &mut total).await?;
+        pb.inc(n);
         pb.finish_and_clear();
-        out.files
-            .push(("partner_accounts/*.csv".to_string(), total));
+        out.files.push(FileReport {
+            name: "partner_accounts/*.csv".to_string(),
+            report: total,
+            seconds: t.elapsed().as_secs_f64(),
+        });
     }
     ndjson!("deals.ndjson", Kind::Deal, DealInput, Deal, Deal);
     ndjson!(

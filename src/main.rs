@@ -267,12 +267,16 @@ async fn main() -> anyhow::Result<()> {
                 std::io::IsTerminal::is_terminal(&std::io::stderr()),
             )
             .await?;
-            for (file, r) in &report.files {
+            for f in &report.files {
+                let r = &f.report;
                 println!(
-                    "{file:<24} rows {:>9}  accepted {:>9}  rejected {:>7}",
+                    "{:<24} rows {:>9}  accepted {:>9}  rejected {:>7}  {:>7.1} s {:>8.0} rows/s",
+                    f.name,
                     r.rows,
                     r.accepted,
-                    r.rejected.len()
+                    r.rejected.len(),
+                    f.seconds,
+                    r.rows as f64 / f.seconds.max(1e-9)
                 );
                 for rej in r.rejected.iter().take(5) {
                     println!(

@@ -352,7 +352,12 @@ async fn the_committed_demo_ecosystem_imports_without_rejections() {
     let rejected: Vec<_> = report
         .files
         .iter()
-        .flat_map(|(f, r)| r.rejected.iter().map(move |x| (f.clone(), x.clone())))
+        .flat_map(|f| {
+            f.report
+                .rejected
+                .iter()
+                .map(move |x| (f.name.clone(), x.clone()))
+        })
         .take(5)
         .collect();
     assert!(rejected.is_empty(), "{rejected:?}");
@@ -394,4 +399,68 @@ async fn an_uploaded_record_without_a_domain_is_linked_by_the_matcher() {
         "A-2"
     );
     app.stop().await;
+}
+
+#[actix_web::test]
+async fn account_lists_written_together_share_new_accounts_and_fail_together() {
+    use ecograph::api::records::parse_csv;
+    use ecograph::domain::Kind;
+    use ecograph::service::{Actor, Ecosystem};
+    let db = sqlite_db();
+    let repo = ecograph::store::open(&db.url).await.unwrap();
+    let (eco, _) = Ecosystem::load(repo).await.unwrap();
+    let cli = Actor::cli("test");
+    for id in ["P-1", "P-2"] {
+        let node = ecograph::graph::Node::Partner(Box::new(
+            ecograph::domain::Partner::from_input(
+                ecograph::domain::Id::parse("id", id).unwrap(),
+                serde_json::from_value(partner(id)).unwrap(),
+            )
+            .unwrap(),
+        ));
+        eco.upsert(node, &cli).await.unwrap();
+    }
+    let csv = |body: &str| parse_csv(body.as_bytes(), None).unwrap();
+    let lists = vec![
+        (
+            "P-1".to_string(),
+            csv("id,relation,name,domain\nr1,customer,Brand New Co,brandnew.example\n"),
+        ),
+        (
+            "P-2".to_string(),
+            csv(
+                "id,relation,name,website\nx1,prospect,Brand New Company Ltd,https://www.brandnew.example/\n",
+            ),
+        ),
+    ];
+    let reports = eco.put_lists(lists, true, false, &cli).await.unwrap();
+    assert_eq!(reports.len(), 2);
+    assert_eq!(
+        (reports[0].accounts_created, reports[1].accounts_created),
+        (Some(1), Some(0)),
+        "the second list links to the account the first created: {reports:?}"
+    );
+    assert!(reports.iter().all(|r| r.committed && r.accepted == 1));
+    let (a1, a2) = eco.read(|g| {
+        (
+            g.record("P-1", "r1").unwrap().account_id.clone(),
+            g.record("P-2", "x1").unwrap().account_id.clone(),
+        )
+    });
+    assert_eq!(a1, a2);
+    assert_eq!(eco.read(|g| g.count(Kind::Account)), 1);
+
+    // With all_or_nothing, a bad row in one list keeps every list of the group unwritten.
+    let lists = vec![
+        (
+            "P-1".to_string(),
+            csv("id,relation,name\nr2,customer,Another Firm\n"),
+        ),
+        ("P-2".to_string(), csv("id,relation,name\nx2,customer,\n")),
+    ];
+    let reports = eco.put_lists(lists, false, true, &cli).await.unwrap();
+    assert!(reports.iter().all(|r| !r.committed), "{reports:?}");
+    assert_eq!(reports[1].rejected.len(), 1);
+    assert!(eco.read(|g| g.record("P-1", "r2").is_none()));
+    assert_eq!(eco.read(|g| g.count(Kind::Account)), 1);
 }

@@ -46,12 +46,17 @@ fn new_account_key(r: &PartnerRecordInput, domain: Option<&DomainName>) -> Strin
     }
 }
 
+/// What one list of an upload will write.
 struct Plan {
     records: Vec<PartnerRecord>,
-    accounts: Vec<Account>,
+    /// Accounts this list created (the group's accounts are shared; see [`plan`]).
+    created: usize,
     removed: Vec<Id>,
     rejected: Vec<Rejection>,
 }
+
+/// One partner's account list in an upload: the partner and its parsed rows.
+pub type AccountList = (String, Rows<PartnerRecordInput>);
 
 /// The matcher's view of an uploaded row.
 fn input_record(r: &PartnerRecordInput) -> crate::matching::Record {
@@ -71,46 +76,61 @@ fn input_record(r: &PartnerRecordInput) -> crate::matching::Record {
     }
 }
 
-/// For each row the account the matcher links it to, when a row names none and no account has its
-/// domain: the best candidate at or above the model's fixed threshold. Rows are scored in parallel.
+/// For each row of each list, the account the matcher links it to, when a row names none and no
+/// account has its domain: the best candidate at or above the model's fixed threshold. All rows
+/// of all lists are scored in parallel.
 fn fuzzy_links(
     g: &EcoGraph,
-    index: &crate::matching::Index,
-    rows: &Rows<PartnerRecordInput>,
-) -> Vec<Option<Id>> {
+    index: Option<&crate::matching::Index>,
+    lists: &[(Id, Rows<PartnerRecordInput>)],
+) -> Vec<Vec<Option<Id>>> {
     use rayon::prelude::*;
+    let Some(index) = index else {
+        return lists
+            .iter()
+            .map(|(_, rows)| vec![None; rows.len()])
+            .collect();
+    };
     let matcher = crate::matching::card::shipped_ref();
-    rows.par_iter()
-        .map(|(_, parsed)| {
-            let input = parsed.as_ref().ok()?;
-            if input.account_id.is_some()
-                || record_domain(input).is_some_and(|d| g.account_by_domain(d.as_str()).is_some())
-            {
-                return None;
-            }
-            let best = index.best_match(&input_record(input), matcher.threshold(), matcher)?;
-            match g.node(petgraph::stable_graph::NodeIndex::new(best.key as usize)) {
-                Some(crate::graph::Node::Account(a)) => Some(a.id.clone()),
-                _ => None,
-            }
-        })
+    let link = |parsed: &Result<PartnerRecordInput, Rejection>| -> Option<Id> {
+        let input = parsed.as_ref().ok()?;
+        if input.account_id.is_some()
+            || record_domain(input).is_some_and(|d| g.account_by_domain(d.as_str()).is_some())
+        {
+            return None;
+        }
+        let best = index.best_match(&input_record(input), matcher.threshold(), matcher)?;
+        match g.node(petgraph::stable_graph::NodeIndex::new(best.key as usize)) {
+            Some(crate::graph::Node::Account(a)) => Some(a.id.clone()),
+            _ => None,
+        }
+    };
+    let flat: Vec<Option<Id>> = lists
+        .par_iter()
+        .flat_map_iter(|(_, rows)| rows.iter().map(|(_, parsed)| parsed))
+        .map(link)
+        .collect();
+    let mut flat = flat.into_iter();
+    lists
+        .iter()
+        .map(|(_, rows)| flat.by_ref().take(rows.len()).collect())
         .collect()
 }
 
+/// Plans one list of a group. `fuzzy` holds the matcher's link for each of its rows; `created`
+/// and `accounts` are shared by the group, so that rows of any list in it that describe the same
+/// new company create one account.
 fn plan(
     g: &EcoGraph,
-    index: Option<&crate::matching::Index>,
     partner_id: &Id,
     rows: Rows<PartnerRecordInput>,
+    fuzzy: Vec<Option<Id>>,
     replace: bool,
+    created: &mut HashMap<String, usize>,
+    accounts: &mut Vec<Account>,
 ) -> Plan {
-    let fuzzy = match index {
-        Some(ix) => fuzzy_links(g, ix, &rows),
-        None => vec![None; rows.len()],
-    };
+    let first_account = accounts.len();
     let mut records = Vec::with_capacity(rows.len());
-    let mut created: HashMap<String, usize> = HashMap::new();
-    let mut accounts: Vec<Account> = Vec::new();
     let mut rejected = Vec::new();
     for ((row, parsed), fuzzy) in rows.into_iter().zip(fuzzy) {
         let input = match parsed {
@@ -121,7 +141,7 @@ fn plan(
             }
         };
         let row_id = Some(input.id.clone());
-        let account_id = match resolve(g, &input, fuzzy, &mut created, &mut accounts) {
+        let account_id = match resolve(g, &input, fuzzy, created, accounts) {
             Ok(a) => a,
             Err(e) => {
                 rejected.push(Rejection::from_error(row, row_id, e));
@@ -145,7 +165,7 @@ fn plan(
     };
     Plan {
         records,
-        accounts,
+        created: accounts.len() - first_account,
         removed,
         rejected,
     }
@@ -213,11 +233,45 @@ fn resolve(
     Ok(id)
 }
 
+/// The store writes of a planned upload: created accounts, then each list's records and removals.
+fn write_ops(pids: &[Id], plans: &[Plan], accounts: &[Account]) -> Vec<Op> {
+    let n = accounts.len()
+        + plans
+            .iter()
+            .map(|p| p.records.len() + p.removed.len())
+            .sum::<usize>();
+    let mut ops = Vec::with_capacity(n);
+    for a in accounts {
+        let node = Node::Account(Box::new(a.clone()));
+        ops.push(Op::Put {
+            kind: Kind::Account,
+            id: a.id.to_string(),
+            doc: to_doc(&node),
+        });
+    }
+    for (pid, p) in pids.iter().zip(plans) {
+        for r in &p.records {
+            ops.push(Op::PutRecord {
+                partner_id: r.partner_id.to_string(),
+                id: r.id.to_string(),
+                account_id: r.account_id.to_string(),
+                doc: serde_json::to_string(r).expect("records serialise to JSON"),
+            });
+        }
+        for id in &p.removed {
+            ops.push(Op::DeleteRecord {
+                partner_id: pid.to_string(),
+                id: id.to_string(),
+            });
+        }
+    }
+    ops
+}
+
 impl Ecosystem {
     /// Writes a partner's account list. With `replace`, records the upload does not list are removed;
     /// otherwise the upload is merged into the list. Each row links to an account: the one it names,
     /// else the one with its web domain, else the matcher's best at its threshold, else a new one.
-    #[tracing::instrument(skip_all, fields(partner = partner_id, rows = rows.len(), replace))]
     pub async fn put_records(
         &self,
         partner_id: &str,
@@ -226,100 +280,125 @@ impl Ecosystem {
         all_or_nothing: bool,
         actor: &Actor,
     ) -> Result<BulkReport, ServiceError> {
+        let mut reports = self
+            .put_lists(
+                vec![(partner_id.to_string(), rows)],
+                replace,
+                all_or_nothing,
+                actor,
+            )
+            .await?;
+        Ok(reports.pop().expect("one report per list"))
+    }
+
+    /// Writes several partners' account lists as one unit: their rows are resolved together (in
+    /// parallel, sharing the accounts they create) and written in one transaction. Bulk imports use
+    /// it to avoid a commit per partner. With `all_or_nothing`, one rejected row in any list means
+    /// nothing is written. Returns one report per list, in order.
+    #[tracing::instrument(skip_all, fields(lists = lists.len(), replace))]
+    pub async fn put_lists(
+        &self,
+        lists: Vec<AccountList>,
+        replace: bool,
+        all_or_nothing: bool,
+        actor: &Actor,
+    ) -> Result<Vec<BulkReport>, ServiceError> {
         let _gate = self.gate.lock().await;
-        let pid = Id::parse("partner_id", partner_id)?;
-        if !self.read(|g| g.contains(Kind::Partner, partner_id)) {
-            return Err(ServiceError::NotFound {
-                kind: Kind::Partner,
-                id: partner_id.to_string(),
-            });
+        let mut parsed = Vec::with_capacity(lists.len());
+        for (partner_id, rows) in lists {
+            let pid = Id::parse("partner_id", &partner_id)?;
+            if !self.read(|g| g.contains(Kind::Partner, &partner_id)) {
+                return Err(ServiceError::NotFound {
+                    kind: Kind::Partner,
+                    id: partner_id,
+                });
+            }
+            parsed.push((pid, rows));
         }
-        let rows_n = rows.len();
+        let sizes: Vec<usize> = parsed.iter().map(|(_, rows)| rows.len()).collect();
         let graph = self.graph.clone();
-        let pid2 = pid.clone();
         let resolver = self.resolver.clone();
-        let (plan, ops) = tokio::task::spawn_blocking(move || {
+        let (pids, plans, accounts, ops) = tokio::task::spawn_blocking(move || {
             let g = graph.read();
             super::resolve::ensure_index(&g, &resolver);
             let index = resolver.read();
-            let plan = plan(&g, index.as_ref(), &pid2, rows, replace);
+            let fuzzy = fuzzy_links(&g, index.as_ref(), &parsed);
             drop(index);
+            let mut created = HashMap::new();
+            let mut accounts = Vec::new();
+            let mut pids = Vec::with_capacity(parsed.len());
+            let mut plans = Vec::with_capacity(parsed.len());
+            for ((pid, rows), fuzzy) in parsed.into_iter().zip(fuzzy) {
+                plans.push(plan(
+                    &g,
+                    &pid,
+                    rows,
+                    fuzzy,
+                    replace,
+                    &mut created,
+                    &mut accounts,
+                ));
+                pids.push(pid);
+            }
             drop(g);
-            let mut ops =
-                Vec::with_capacity(plan.accounts.len() + plan.records.len() + plan.removed.len());
-            for a in &plan.accounts {
-                let node = Node::Account(Box::new(a.clone()));
-                ops.push(Op::Put {
-                    kind: Kind::Account,
-                    id: a.id.to_string(),
-                    doc: to_doc(&node),
-                });
-            }
-            for r in &plan.records {
-                ops.push(Op::PutRecord {
-                    partner_id: r.partner_id.to_string(),
-                    id: r.id.to_string(),
-                    account_id: r.account_id.to_string(),
-                    doc: serde_json::to_string(r).expect("records serialise to JSON"),
-                });
-            }
-            for id in &plan.removed {
-                ops.push(Op::DeleteRecord {
-                    partner_id: pid2.to_string(),
-                    id: id.to_string(),
-                });
-            }
-            (plan, ops)
+            let ops = write_ops(&pids, &plans, &accounts);
+            (pids, plans, accounts, ops)
         })
         .await
         .map_err(|e| ServiceError::Task(e.to_string()))?;
-        let mut report = BulkReport {
-            rows: rows_n,
-            rejected: plan.rejected,
-            accounts_created: Some(0),
-            records_removed: Some(0),
-            ..Default::default()
-        };
-        if ops.is_empty() || (all_or_nothing && !report.rejected.is_empty()) {
-            return Ok(report);
+        let any_rejected = plans.iter().any(|p| !p.rejected.is_empty());
+        let mut reports: Vec<BulkReport> = plans
+            .iter()
+            .zip(&sizes)
+            .map(|(p, rows)| BulkReport {
+                rows: *rows,
+                rejected: p.rejected.clone(),
+                accounts_created: Some(0),
+                records_removed: Some(0),
+                ..Default::default()
+            })
+            .collect();
+        if ops.is_empty() || (all_or_nothing && any_rejected) {
+            return Ok(reports);
         }
         let mut ops = ops;
-        let touched = plan.accounts.len() + plan.records.len() + plan.removed.len();
-        ops.push(
-            actor.audit(
-                touched,
-                plan.accounts
-                    .iter()
-                    .map(|a| ("account", a.id.as_str()))
-                    .chain(std::iter::once(("partner", partner_id))),
-            ),
-        );
+        for (pid, p) in pids.iter().zip(&plans) {
+            let touched = p.created + p.records.len() + p.removed.len();
+            ops.push(actor.audit(touched, std::iter::once(("partner", pid.as_str()))));
+        }
+        if !accounts.is_empty() {
+            ops.push(actor.audit(
+                accounts.len(),
+                accounts.iter().map(|a| ("account", a.id.as_str())),
+            ));
+        }
         self.store.apply(&ops).await?;
-        report.committed = true;
-        report.accepted = plan.records.len();
-        report.accounts_created = Some(plan.accounts.len());
-        report.records_removed = Some(plan.removed.len());
+        for (r, p) in reports.iter_mut().zip(&plans) {
+            r.committed = true;
+            r.accepted = p.records.len();
+            r.accounts_created = Some(p.created);
+            r.records_removed = Some(p.removed.len());
+        }
         let graph = self.graph.clone();
-        let (accounts, records, removed) = (plan.accounts, plan.records, plan.removed);
-        let reindex = Some(accounts.clone());
+        let reindex = accounts.clone();
         tokio::task::spawn_blocking(move || {
             let mut g = graph.write();
             for a in accounts {
                 g.upsert(Node::Account(Box::new(a)));
             }
-            for id in removed {
-                g.remove_record(pid.as_str(), id.as_str());
-            }
-            for r in records {
-                g.upsert_record(r);
+            for (pid, p) in pids.iter().zip(plans) {
+                for id in p.removed {
+                    g.remove_record(pid.as_str(), id.as_str());
+                }
+                for r in p.records {
+                    g.upsert_record(r);
+                }
             }
         })
         .await
         .map_err(|e| ServiceError::Task(e.to_string()))?;
-        if let Some(created) = reindex {
-            self.reindex_accounts(&self.graph.read(), created.iter(), &[]);
-        }
-        Ok(report)
+        self.reindex_accounts(&self.graph.read(), reindex.iter(), &[]);
+        Ok(reports)
     }
 
     /// Removes one record from a partner's account list.

@@ -22,7 +22,15 @@ impl SqliteStore {
             // FULL: an acknowledged write survives power loss, not only a process crash.
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
+            .busy_timeout(Duration::from_secs(10))
+            // 32 MiB of page cache per connection instead of SQLite's 2 MiB default: bulk writes
+            // into million-row tables otherwise spill and re-read index pages constantly.
+            .pragma("cache_size", "-32768")
+            // Statement journals (every multi-row upsert opens one) in memory, not temp files.
+            .pragma("temp_store", "memory")
+            // Checkpoint every ~64 MiB of WAL rather than every 4 MiB: index pages touched by many
+            // commits are copied back once instead of many times. Durability is unchanged.
+            .pragma("wal_autocheckpoint", "16384");
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(opts)
