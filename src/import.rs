@@ -8,7 +8,7 @@ use crate::domain::{
     PartnerInput, Play, PlayInput, Touchpoint, TouchpointInput,
 };
 use crate::graph::Node;
-use crate::service::{AccountList, Actor, BulkReport, Ecosystem, Rejection};
+use crate::service::{AccountList, Actor, BulkReport, Ecosystem, Linking, ListWrite, Rejection};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::de::DeserializeOwned;
 use std::io::{BufRead, BufReader};
@@ -27,13 +27,22 @@ const LIST_GROUP_ROWS: usize = 50_000;
 async fn write_lists(
     eco: &Ecosystem,
     group: Vec<AccountList>,
+    linking: Linking,
     total: &mut BulkReport,
 ) -> anyhow::Result<()> {
     if group.is_empty() {
         return Ok(());
     }
     let reports = eco
-        .put_lists(group, true, false, &Actor::cli("import"))
+        .put_lists(
+            group,
+            ListWrite {
+                replace: true,
+                all_or_nothing: false,
+                linking,
+            },
+            &Actor::cli("import"),
+        )
         .await
         .map_err(|e| anyhow::anyhow!("partner account lists: {e}"))?;
     for r in reports {
@@ -172,6 +181,16 @@ pub async fn import_dir(
     dir: &Path,
     progress: bool,
 ) -> anyhow::Result<ImportReport> {
+    import_dir_with(eco, dir, progress, Linking::Fuzzy).await
+}
+
+/// [`import_dir`], choosing how account-list rows that name no account are linked.
+pub async fn import_dir_with(
+    eco: &Ecosystem,
+    dir: &Path,
+    progress: bool,
+    linking: Linking,
+) -> anyhow::Result<ImportReport> {
     if !dir.is_dir() {
         anyhow::bail!("{} is not a directory", dir.display());
     }
@@ -248,14 +267,14 @@ pub async fn import_dir(
                 group.push(list);
                 if group_rows >= LIST_GROUP_ROWS {
                     let n = group.len() as u64;
-                    write_lists(eco, std::mem::take(&mut group), &mut total).await?;
+                    write_lists(eco, std::mem::take(&mut group), linking, &mut total).await?;
                     group_rows = 0;
                     pb.inc(n);
                 }
             }
         }
         let n = group.len() as u64;
-        write_lists(eco, group, &mut total).await?;
+        write_lists(eco, group, linking, &mut total).await?;
         pb.inc(n);
         pb.finish_and_clear();
         out.files.push(FileReport {

@@ -186,6 +186,22 @@ struct ImportArgs {
     /// Database URL, as for `serve`.
     #[arg(long, env = "ECOGRAPH_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
     database_url: String,
+    /// How partner account-list rows that name no account are linked: `fuzzy` (exact domain, then
+    /// the matcher) or `exact` (exact domain only; faster, creates more accounts).
+    #[arg(long, value_enum, default_value = "fuzzy")]
+    linking: LinkingArg,
+    /// Log filter, as for `serve` (`ecograph=debug` shows per-table load and per-group write timings).
+    #[arg(long, env = "ECOGRAPH_LOG", default_value = "info")]
+    log: String,
+}
+
+/// `--linking` values.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum LinkingArg {
+    /// Exact web domain, then the matcher's best candidate at its threshold.
+    Fuzzy,
+    /// Exact web domain only.
+    Exact,
 }
 
 fn resolve(args: ServeArgs) -> anyhow::Result<Settings> {
@@ -258,13 +274,17 @@ async fn main() -> anyhow::Result<()> {
             );
         }
         Command::Import(args) => {
-            ecograph::telemetry::init("info");
+            ecograph::telemetry::init(&args.log);
             let repo = ecograph::store::open(&args.database_url).await?;
             let (eco, _) = ecograph::service::Ecosystem::load(repo).await?;
-            let report = ecograph::import::import_dir(
+            let report = ecograph::import::import_dir_with(
                 &eco,
                 &args.dir,
                 std::io::IsTerminal::is_terminal(&std::io::stderr()),
+                match args.linking {
+                    LinkingArg::Fuzzy => ecograph::service::Linking::Fuzzy,
+                    LinkingArg::Exact => ecograph::service::Linking::Exact,
+                },
             )
             .await?;
             for f in &report.files {

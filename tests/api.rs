@@ -421,6 +421,11 @@ async fn account_lists_written_together_share_new_accounts_and_fail_together() {
         eco.upsert(node, &cli).await.unwrap();
     }
     let csv = |body: &str| parse_csv(body.as_bytes(), None).unwrap();
+    let write = |replace, all_or_nothing| ecograph::service::ListWrite {
+        replace,
+        all_or_nothing,
+        linking: ecograph::service::Linking::Fuzzy,
+    };
     let lists = vec![
         (
             "P-1".to_string(),
@@ -433,7 +438,10 @@ async fn account_lists_written_together_share_new_accounts_and_fail_together() {
             ),
         ),
     ];
-    let reports = eco.put_lists(lists, true, false, &cli).await.unwrap();
+    let reports = eco
+        .put_lists(lists, write(true, false), &cli)
+        .await
+        .unwrap();
     assert_eq!(reports.len(), 2);
     assert_eq!(
         (reports[0].accounts_created, reports[1].accounts_created),
@@ -458,7 +466,10 @@ async fn account_lists_written_together_share_new_accounts_and_fail_together() {
         ),
         ("P-2".to_string(), csv("id,relation,name\nx2,customer,\n")),
     ];
-    let reports = eco.put_lists(lists, false, true, &cli).await.unwrap();
+    let reports = eco
+        .put_lists(lists, write(false, true), &cli)
+        .await
+        .unwrap();
     assert!(reports.iter().all(|r| !r.committed), "{reports:?}");
     assert_eq!(reports[1].rejected.len(), 1);
     assert!(eco.read(|g| g.record("P-1", "r2").is_none()));

@@ -312,16 +312,19 @@ impl EcoGraph {
     pub fn upsert(&mut self, node: Node) -> NodeIndex {
         let kind = node.kind();
         let id = node_id(&node).clone();
-        let ix = match self.index(kind, id.as_str()) {
-            Some(ix) => {
+        // One traversal of the id index whether the entity is new or not: start-up inserts
+        // millions of entities, and a lookup followed by an insert would walk the tree twice.
+        let ix = match self.ids[slot(kind)].entry(id) {
+            std::collections::btree_map::Entry::Occupied(e) => {
+                let ix = *e.get();
                 self.drop_outgoing_refs(ix);
                 self.unindex_domain(ix);
                 self.g[ix] = node;
                 ix
             }
-            None => {
+            std::collections::btree_map::Entry::Vacant(e) => {
                 let ix = self.g.add_node(node);
-                self.ids[slot(kind)].insert(id, ix);
+                e.insert(ix);
                 ix
             }
         };

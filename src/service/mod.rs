@@ -17,7 +17,7 @@ pub use audit::Actor;
 pub use error::ServiceError;
 pub use keys::{KeyRing, NewKey, TOKEN_PREFIX, same_secret};
 pub use load::LoadSummary;
-pub use records::{AccountList, RESOLVED_ACCOUNT_PREFIX};
+pub use records::{AccountList, Linking, ListWrite, RESOLVED_ACCOUNT_PREFIX};
 pub use resolve::{Resolution, account_record};
 pub use write::{BulkReport, Rejection, Rows, Upserted};
 

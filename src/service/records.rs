@@ -58,6 +58,28 @@ struct Plan {
 /// One partner's account list in an upload: the partner and its parsed rows.
 pub type AccountList = (String, Rows<PartnerRecordInput>);
 
+/// How rows that name no account are linked to one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Linking {
+    /// By exact web domain, else by the matcher's best candidate at its threshold (the default).
+    #[default]
+    Fuzzy,
+    /// By exact web domain only; a row with no known domain creates an account. For trusted
+    /// exports or a fast first load (`ecograph dedupe` can merge afterwards).
+    Exact,
+}
+
+/// How an account-list write behaves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListWrite {
+    /// Remove the partner's records that the upload does not list.
+    pub replace: bool,
+    /// Write nothing when any row is rejected.
+    pub all_or_nothing: bool,
+    /// How unnamed rows are linked.
+    pub linking: Linking,
+}
+
 /// The matcher's view of an uploaded row.
 fn input_record(r: &PartnerRecordInput) -> crate::matching::Record {
     crate::matching::Record {
@@ -283,8 +305,11 @@ impl Ecosystem {
         let mut reports = self
             .put_lists(
                 vec![(partner_id.to_string(), rows)],
-                replace,
-                all_or_nothing,
+                ListWrite {
+                    replace,
+                    all_or_nothing,
+                    linking: Linking::Fuzzy,
+                },
                 actor,
             )
             .await?;
@@ -295,14 +320,18 @@ impl Ecosystem {
     /// parallel, sharing the accounts they create) and written in one transaction. Bulk imports use
     /// it to avoid a commit per partner. With `all_or_nothing`, one rejected row in any list means
     /// nothing is written. Returns one report per list, in order.
-    #[tracing::instrument(skip_all, fields(lists = lists.len(), replace))]
+    #[tracing::instrument(skip_all, fields(lists = lists.len()))]
     pub async fn put_lists(
         &self,
         lists: Vec<AccountList>,
-        replace: bool,
-        all_or_nothing: bool,
+        how: ListWrite,
         actor: &Actor,
     ) -> Result<Vec<BulkReport>, ServiceError> {
+        let ListWrite {
+            replace,
+            all_or_nothing,
+            linking,
+        } = how;
         let _gate = self.gate.lock().await;
         let mut parsed = Vec::with_capacity(lists.len());
         for (partner_id, rows) in lists {
@@ -318,12 +347,17 @@ impl Ecosystem {
         let sizes: Vec<usize> = parsed.iter().map(|(_, rows)| rows.len()).collect();
         let graph = self.graph.clone();
         let resolver = self.resolver.clone();
+        let started = std::time::Instant::now();
         let (pids, plans, accounts, ops) = tokio::task::spawn_blocking(move || {
             let g = graph.read();
-            super::resolve::ensure_index(&g, &resolver);
-            let index = resolver.read();
-            let fuzzy = fuzzy_links(&g, index.as_ref(), &parsed);
-            drop(index);
+            if linking == Linking::Fuzzy {
+                super::resolve::ensure_index(&g, &resolver);
+            }
+            let guard = resolver.read();
+            let index = guard.as_ref().filter(|_| linking == Linking::Fuzzy);
+            let fuzzy = fuzzy_links(&g, index, &parsed);
+            drop(guard);
+            tracing::debug!(seconds = started.elapsed().as_secs_f64(), "rows matched");
             let mut created = HashMap::new();
             let mut accounts = Vec::new();
             let mut pids = Vec::with_capacity(parsed.len());
@@ -372,7 +406,9 @@ impl Ecosystem {
                 accounts.iter().map(|a| ("account", a.id.as_str())),
             ));
         }
+        let planned = started.elapsed().as_secs_f64();
         self.store.apply(&ops).await?;
+        let stored = started.elapsed().as_secs_f64();
         for (r, p) in reports.iter_mut().zip(&plans) {
             r.committed = true;
             r.accepted = p.records.len();
@@ -397,7 +433,16 @@ impl Ecosystem {
         })
         .await
         .map_err(|e| ServiceError::Task(e.to_string()))?;
+        let applied = started.elapsed().as_secs_f64();
         self.reindex_accounts(&self.graph.read(), reindex.iter(), &[]);
+        tracing::debug!(
+            rows = sizes.iter().sum::<usize>(),
+            planned,
+            stored,
+            applied,
+            indexed = started.elapsed().as_secs_f64(),
+            "account lists written"
+        );
         Ok(reports)
     }
 
