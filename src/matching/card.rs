@@ -108,8 +108,8 @@ pub fn train_and_write(shared: &Path, models: &Path) -> Result<String, Box<dyn s
         card,
         "- PATSTAT is dominated by one cluster (Philips); the table reports it with and without that cluster."
     )?;
-    // The performance section is measured by `examples/scale.rs` and the criterion bench, not
-    // here: carry it over from the existing card.
+    // The performance section is measured by the criterion benches (`matching`,
+    // `matching_scale`), not here: carry it over from the existing card.
     if let Ok(old) = std::fs::read_to_string(models.join("matcher.md"))
         && let Some(i) = old.find("\n## Performance")
     {
