@@ -122,6 +122,19 @@ pub async fn partner_overlaps(eco: Data<Ecosystem>, id: Path<String>) -> ApiResu
         .ok_or_else(|| no_partner(&id))
 }
 
+// The schema of the `vendor_population` parameter of the targets ranking; the parameter itself is
+// parsed from text so that a bad value is reported with its name.
+/// A vendor population that can hold targets. Accepted in any letter case.
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)] // Documents the accepted values; never constructed.
+enum TargetPopulation {
+    /// A company the vendor is pursuing.
+    Prospect,
+    /// A company with an open opportunity.
+    Opportunity,
+}
+
 /// Query of the shared-targets ranking. Values are read as text so that a bad one is reported
 /// with its parameter's name.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -130,7 +143,7 @@ pub async fn partner_overlaps(eco: Data<Ecosystem>, id: Path<String>) -> ApiResu
 pub struct TargetQuery {
     /// Only accounts in this vendor population (`prospect` or `opportunity`: targets are never
     /// vendor customers).
-    #[param(inline, value_type = Option<Population>)]
+    #[param(inline, value_type = Option<TargetPopulation>)]
     pub vendor_population: Option<String>,
     /// Only accounts the partner knows in this population.
     #[param(inline, value_type = Option<Population>)]
