@@ -2,7 +2,7 @@
 
 use super::entities::{DealOut, path_id};
 use super::error::{ApiError, ApiResult, Code, Problem};
-use super::pagination::{Page, limit, take};
+use super::pagination::{Page, blocking_read, json, limit, page_sorted, take};
 use crate::domain::{
     Account, DealOutcome, DealStage, Id, Ipp, Kind, Partner, PartnerRecord, PartnerRole,
     PartnerStatus, PartnerType, Play, PlayMotion, Population, Region, Tier, Touchpoint,
@@ -15,25 +15,6 @@ use actix_web::get;
 use actix_web::web::{Data, Path, Query};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-
-/// Runs a read that may walk much of the graph on the blocking pool, off the async workers.
-/// `f` returns the JSON response body.
-async fn blocking_read(
-    eco: &Data<Ecosystem>,
-    f: impl FnOnce(&EcoGraph) -> ApiResult<Vec<u8>> + Send + 'static,
-) -> ApiResult<HttpResponse> {
-    let eco = eco.clone();
-    let body = actix_web::web::block(move || eco.read(f))
-        .await
-        .map_err(|e| ApiError::internal(&e))??;
-    Ok(HttpResponse::Ok()
-        .content_type("application/json")
-        .body(body))
-}
-
-fn json<T: Serialize>(value: &T) -> ApiResult<Vec<u8>> {
-    serde_json::to_vec(value).map_err(|e| ApiError::internal(&e))
-}
 
 fn eq_ci(list: &[String], want: &str) -> bool {
     list.iter().any(|s| s.eq_ignore_ascii_case(want))
@@ -399,13 +380,6 @@ pub async fn list_ipps(eco: Data<Ecosystem>, q: Query<PageParams>) -> ApiResult<
         json(&page)
     })
     .await
-}
-
-/// Pages a list already in id order: items after the cursor, up to the limit.
-fn page_sorted<T>(items: Vec<T>, cursor: Option<&str>, n: usize, id: fn(&T) -> &Id) -> Page<T> {
-    let start = cursor.map_or(0, |c| items.partition_point(|t| id(t).as_str() <= c));
-    let (items, next_cursor) = take(items.into_iter().skip(start), n, |t| id(t).to_string());
-    Page { items, next_cursor }
 }
 
 fn require(g: &EcoGraph, kind: Kind, id: &str) -> ApiResult<()> {

@@ -3,7 +3,7 @@
 
 use super::auth::Caller;
 use super::error::{ApiError, ApiResult, Code, Problem};
-use super::pagination::{MAX_LIMIT, Page, limit, take};
+use super::pagination::{MAX_LIMIT, Page, blocking_read, json, limit, page_sorted, take};
 use crate::domain::{Population, Role};
 use crate::mapping::{self, Matrix, Overlap, PartnerOverlap, Target, TargetFilter, Viewer};
 use crate::service::Ecosystem;
@@ -39,13 +39,10 @@ pub async fn matrix(
 ) -> ApiResult<HttpResponse> {
     let v = viewer(&caller);
     let id = id.into_inner();
-    let eco2 = eco.clone();
-    let id2 = id.clone();
-    let m = actix_web::web::block(move || eco2.read(|g| mapping::matrix(g, &id2, &v)))
-        .await
-        .map_err(|e| ApiError::internal(&e))?;
-    m.map(|m| HttpResponse::Ok().json(m))
-        .ok_or_else(|| no_partner(&id))
+    blocking_read(&eco, move |g| {
+        json(&mapping::matrix(g, &id, &v).ok_or_else(|| no_partner(&id))?)
+    })
+    .await
 }
 
 /// Filters of the overlap listing.
@@ -82,25 +79,12 @@ pub async fn overlaps(
     let v = viewer(&caller);
     let (id, q) = (id.into_inner(), q.into_inner());
     let n = limit(q.limit)?;
-    let eco2 = eco.clone();
-    let id2 = id.clone();
-    let found = actix_web::web::block(move || {
-        eco2.read(|g| mapping::overlaps(g, &id2, &v, q.vendor_population, q.partner_population))
-            .map(|all| {
-                let start = q
-                    .cursor
-                    .as_deref()
-                    .map_or(0, |c| all.partition_point(|o| o.account.id.as_str() <= c));
-                let (items, next_cursor) =
-                    take(all.into_iter().skip(start), n, |o| o.account.id.to_string());
-                Page { items, next_cursor }
-            })
+    blocking_read(&eco, move |g| {
+        let all = mapping::overlaps(g, &id, &v, q.vendor_population, q.partner_population)
+            .ok_or_else(|| no_partner(&id))?;
+        json(&page_sorted(all, q.cursor.as_deref(), n, |o| &o.account.id))
     })
     .await
-    .map_err(|e| ApiError::internal(&e))?;
-    found
-        .map(|p| HttpResponse::Ok().json(p))
-        .ok_or_else(|| no_partner(&id))
 }
 
 /// Other partners whose account lists overlap this partner's (as each shares at least counts), most
@@ -112,14 +96,10 @@ pub async fn overlaps(
 #[get("/mapping/partners/{id}/partners")]
 pub async fn partner_overlaps(eco: Data<Ecosystem>, id: Path<String>) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let eco2 = eco.clone();
-    let id2 = id.clone();
-    let found = actix_web::web::block(move || eco2.read(|g| mapping::partner_overlaps(g, &id2)))
-        .await
-        .map_err(|e| ApiError::internal(&e))?;
-    found
-        .map(|p| HttpResponse::Ok().json(p))
-        .ok_or_else(|| no_partner(&id))
+    blocking_read(&eco, move |g| {
+        json(&mapping::partner_overlaps(g, &id).ok_or_else(|| no_partner(&id))?)
+    })
+    .await
 }
 
 // The schema of the `vendor_population` parameter of the targets ranking; the parameter itself is
@@ -314,30 +294,20 @@ pub async fn targets(
         (None, Some(a)) => micros(a)?,
         (None, None) => micros(Utc::now())?,
     };
-    let eco2 = eco.clone();
-    let id2 = id.clone();
-    let found = actix_web::web::block(move || {
-        eco2.read(|g| mapping::targets(g, &id2, &v, now, &filter))
-            .map(|all| {
-                let start = cursor.as_ref().map_or(0, |c| {
-                    all.partition_point(|t| {
-                        (Reverse(t.score_micros()), t.account.id.as_str()) <= c.key()
-                    })
-                });
-                let (items, next_cursor) = take(all.into_iter().skip(start), n, |t| {
-                    RankCursor {
-                        as_of_micros,
-                        score_micros: t.score_micros(),
-                        account_id: t.account.id.to_string(),
-                    }
-                    .render()
-                });
-                Page { items, next_cursor }
-            })
+    blocking_read(&eco, move |g| {
+        let all = mapping::targets(g, &id, &v, now, &filter).ok_or_else(|| no_partner(&id))?;
+        let start = cursor.as_ref().map_or(0, |c| {
+            all.partition_point(|t| (Reverse(t.score_micros()), t.account.id.as_str()) <= c.key())
+        });
+        let (items, next_cursor) = take(all.into_iter().skip(start), n, |t| {
+            RankCursor {
+                as_of_micros,
+                score_micros: t.score_micros(),
+                account_id: t.account.id.to_string(),
+            }
+            .render()
+        });
+        json(&Page { items, next_cursor })
     })
     .await
-    .map_err(|e| ApiError::internal(&e))?;
-    found
-        .map(|p| HttpResponse::Ok().json(p))
-        .ok_or_else(|| no_partner(&id))
 }

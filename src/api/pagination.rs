@@ -1,6 +1,11 @@
 //! Stable cursor pagination: items in id order, the cursor is the last id returned.
 
-use super::error::{ApiError, Code};
+use super::error::{ApiError, ApiResult, Code};
+use crate::domain::Id;
+use crate::graph::EcoGraph;
+use crate::service::Ecosystem;
+use actix_web::HttpResponse;
+use actix_web::web::Data;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -45,4 +50,31 @@ pub fn take<T, I: Iterator<Item = T>>(
         None
     };
     (items, next)
+}
+
+/// Runs a read that may walk much of the graph on the blocking pool, off the async workers.
+/// `f` returns the JSON response body.
+pub async fn blocking_read(
+    eco: &Data<Ecosystem>,
+    f: impl FnOnce(&EcoGraph) -> ApiResult<Vec<u8>> + Send + 'static,
+) -> ApiResult<HttpResponse> {
+    let eco = eco.clone();
+    let body = actix_web::web::block(move || eco.read(f))
+        .await
+        .map_err(|e| ApiError::internal(&e))??;
+    Ok(HttpResponse::Ok()
+        .content_type("application/json")
+        .body(body))
+}
+
+/// Serialises a response body.
+pub fn json<T: Serialize>(value: &T) -> ApiResult<Vec<u8>> {
+    serde_json::to_vec(value).map_err(|e| ApiError::internal(&e))
+}
+
+/// Pages a list already in id order: items after the cursor, up to the limit.
+pub fn page_sorted<T>(items: Vec<T>, cursor: Option<&str>, n: usize, id: fn(&T) -> &Id) -> Page<T> {
+    let start = cursor.map_or(0, |c| items.partition_point(|t| id(t).as_str() <= c));
+    let (items, next_cursor) = take(items.into_iter().skip(start), n, |t| id(t).to_string());
+    Page { items, next_cursor }
 }

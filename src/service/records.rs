@@ -348,7 +348,7 @@ impl Ecosystem {
         let graph = self.graph.clone();
         let resolver = self.resolver.clone();
         let started = std::time::Instant::now();
-        let (pids, plans, accounts, ops) = tokio::task::spawn_blocking(move || {
+        let (pids, mut plans, accounts, ops) = tokio::task::spawn_blocking(move || {
             let g = graph.read();
             if linking == Linking::Fuzzy {
                 super::resolve::ensure_index(&g, &resolver);
@@ -380,18 +380,18 @@ impl Ecosystem {
         })
         .await
         .map_err(|e| ServiceError::Task(e.to_string()))?;
-        let any_rejected = plans.iter().any(|p| !p.rejected.is_empty());
         let mut reports: Vec<BulkReport> = plans
-            .iter()
+            .iter_mut()
             .zip(&sizes)
             .map(|(p, rows)| BulkReport {
                 rows: *rows,
-                rejected: p.rejected.clone(),
+                rejected: std::mem::take(&mut p.rejected),
                 accounts_created: Some(0),
                 records_removed: Some(0),
                 ..Default::default()
             })
             .collect();
+        let any_rejected = reports.iter().any(|r| !r.rejected.is_empty());
         if ops.is_empty() || (all_or_nothing && any_rejected) {
             return Ok(reports);
         }
