@@ -98,36 +98,43 @@ fn input_record(r: &PartnerRecordInput) -> crate::matching::Record {
     }
 }
 
-/// For each row of each list, the account the matcher links it to, when a row names none and no
-/// account has its domain: the best candidate at or above the model's fixed threshold. All rows
-/// of all lists are scored in parallel.
-fn fuzzy_links(
+/// What can be decided about a row before the serial planning pass: its web domain, and the
+/// existing account it links to by that domain or, failing that, by the matcher.
+#[derive(Debug, Clone, Default)]
+struct Link {
+    domain: Option<DomainName>,
+    account: Option<Id>,
+}
+
+/// The [`Link`] of every row of every list, computed for all rows in parallel. Rows that name their
+/// account are left for the plan, which checks the name. The matcher is asked only when no
+/// account has the row's domain, and only with an `index` (fuzzy linking).
+fn links(
     g: &EcoGraph,
     index: Option<&crate::matching::Index>,
     lists: &[(Id, Rows<PartnerRecordInput>)],
-) -> Vec<Vec<Option<Id>>> {
+) -> Vec<Vec<Link>> {
     use rayon::prelude::*;
-    let Some(index) = index else {
-        return lists
-            .iter()
-            .map(|(_, rows)| vec![None; rows.len()])
-            .collect();
-    };
     let matcher = crate::matching::card::shipped_ref();
-    let link = |parsed: &Result<PartnerRecordInput, Rejection>| -> Option<Id> {
-        let input = parsed.as_ref().ok()?;
-        if input.account_id.is_some()
-            || record_domain(input).is_some_and(|d| g.account_by_domain(d.as_str()).is_some())
-        {
-            return None;
-        }
-        let best = index.best_match(&input_record(input), matcher.threshold(), matcher)?;
-        match g.node(petgraph::stable_graph::NodeIndex::new(best.key as usize)) {
-            Some(crate::graph::Node::Account(a)) => Some(a.id.clone()),
-            _ => None,
-        }
+    let link = |parsed: &Result<PartnerRecordInput, Rejection>| -> Link {
+        let Some(input) = parsed.as_ref().ok().filter(|i| i.account_id.is_none()) else {
+            return Link::default();
+        };
+        let domain = record_domain(input);
+        let by_domain = domain
+            .as_ref()
+            .and_then(|d| g.account_by_domain(d.as_str()))
+            .map(|a| a.id.clone());
+        let account = by_domain.or_else(|| {
+            let best = index?.best_match(&input_record(input), matcher.threshold(), matcher)?;
+            match g.node(petgraph::stable_graph::NodeIndex::new(best.key as usize)) {
+                Some(crate::graph::Node::Account(a)) => Some(a.id.clone()),
+                _ => None,
+            }
+        });
+        Link { domain, account }
     };
-    let flat: Vec<Option<Id>> = lists
+    let flat: Vec<Link> = lists
         .par_iter()
         .flat_map_iter(|(_, rows)| rows.iter().map(|(_, parsed)| parsed))
         .map(link)
@@ -139,14 +146,14 @@ fn fuzzy_links(
         .collect()
 }
 
-/// Plans one list of a group. `fuzzy` holds the matcher's link for each of its rows; `created`
+/// Plans one list of a group. `links` holds each of its rows' [`Link`]; `created`
 /// and `accounts` are shared by the group, so that rows of any list in it that describe the same
 /// new company create one account.
 fn plan(
     g: &EcoGraph,
     partner_id: &Id,
     rows: Rows<PartnerRecordInput>,
-    fuzzy: Vec<Option<Id>>,
+    links: Vec<Link>,
     replace: bool,
     created: &mut HashMap<String, usize>,
     accounts: &mut Vec<Account>,
@@ -154,7 +161,7 @@ fn plan(
     let first_account = accounts.len();
     let mut records = Vec::with_capacity(rows.len());
     let mut rejected = Vec::new();
-    for ((row, parsed), fuzzy) in rows.into_iter().zip(fuzzy) {
+    for ((row, parsed), link) in rows.into_iter().zip(links) {
         let input = match parsed {
             Ok(i) => i,
             Err(r) => {
@@ -163,7 +170,7 @@ fn plan(
             }
         };
         let row_id = Some(input.id.clone());
-        let account_id = match resolve(g, &input, fuzzy, created, accounts) {
+        let account_id = match resolve(g, &input, link, created, accounts) {
             Ok(a) => a,
             Err(e) => {
                 rejected.push(Rejection::from_error(row, row_id, e));
@@ -198,7 +205,7 @@ fn plan(
 fn resolve(
     g: &EcoGraph,
     input: &PartnerRecordInput,
-    fuzzy: Option<Id>,
+    link: Link,
     created: &mut HashMap<String, usize>,
     accounts: &mut Vec<Account>,
 ) -> Result<Id, ServiceError> {
@@ -215,13 +222,8 @@ fn resolve(
         return Ok(id);
     }
     let name = Name::parse("name", &input.name)?;
-    let domain = record_domain(input);
-    if let Some(d) = &domain
-        && let Some(a) = g.account_by_domain(d.as_str())
-    {
-        return Ok(a.id.clone());
-    }
-    if let Some(id) = fuzzy {
+    let Link { domain, account } = link;
+    if let Some(id) = account {
         return Ok(id);
     }
     let key = new_account_key(input, domain.as_ref());
@@ -355,19 +357,19 @@ impl Ecosystem {
             }
             let guard = resolver.read();
             let index = guard.as_ref().filter(|_| linking == Linking::Fuzzy);
-            let fuzzy = fuzzy_links(&g, index, &parsed);
+            let links = links(&g, index, &parsed);
             drop(guard);
             tracing::debug!(seconds = started.elapsed().as_secs_f64(), "rows matched");
             let mut created = HashMap::new();
             let mut accounts = Vec::new();
             let mut pids = Vec::with_capacity(parsed.len());
             let mut plans = Vec::with_capacity(parsed.len());
-            for ((pid, rows), fuzzy) in parsed.into_iter().zip(fuzzy) {
+            for ((pid, rows), links) in parsed.into_iter().zip(links) {
                 plans.push(plan(
                     &g,
                     &pid,
                     rows,
-                    fuzzy,
+                    links,
                     replace,
                     &mut created,
                     &mut accounts,
