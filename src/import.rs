@@ -12,7 +12,7 @@ use crate::service::{AccountList, Actor, BulkReport, Ecosystem, Linking, ListWri
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::de::DeserializeOwned;
 use std::io::{BufRead, BufReader};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Lines written per transaction, to bound memory on large files.
@@ -120,6 +120,29 @@ fn bar(progress: bool, len: u64, what: &str) -> ProgressBar {
     );
     pb.set_message(what.to_string());
     pb
+}
+
+/// Reads and parses partner account-list files in parallel, in the background. Each file is named
+/// after its partner.
+fn parse_lists(files: Vec<PathBuf>) -> tokio::task::JoinHandle<anyhow::Result<Vec<AccountList>>> {
+    tokio::task::spawn_blocking(move || {
+        use rayon::prelude::*;
+        files
+            .par_iter()
+            .map(|f| {
+                let partner = f
+                    .file_stem()
+                    .and_then(|s| s.to_str())
+                    .unwrap_or_default()
+                    .to_string();
+                let bytes = std::fs::read(f)
+                    .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", f.display()))?;
+                let rows = parse_csv(&bytes, None)
+                    .map_err(|e| anyhow::anyhow!("{}: {}", f.display(), e.message))?;
+                Ok((partner, rows))
+            })
+            .collect()
+    })
 }
 
 async fn import_ndjson<I: DeserializeOwned + Send + 'static>(
@@ -241,27 +264,16 @@ pub async fn import_dir_with(
         // LIST_GROUP_ROWS rows: one resolution pass and one transaction per group, not per partner.
         let mut group: Vec<AccountList> = Vec::new();
         let mut group_rows = 0;
-        for chunk in files.chunks(PARSE_CHUNK_FILES) {
-            let chunk = chunk.to_vec();
-            let parsed = tokio::task::spawn_blocking(move || {
-                use rayon::prelude::*;
-                chunk
-                    .par_iter()
-                    .map(|f| {
-                        let partner = f
-                            .file_stem()
-                            .and_then(|s| s.to_str())
-                            .unwrap_or_default()
-                            .to_string();
-                        let bytes = std::fs::read(f)
-                            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", f.display()))?;
-                        let rows = parse_csv(&bytes, None)
-                            .map_err(|e| anyhow::anyhow!("{}: {}", f.display(), e.message))?;
-                        Ok((partner, rows))
-                    })
-                    .collect::<anyhow::Result<Vec<AccountList>>>()
-            })
-            .await??;
+        // The next chunk is parsed while the current one is written; the first while the
+        // resolution index is built.
+        let mut chunks = files.chunks(PARSE_CHUNK_FILES).map(<[PathBuf]>::to_vec);
+        let mut next = chunks.next().map(parse_lists);
+        if linking == Linking::Fuzzy {
+            eco.warm_resolution().await?;
+        }
+        while let Some(parsing) = next.take() {
+            let parsed = parsing.await??;
+            next = chunks.next().map(parse_lists);
             for list in parsed {
                 group_rows += list.1.len();
                 group.push(list);

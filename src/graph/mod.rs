@@ -12,12 +12,13 @@ use record::RecordIndex;
 pub use record::{RecordRef, StoredRecord};
 
 use crate::domain::{
-    Account, Deal, DomainName, Id, Ipp, Kind, Partner, PartnerRecord, PartnerRole, Play, Touchpoint,
+    Account, Deal, Id, Ipp, Kind, Partner, PartnerRecord, PartnerRole, Play, Touchpoint,
 };
 use petgraph::Direction;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 use petgraph::visit::EdgeRef;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+use std::hash::BuildHasher;
 
 /// A node: one entity.
 #[derive(Debug, Clone, PartialEq)]
@@ -83,17 +84,13 @@ pub struct MissingRef {
     pub id: Id,
 }
 
-/// Hash maps keyed by ids use foldhash: much faster than SipHash on short keys, and the keys are
-/// not attacker-chosen in a way that matters for an index the service rebuilds at start-up.
-type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
-
 /// The ecosystem graph.
 #[derive(Debug, Default, Clone)]
 pub struct EcoGraph {
     g: StableDiGraph<Node, Edge>,
     ids: [BTreeMap<Id, NodeIndex>; 6],
     records: RecordIndex,
-    domains: FastMap<DomainName, NodeIndex>,
+    domains: DomainIndex,
 }
 
 /// How much a graph should make room for before a bulk load, so that its vectors and tables are
@@ -126,7 +123,7 @@ impl EcoGraph {
             g: StableDiGraph::with_capacity(cap.nodes, cap.edges),
             ids: Default::default(),
             records: RecordIndex::with_capacity(cap.records),
-            domains: FastMap::with_capacity_and_hasher(cap.accounts, Default::default()),
+            domains: DomainIndex::with_capacity(cap.accounts),
         }
     }
 
@@ -264,6 +261,13 @@ impl EcoGraph {
             .filter_map(move |(_, ix)| self.g.node_weight(*ix))
     }
 
+    /// Every entity of a kind with its node index, in id order.
+    pub fn iter_indexed(&self, kind: Kind) -> impl Iterator<Item = (NodeIndex, &Node)> + '_ {
+        self.ids[slot(kind)]
+            .values()
+            .filter_map(|ix| Some((*ix, self.g.node_weight(*ix)?)))
+    }
+
     /// The references of an entity that do not resolve, checked before it is written.
     pub fn missing_refs(&self, node: &Node) -> Vec<MissingRef> {
         let mut missing = Vec::new();
@@ -329,20 +333,72 @@ impl EcoGraph {
             }
         };
         self.wire(ix);
-        if let Node::Account(a) = &self.g[ix]
-            && let Some(d) = &a.domain
-        {
-            self.domains.entry(d.clone()).or_insert(ix);
-        }
+        self.domains.insert(&self.g, ix);
         ix
+    }
+
+    /// Starts a bulk load of entities of `kind`, none of which may exist yet: see [`BulkIds`].
+    pub fn bulk(&self, kind: Kind) -> BulkIds {
+        BulkIds {
+            kind,
+            pending: Vec::new(),
+        }
+    }
+
+    /// Adds a new entity of a bulk load without indexing its id yet.
+    ///
+    /// # Panics
+    /// If the node is not of the bulk load's kind, or a reference does not resolve.
+    pub fn bulk_push(&mut self, bulk: &mut BulkIds, node: Node) {
+        assert_eq!(node.kind(), bulk.kind, "a bulk load holds one kind");
+        let id = node_id(&node).clone();
+        let ix = self.g.add_node(node);
+        self.wire(ix);
+        self.domains.insert(&self.g, ix);
+        bulk.pending.push((id, ix));
+    }
+
+    /// Indexes the ids of a bulk load's entities at once. Sorted ids build the tree leaf by leaf,
+    /// which is both faster than inserting them one at a time and leaves every node full (one at a
+    /// time, ascending ids leave each leaf half empty). Should the load repeat an id, the last
+    /// entity with it wins and the earlier ones are removed.
+    pub fn bulk_finish(&mut self, bulk: BulkIds) {
+        let BulkIds { kind, mut pending } = bulk;
+        if pending.is_empty() {
+            return;
+        }
+        // Stable, so that among equal ids the last pushed stays last.
+        pending.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut kept: Vec<(Id, NodeIndex)> = Vec::with_capacity(pending.len());
+        for (id, ix) in pending {
+            match kept.last_mut() {
+                Some(last) if last.0 == id => {
+                    let stale = std::mem::replace(&mut last.1, ix);
+                    self.unindex_domain(stale);
+                    self.g.remove_node(stale);
+                }
+                _ => kept.push((id, ix)),
+            }
+        }
+        let map = &mut self.ids[slot(kind)];
+        if map.is_empty() {
+            *map = kept.into_iter().collect();
+        } else {
+            for (id, ix) in kept {
+                if let Some(stale) = map.insert(id, ix) {
+                    self.domains.remove(&self.g, stale);
+                    self.g.remove_node(stale);
+                }
+            }
+        }
     }
 
     /// The account indexed under a web domain (the first one stored with it).
     pub fn account_by_domain(&self, domain: &str) -> Option<&Account> {
         match self
             .domains
-            .get(domain)
-            .and_then(|ix| self.g.node_weight(*ix))
+            .find(&self.g, domain)
+            .and_then(|ix| self.g.node_weight(ix))
         {
             Some(Node::Account(a)) => Some(a),
             _ => None,
@@ -350,12 +406,7 @@ impl EcoGraph {
     }
 
     fn unindex_domain(&mut self, ix: NodeIndex) {
-        if let Some(Node::Account(a)) = self.g.node_weight(ix)
-            && let Some(d) = &a.domain
-            && self.domains.get(d.as_str()) == Some(&ix)
-        {
-            self.domains.remove(d.as_str());
-        }
+        self.domains.remove(&self.g, ix);
     }
 
     /// Removes an entity, its edges and, for a partner, its account records.
@@ -464,6 +515,80 @@ impl EcoGraph {
     }
 }
 
+/// The ids of a bulk load in progress ([`EcoGraph::bulk`]): entities pushed with
+/// [`EcoGraph::bulk_push`] are in the graph, wired to what they refer to, but found by id only once
+/// [`EcoGraph::bulk_finish`] has indexed them. Start-up loads each table this way; a bulk load's
+/// entities may refer to other kinds, not to their own.
+#[derive(Debug)]
+#[must_use = "entities of an unfinished bulk load cannot be found by id"]
+pub struct BulkIds {
+    kind: Kind,
+    pending: Vec<(Id, NodeIndex)>,
+}
+
+/// The index of accounts by web domain. Like [`RecordIndex`] it stores only node indexes and reads
+/// each entry's key back from its account, so a million domains cost a few megabytes instead of a
+/// copy of every domain. Each domain maps to the first account stored with it.
+#[derive(Debug, Clone, Default)]
+struct DomainIndex {
+    table: hashbrown::HashTable<NodeIndex>,
+    state: foldhash::fast::RandomState,
+}
+
+impl DomainIndex {
+    fn with_capacity(n: usize) -> Self {
+        DomainIndex {
+            table: hashbrown::HashTable::with_capacity(n),
+            state: Default::default(),
+        }
+    }
+
+    /// The domain of the account at `ix`, if it is an account with one.
+    fn key(g: &StableDiGraph<Node, Edge>, ix: NodeIndex) -> Option<&str> {
+        match g.node_weight(ix) {
+            Some(Node::Account(a)) => a.domain.as_ref().map(|d| d.as_str()),
+            _ => None,
+        }
+    }
+
+    fn hash(&self, domain: &str) -> u64 {
+        self.state.hash_one(domain)
+    }
+
+    fn find(&self, g: &StableDiGraph<Node, Edge>, domain: &str) -> Option<NodeIndex> {
+        self.table
+            .find(self.hash(domain), |&ix| Self::key(g, ix) == Some(domain))
+            .copied()
+    }
+
+    /// Indexes the account at `ix` under its domain, unless another account holds the domain.
+    fn insert(&mut self, g: &StableDiGraph<Node, Edge>, ix: NodeIndex) {
+        let Some(domain) = Self::key(g, ix) else {
+            return;
+        };
+        let hash = self.hash(domain);
+        let state = &self.state;
+        if let hashbrown::hash_table::Entry::Vacant(v) = self.table.entry(
+            hash,
+            |&x| Self::key(g, x) == Some(domain),
+            |&x| state.hash_one(Self::key(g, x).unwrap_or_default()),
+        ) {
+            v.insert(ix);
+        }
+    }
+
+    /// Drops the account at `ix` from the index if it holds its domain; call it before the
+    /// account's domain changes or the account goes.
+    fn remove(&mut self, g: &StableDiGraph<Node, Edge>, ix: NodeIndex) {
+        let Some(domain) = Self::key(g, ix) else {
+            return;
+        };
+        if let Ok(e) = self.table.find_entry(self.hash(domain), |&x| x == ix) {
+            e.remove();
+        }
+    }
+}
+
 /// The id of the entity a node holds.
 pub fn node_id(node: &Node) -> &Id {
     match node {
@@ -473,5 +598,122 @@ pub fn node_id(node: &Node) -> &Id {
         Node::Touchpoint(t) => &t.id,
         Node::Play(p) => &p.id,
         Node::Ipp(p) => &p.id,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{Value, json};
+
+    fn id(s: &str) -> Id {
+        Id::parse("id", s).unwrap()
+    }
+
+    fn partner(pid: &str) -> Node {
+        let input = serde_json::from_value(json!({"name": pid, "type": "SI"})).unwrap();
+        Node::Partner(Box::new(Partner::from_input(id(pid), input).unwrap()))
+    }
+
+    fn account(aid: &str, extra: Value) -> Node {
+        let mut body = json!({"name": format!("Company {aid}")});
+        body.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        let input = serde_json::from_value(body).unwrap();
+        Node::Account(Box::new(Account::from_input(id(aid), input).unwrap()))
+    }
+
+    fn deal(did: &str, aid: &str, pid: &str) -> Node {
+        let input = serde_json::from_value(json!({"account_id": aid, "amount": 1000.0,
+            "currency": "EUR", "stage": "proposal", "created_on": "2025-01-01",
+            "partners": [{"partner_id": pid, "role": "sourcing"}]}))
+        .unwrap();
+        Node::Deal(Box::new(Deal::from_input(id(did), input).unwrap()))
+    }
+
+    /// The nodes of a small ecosystem, in the order start-up loads their tables.
+    fn tables() -> Vec<Vec<Node>> {
+        vec![
+            vec![partner("P-2"), partner("P-1")],
+            vec![
+                account("A-3", json!({"domain": "gamma.example"})),
+                account(
+                    "A-1",
+                    json!({"domain": "alpha.example",
+                    "owner": {"kind": "partner", "partner_id": "P-1"}}),
+                ),
+                account("A-2", json!({})),
+            ],
+            vec![deal("D-1", "A-1", "P-2"), deal("D-2", "A-3", "P-1")],
+        ]
+    }
+
+    #[test]
+    fn a_bulk_load_builds_the_same_graph_as_upserts() {
+        let mut one_by_one = EcoGraph::new();
+        for n in tables().into_iter().flatten() {
+            one_by_one.upsert(n);
+        }
+        let mut bulk = EcoGraph::new();
+        for table in tables() {
+            let mut b = bulk.bulk(table[0].kind());
+            for n in table {
+                bulk.bulk_push(&mut b, n);
+            }
+            bulk.bulk_finish(b);
+        }
+        assert_eq!(bulk, one_by_one);
+        assert_eq!(bulk.count(Kind::Account), 3);
+        let ids: Vec<&str> = bulk
+            .iter_from(Kind::Account, None)
+            .map(|n| node_id(n).as_str())
+            .collect();
+        assert_eq!(ids, ["A-1", "A-2", "A-3"]);
+        assert_eq!(
+            bulk.account_by_domain("gamma.example").unwrap().id,
+            id("A-3")
+        );
+        assert_eq!(bulk.edge_count(), one_by_one.edge_count());
+        // A bulk-loaded map takes later upserts like any other.
+        bulk.upsert(account("A-0", json!({})));
+        assert_eq!(bulk.count(Kind::Account), 4);
+        assert!(bulk.contains(Kind::Account, "A-0"));
+    }
+
+    #[test]
+    fn a_repeated_id_in_a_bulk_load_keeps_the_last_entity_only() {
+        let mut g = EcoGraph::new();
+        let mut b = g.bulk(Kind::Account);
+        g.bulk_push(&mut b, account("A-1", json!({"domain": "old.example"})));
+        g.bulk_push(&mut b, account("A-2", json!({})));
+        g.bulk_push(&mut b, account("A-1", json!({"domain": "new.example"})));
+        g.bulk_finish(b);
+        assert_eq!(g.count(Kind::Account), 2);
+        assert_eq!(g.g.node_count(), 2, "the replaced entity left the graph");
+        assert!(g.account_by_domain("old.example").is_none());
+        assert_eq!(g.account_by_domain("new.example").unwrap().id, id("A-1"));
+    }
+
+    #[test]
+    fn the_domain_index_follows_updates_and_deletes() {
+        let mut g = EcoGraph::new();
+        g.upsert(account("A-1", json!({"domain": "acme.example"})));
+        g.upsert(account("A-2", json!({"domain": "acme.example"})));
+        // The first account stored with a domain holds it.
+        assert_eq!(g.account_by_domain("acme.example").unwrap().id, id("A-1"));
+        g.upsert(account("A-1", json!({"domain": "acme-new.example"})));
+        assert_eq!(
+            g.account_by_domain("acme-new.example").unwrap().id,
+            id("A-1")
+        );
+        assert!(g.account_by_domain("acme.example").is_none());
+        g.upsert(account("A-3", json!({"domain": "acme.example"})));
+        assert_eq!(g.account_by_domain("acme.example").unwrap().id, id("A-3"));
+        g.remove(Kind::Account, "A-3");
+        assert!(g.account_by_domain("acme.example").is_none());
+        g.remove(Kind::Account, "A-1");
+        assert!(g.account_by_domain("acme-new.example").is_none());
+        assert!(g.account_by_domain("unknown.example").is_none());
     }
 }

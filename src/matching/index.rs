@@ -123,6 +123,17 @@ impl Index {
     /// name once (in parallel) and their keys, generated in parallel per chunk, are appended
     /// in that order, so every posting list comes out sorted without per-list sorting.
     pub fn from_prepared(preps: Vec<Prepared>) -> Self {
+        let keys = (0..preps.len() as u64).collect();
+        Self::from_keyed(keys, preps)
+    }
+
+    /// Builds an index in bulk, like [`Index::from_prepared`], with `keys[i]` the caller's key of
+    /// `preps[i]`. Keys must be distinct.
+    ///
+    /// # Panics
+    /// If `keys` and `preps` differ in length.
+    pub fn from_keyed(keys: Vec<u64>, preps: Vec<Prepared>) -> Self {
+        assert_eq!(keys.len(), preps.len(), "one key per prepared record");
         let cfg = BlockingConfig::default();
         let mut order: Vec<u32> = (0..preps.len() as u32).collect();
         order.par_sort_unstable_by(|a, b| {
@@ -158,17 +169,16 @@ impl Index {
                 v.shrink_to_fit();
             }
         });
+        let by_key = keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (*k, i as u32))
+            .collect();
         let slots: Vec<Option<Slot>> = preps
             .into_iter()
-            .enumerate()
-            .map(|(i, prep)| {
-                Some(Slot {
-                    key: i as u64,
-                    prep,
-                })
-            })
+            .zip(keys)
+            .map(|(prep, key)| Some(Slot { key, prep }))
             .collect();
-        let by_key = (0..slots.len() as u64).map(|i| (i, i as u32)).collect();
         Index {
             slots,
             free: Vec::new(),

@@ -2,7 +2,7 @@
 
 use super::Ecosystem;
 use crate::domain::{Kind, PartnerRecord};
-use crate::graph::{Capacity, EcoGraph, Node};
+use crate::graph::{BulkIds, Capacity, EcoGraph, Node};
 use crate::store::{Repository, StoreError, Table};
 use futures_util::TryStreamExt;
 use parking_lot::RwLock;
@@ -137,12 +137,15 @@ async fn send(tx: &tokio::sync::mpsc::Sender<Batch>, b: Batch) -> anyhow::Result
 fn build(mut rx: tokio::sync::mpsc::Receiver<Batch>, capacity: Capacity) -> EcoGraph {
     let mut graph = EcoGraph::with_capacity(capacity);
     let mut insert_seconds = 0.0;
+    // The table being loaded: its entities are indexed by id when it ends.
+    let mut bulk: Option<BulkIds> = None;
     while let Some(batch) = rx.blocking_recv() {
         let t = Instant::now();
         match batch {
             Batch::Nodes(nodes) => {
                 for n in nodes {
-                    graph.upsert(n);
+                    let b = bulk.get_or_insert_with(|| graph.bulk(n.kind()));
+                    graph.bulk_push(b, n);
                 }
             }
             Batch::Records(records) => {
@@ -151,6 +154,10 @@ fn build(mut rx: tokio::sync::mpsc::Receiver<Batch>, capacity: Capacity) -> EcoG
                 }
             }
             Batch::End(table, read_seconds) => {
+                if let Some(b) = bulk.take() {
+                    graph.bulk_finish(b);
+                    insert_seconds += t.elapsed().as_secs_f64();
+                }
                 let rows = match table {
                     Table::Entity(kind) => graph.count(kind),
                     Table::Records => graph.record_count(),

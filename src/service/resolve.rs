@@ -50,19 +50,35 @@ pub(crate) fn ensure_index(g: &EcoGraph, resolver: &RwLock<Option<Index>>) {
     }
 }
 
+/// The resolution index over every account, keyed by node index. Records are prepared in
+/// parallel and the index is built in bulk.
 pub(crate) fn build_index(g: &EcoGraph) -> Index {
-    let mut index = Index::new();
-    for node in g.iter_from(Kind::Account, None) {
-        if let Node::Account(a) = node
-            && let Some(ix) = g.index(Kind::Account, a.id.as_str())
-        {
-            index.insert(ix.index() as u64, &account_record(a));
-        }
-    }
-    index
+    use rayon::prelude::*;
+    let accounts: Vec<(u64, &crate::domain::Account)> = g
+        .iter_indexed(Kind::Account)
+        .filter_map(|(ix, node)| match node {
+            Node::Account(a) => Some((ix.index() as u64, &**a)),
+            _ => None,
+        })
+        .collect();
+    let (keys, preps): (Vec<u64>, Vec<crate::matching::Prepared>) = accounts
+        .par_iter()
+        .map(|(k, a)| (*k, crate::matching::prepare(&account_record(a))))
+        .unzip();
+    Index::from_keyed(keys, preps)
 }
 
 impl Ecosystem {
+    /// Builds the resolution index now if it is not built yet, instead of on first use. A bulk
+    /// import calls it before its account lists, while their files are read in the background.
+    pub async fn warm_resolution(&self) -> Result<(), ServiceError> {
+        let graph = self.graph.clone();
+        let resolver = self.resolver.clone();
+        tokio::task::spawn_blocking(move || ensure_index(&graph.read(), &resolver))
+            .await
+            .map_err(|e| ServiceError::Task(e.to_string()))
+    }
+
     /// Ranks the accounts a record may be, best first, at most `k`.
     #[tracing::instrument(skip_all, fields(k))]
     pub async fn resolve(&self, record: Record, k: usize) -> Result<Vec<Resolution>, ServiceError> {
