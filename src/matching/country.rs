@@ -14,6 +14,8 @@ const COUNTRIES: &[(&str, &[&str])] = &[
             "us",
             "america",
             "u s a",
+            "u s",
+            "us of america",
         ],
     ),
     (
@@ -21,6 +23,7 @@ const COUNTRIES: &[(&str, &[&str])] = &[
         &[
             "united kingdom",
             "uk",
+            "u k",
             "great britain",
             "england",
             "scotland",
@@ -35,6 +38,7 @@ const COUNTRIES: &[(&str, &[&str])] = &[
             "germany",
             "deutschland",
             "bundesrepublik deutschland",
+            "federal republic of germany",
             "allemagne",
         ],
     ),
@@ -49,7 +53,7 @@ const COUNTRIES: &[(&str, &[&str])] = &[
         ],
     ),
     ("BE", &["belgium", "belgie", "belgique", "belgien"]),
-    ("FR", &["france", "frankreich"]),
+    ("FR", &["france", "frankreich", "republique francaise"]),
     ("ES", &["spain", "espana"]),
     ("IT", &["italy", "italia"]),
     ("PT", &["portugal"]),
@@ -73,27 +77,27 @@ const COUNTRIES: &[(&str, &[&str])] = &[
     ("RU", &["russia", "russian federation"]),
     ("UA", &["ukraine"]),
     ("IL", &["israel"]),
-    ("AE", &["united arab emirates", "uae"]),
+    ("AE", &["united arab emirates", "uae", "u a e"]),
     ("SA", &["saudi arabia"]),
     ("EG", &["egypt"]),
-    ("ZA", &["south africa"]),
+    ("ZA", &["south africa", "rsa"]),
     ("NG", &["nigeria"]),
     ("KE", &["kenya"]),
-    ("IN", &["india"]),
+    ("IN", &["india", "bharat"]),
     ("PK", &["pakistan"]),
     ("CN", &["china", "peoples republic of china", "prc"]),
     ("HK", &["hong kong"]),
     ("TW", &["taiwan"]),
     ("JP", &["japan", "nippon"]),
     ("KR", &["south korea", "korea", "republic of korea"]),
-    ("SG", &["singapore"]),
+    ("SG", &["singapore", "republic of singapore"]),
     ("MY", &["malaysia"]),
     ("TH", &["thailand"]),
     ("VN", &["vietnam", "viet nam"]),
     ("ID", &["indonesia"]),
     ("PH", &["philippines"]),
     ("AU", &["australia"]),
-    ("NZ", &["new zealand"]),
+    ("NZ", &["new zealand", "aotearoa"]),
     ("CA", &["canada"]),
     ("MX", &["mexico"]),
     ("BR", &["brazil", "brasil"]),
@@ -140,10 +144,23 @@ pub fn to_iso2(raw: &str) -> Option<String> {
             .find(|(c, _)| *c == up)
             .map(|(c, _)| c.to_string());
     }
-    COUNTRIES
+    if let Some((c, _)) = COUNTRIES
         .iter()
         .find(|(_, names)| names.contains(&key.as_str()))
-        .map(|(c, _)| c.to_string())
+    {
+        return Some(c.to_string());
+    }
+    // Beyond the aliases above: ISO 3166 alpha-3 codes ("MEX", "NZL"), which exports use as often
+    // as alpha-2, and the official and short English names of every country, from `celes`.
+    let found = if key.len() == 3 && !raw.contains('.') {
+        celes::Country::from_alpha3(&key)
+    } else {
+        let joined: String = key.split(' ').collect();
+        celes::Country::from_name(&joined)
+            .or_else(|_| celes::Country::from_name(format!("the{joined}")))
+            .or_else(|_| celes::Country::from_alias(&joined))
+    };
+    found.ok().map(|c| c.alpha2.to_string())
 }
 
 /// Reads a bare name token as an ISO-2 code, refusing codes that double as words or legal forms.
@@ -182,5 +199,52 @@ mod tests {
         assert_eq!(tag_to_iso2(" CO"), None);
         assert_eq!(tag_to_iso2("NL").as_deref(), Some("NL"));
         assert_eq!(to_iso2("Atlantis"), None);
+    }
+
+    #[test]
+    fn alpha3_codes_and_official_names() {
+        assert_eq!(to_iso2("MEX").as_deref(), Some("MX"));
+        assert_eq!(to_iso2("nzl").as_deref(), Some("NZ"));
+        assert_eq!(to_iso2("SGP").as_deref(), Some("SG"));
+        assert_eq!(to_iso2("Uruguay").as_deref(), Some("UY"));
+        assert_eq!(
+            to_iso2("Federal Republic of Germany").as_deref(),
+            Some("DE")
+        );
+        let missing = [
+            "U.S.",
+            "US of America",
+            "Brasil",
+            "DEU",
+            "Nippon",
+            "Bharat",
+            "République française",
+            "Aus",
+            "England",
+            "Great Britain",
+            "U.K.",
+            "México",
+            "Sverige",
+            "Polska",
+            "Schweiz",
+            "Suisse",
+            "RSA",
+            "U.A.E.",
+            "Republic of Korea",
+            "Republic of Singapore",
+            "Aotearoa",
+            "The Netherlands",
+            "Holland",
+            "España",
+            "Italia",
+        ]
+        .iter()
+        .filter(|v| to_iso2(v).is_none())
+        .copied()
+        .collect::<Vec<_>>();
+        assert!(missing.is_empty(), "not read as countries: {missing:?}");
+        // Three letters with dots are an abbreviation, not a code.
+        assert_eq!(to_iso2("M.E.X"), None);
+        assert_eq!(to_iso2("XYZ"), None);
     }
 }

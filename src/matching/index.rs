@@ -357,6 +357,37 @@ impl Index {
     }
 }
 
+impl Index {
+    /// The candidates for `r` that reach `threshold`, best first, at most `k`, as
+    /// `(probability, key)`. Screened like [`Index::best_match`]; for callers that weigh the
+    /// runners-up too (linking refuses a record two accounts fit equally well).
+    pub fn matches_above(
+        &self,
+        r: &Record,
+        threshold: f64,
+        matcher: &Matcher,
+        k: usize,
+    ) -> Vec<(f64, u64)> {
+        let q = prepare(r);
+        let mut found: Vec<(f64, u32)> = self
+            .candidates(&q, &matcher.blocking)
+            .into_iter()
+            .filter_map(|s| {
+                let p = self.prepared(s)?;
+                matcher
+                    .reaches(&q, p, threshold)
+                    .then(|| (matcher.probability(&q, p), s))
+            })
+            .collect();
+        found.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        found.truncate(k);
+        found
+            .into_iter()
+            .filter_map(|(p, s)| Some((p, self.key_of(s)?)))
+            .collect()
+    }
+}
+
 /// Blocked candidate pairs `(i, j)`, `i < j`, of a dedupe over `preps`.
 pub fn dedupe_candidates(preps: &[Prepared], cfg: &BlockingConfig) -> Vec<(u32, u32)> {
     let index = Index::from_prepared(preps.to_vec());
