@@ -494,7 +494,8 @@ pub(crate) fn domain(
     candidates.push(format!("{root}-{}", slug(c.code)));
     candidates.push(format!("{root}hq"));
     for label in candidates {
-        if label.is_empty() {
+        // "www" alone is not a company's label: parsers strip it ("www.com" is no domain).
+        if label.is_empty() || label == "www" {
             continue;
         }
         let d = format!("{label}.{tld}");
@@ -536,6 +537,29 @@ mod tests {
         }
         let book = NameBook::new();
         assert_eq!(book.country_legal.len(), COUNTRIES.len());
+    }
+
+    #[test]
+    fn a_company_named_www_gets_a_valid_domain() {
+        let name = CompanyName {
+            article: false,
+            root: "WWW".into(),
+            split: 0,
+            words: [NONE, NONE],
+            amp: false,
+            legal: NONE,
+        };
+        let us = COUNTRIES.iter().position(|c| c.code == "US").unwrap();
+        let mut taken = HashSet::new();
+        for seed in 0..50 {
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            if let Some(d) = domain(&mut rng, &name, us, &mut taken) {
+                assert!(
+                    crate::domain::DomainName::parse("domain", &d).is_ok(),
+                    "{d} is not a valid domain"
+                );
+            }
+        }
     }
 
     #[test]

@@ -108,10 +108,13 @@ pub fn train_and_write(shared: &Path, models: &Path) -> Result<String, Box<dyn s
         card,
         "- PATSTAT is dominated by one cluster (Philips); the table reports it with and without that cluster."
     )?;
-    // The performance section is measured by the criterion benches (`matching`,
-    // `matching_scale`), not here: carry it over from the existing card.
+    // The linking section (measured by importing generated ecosystems) and the performance
+    // section (measured by the criterion benches) are not produced here: carry them over.
     if let Ok(old) = std::fs::read_to_string(models.join("matcher.md"))
-        && let Some(i) = old.find("\n## Performance")
+        && let Some(i) = ["\n## Linking", "\n## Performance"]
+            .iter()
+            .filter_map(|h| old.find(h))
+            .min()
     {
         card.push_str(&old[i..]);
     }
