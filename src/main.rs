@@ -186,8 +186,8 @@ struct ImportArgs {
     /// Database URL, as for `serve`.
     #[arg(long, env = "ECOGRAPH_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
     database_url: String,
-    /// How partner account-list rows that name no account are linked: `fuzzy` (exact domain, then
-    /// the matcher) or `exact` (exact domain only; faster, creates more accounts).
+    /// How partner account-list rows that name no account are linked: `fuzzy` (company domain, else
+    /// the matcher for rows without one) or `exact` (domain only; faster, creates more accounts).
     #[arg(long, value_enum, default_value = "fuzzy")]
     linking: LinkingArg,
     /// Log filter, as for `serve` (`ecograph=debug` shows per-table load and per-group write timings).
@@ -198,7 +198,7 @@ struct ImportArgs {
 /// `--linking` values.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 enum LinkingArg {
-    /// Exact web domain, then the matcher's best candidate at its threshold.
+    /// Company web domain; a row without one, the matcher's one clear candidate.
     Fuzzy,
     /// Exact web domain only.
     Exact,

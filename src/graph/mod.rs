@@ -322,7 +322,7 @@ impl EcoGraph {
             std::collections::btree_map::Entry::Occupied(e) => {
                 let ix = *e.get();
                 self.drop_outgoing_refs(ix);
-                self.unindex_domain(ix);
+                self.domains.remove(&self.g, ix);
                 self.g[ix] = node;
                 ix
             }
@@ -374,20 +374,17 @@ impl EcoGraph {
             match kept.last_mut() {
                 Some(last) if last.0 == id => {
                     let stale = std::mem::replace(&mut last.1, ix);
-                    self.unindex_domain(stale);
-                    self.g.remove_node(stale);
+                    self.replace_stale(stale, ix);
                 }
                 _ => kept.push((id, ix)),
             }
         }
-        let map = &mut self.ids[slot(kind)];
-        if map.is_empty() {
-            *map = kept.into_iter().collect();
+        if self.ids[slot(kind)].is_empty() {
+            self.ids[slot(kind)] = kept.into_iter().collect();
         } else {
             for (id, ix) in kept {
-                if let Some(stale) = map.insert(id, ix) {
-                    self.domains.remove(&self.g, stale);
-                    self.g.remove_node(stale);
+                if let Some(stale) = self.ids[slot(kind)].insert(id, ix) {
+                    self.replace_stale(stale, ix);
                 }
             }
         }
@@ -405,14 +402,18 @@ impl EcoGraph {
         }
     }
 
-    fn unindex_domain(&mut self, ix: NodeIndex) {
-        self.domains.remove(&self.g, ix);
+    /// Drops an entity a bulk load has replaced with a later one of the same id. The stale one may
+    /// hold a domain the later one shares, so the later one is indexed again once it is gone.
+    fn replace_stale(&mut self, stale: NodeIndex, winner: NodeIndex) {
+        self.domains.remove(&self.g, stale);
+        self.g.remove_node(stale);
+        self.domains.insert(&self.g, winner);
     }
 
     /// Removes an entity, its edges and, for a partner, its account records.
     pub fn remove(&mut self, kind: Kind, id: &str) -> Option<Node> {
         let ix = self.ids[slot(kind)].remove(id)?;
-        self.unindex_domain(ix);
+        self.domains.remove(&self.g, ix);
         if kind == Kind::Partner {
             self.records.remove_partner(&self.g, ix);
         }
@@ -688,11 +689,22 @@ mod tests {
         g.bulk_push(&mut b, account("A-1", json!({"domain": "old.example"})));
         g.bulk_push(&mut b, account("A-2", json!({})));
         g.bulk_push(&mut b, account("A-1", json!({"domain": "new.example"})));
+        g.bulk_push(&mut b, account("A-3", json!({"domain": "same.example"})));
+        g.bulk_push(
+            &mut b,
+            account(
+                "A-3",
+                json!({"domain": "same.example", "industry": "Retail"}),
+            ),
+        );
         g.bulk_finish(b);
-        assert_eq!(g.count(Kind::Account), 2);
-        assert_eq!(g.g.node_count(), 2, "the replaced entity left the graph");
+        assert_eq!(g.count(Kind::Account), 3);
+        assert_eq!(g.g.node_count(), 3, "the replaced entities left the graph");
         assert!(g.account_by_domain("old.example").is_none());
         assert_eq!(g.account_by_domain("new.example").unwrap().id, id("A-1"));
+        // The later entity holds a domain the replaced one held too.
+        let same = g.account_by_domain("same.example").unwrap();
+        assert_eq!(same.industry.as_deref(), Some("Retail"));
     }
 
     #[test]

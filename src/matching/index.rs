@@ -332,20 +332,31 @@ impl Index {
 }
 
 impl Index {
-    /// The best candidate for `r` that reaches `threshold`, if any: what linking one incoming record
-    /// needs. Candidates are first screened with the matcher's bounded scoring, which drops most of
-    /// them after the cheap features, so this costs far less than [`Index::resolve`] with `k = 1`.
+    /// The candidates for the prepared query `q` that reach `threshold`, as `(probability, slot)`.
+    /// Screened with the matcher's bounded scoring, which drops most of them after the cheap
+    /// features; only survivors get a full probability.
+    fn above<'a>(
+        &'a self,
+        q: &'a Prepared,
+        threshold: f64,
+        matcher: &'a Matcher,
+    ) -> impl Iterator<Item = (f64, u32)> + 'a {
+        self.candidates(q, &matcher.blocking)
+            .into_iter()
+            .filter_map(move |s| {
+                let p = self.prepared(s)?;
+                matcher
+                    .reaches(q, p, threshold)
+                    .then(|| (matcher.probability(q, p), s))
+            })
+    }
+
+    /// The best candidate for `r` that reaches `threshold`, if any, with its evidence. Costs far
+    /// less than [`Index::resolve`] with `k = 1`, which scores every blocked candidate in full.
     pub fn best_match(&self, r: &Record, threshold: f64, matcher: &Matcher) -> Option<Candidate> {
         let q = prepare(r);
         let (_, s) = self
-            .candidates(&q, &matcher.blocking)
-            .into_iter()
-            .filter_map(|s| {
-                let p = self.prepared(s)?;
-                matcher
-                    .reaches(&q, p, threshold)
-                    .then(|| (matcher.probability(&q, p), s))
-            })
+            .above(&q, threshold, matcher)
             .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)))?;
         let p = self.prepared(s)?;
         let (score, evidence) = matcher.score_pair(&q, p);
@@ -355,12 +366,10 @@ impl Index {
             evidence,
         })
     }
-}
 
-impl Index {
     /// The candidates for `r` that reach `threshold`, best first, at most `k`, as
-    /// `(probability, key)`. Screened like [`Index::best_match`]; for callers that weigh the
-    /// runners-up too (linking refuses a record two accounts fit equally well).
+    /// `(probability, key)`: for callers that weigh the runners-up too (linking refuses a record
+    /// two accounts fit equally well).
     pub fn matches_above(
         &self,
         r: &Record,
@@ -369,16 +378,7 @@ impl Index {
         k: usize,
     ) -> Vec<(f64, u64)> {
         let q = prepare(r);
-        let mut found: Vec<(f64, u32)> = self
-            .candidates(&q, &matcher.blocking)
-            .into_iter()
-            .filter_map(|s| {
-                let p = self.prepared(s)?;
-                matcher
-                    .reaches(&q, p, threshold)
-                    .then(|| (matcher.probability(&q, p), s))
-            })
-            .collect();
+        let mut found: Vec<(f64, u32)> = self.above(&q, threshold, matcher).collect();
         found.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         found.truncate(k);
         found

@@ -64,7 +64,8 @@ pub type AccountList = (String, Rows<PartnerRecordInput>);
 /// How rows that name no account are linked to one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Linking {
-    /// By exact web domain, else by the matcher's best candidate at its threshold (the default).
+    /// By company web domain; a row that gives none, by the matcher (see `choose_link`). The
+    /// default.
     #[default]
     Fuzzy,
     /// By exact web domain only; a row with no known domain creates an account. For trusted
@@ -177,26 +178,22 @@ fn links(
         let Some(input) = parsed.as_ref().ok().filter(|i| i.account_id.is_none()) else {
             return Link::default();
         };
-        let domain = record_domain(input);
-        let by_domain = domain
-            .as_ref()
-            .and_then(|d| g.account_by_domain(d.as_str()))
-            .map(|a| a.id.clone());
         // A row that gives a company domain links by that domain or not at all (see choose_link).
-        if domain.is_some() {
+        if let Some(d) = record_domain(input) {
+            let account = g.account_by_domain(d.as_str()).map(|a| a.id.clone());
             return Link {
-                domain,
-                account: by_domain,
+                domain: Some(d),
+                account,
             };
         }
-        let account = by_domain.or_else(|| {
-            let found = index?.matches_above(
-                &input_record(input),
-                LINK_THRESHOLD.max(matcher.threshold()),
-                matcher,
-                LINK_CANDIDATES,
-            );
-            let found: Vec<(f64, &Account)> = found
+        let account = index.and_then(|index| {
+            let found: Vec<(f64, &Account)> = index
+                .matches_above(
+                    &input_record(input),
+                    LINK_THRESHOLD.max(matcher.threshold()),
+                    matcher,
+                    LINK_CANDIDATES,
+                )
                 .into_iter()
                 .filter_map(|(p, key)| {
                     match g.node(petgraph::stable_graph::NodeIndex::new(key as usize)) {
@@ -207,7 +204,10 @@ fn links(
                 .collect();
             choose_link(input, &found).map(|a| a.id.clone())
         });
-        Link { domain, account }
+        Link {
+            domain: None,
+            account,
+        }
     };
     let flat: Vec<Link> = lists
         .par_iter()
@@ -370,7 +370,8 @@ fn write_ops(pids: &[Id], plans: &[Plan], accounts: &[Account]) -> Vec<Op> {
 impl Ecosystem {
     /// Writes a partner's account list. With `replace`, records the upload does not list are removed;
     /// otherwise the upload is merged into the list. Each row links to an account: the one it names,
-    /// else the one with its web domain, else the matcher's best at its threshold, else a new one.
+    /// else the one with its company web domain, else (for a row that gives no company domain) the
+    /// matcher's one clear candidate at [`LINK_THRESHOLD`], else a new one.
     pub async fn put_records(
         &self,
         partner_id: &str,
@@ -563,6 +564,50 @@ mod tests {
             "id": "R-1", "name": "Acme", "relation": "prospect", "domain": domain, "website": website, "email": email,
         }))
         .unwrap()
+    }
+
+    fn account(id: &str, name: &str) -> Account {
+        let input = serde_json::from_value(serde_json::json!({ "name": name })).unwrap();
+        Account::from_input(Id::parse("id", id).unwrap(), input).unwrap()
+    }
+
+    fn chosen(name: &str, fits: &[(f64, &Account)]) -> Option<String> {
+        let mut row = input(None, None, None);
+        row.name = name.to_string();
+        choose_link(&row, fits).map(|a| a.id.to_string())
+    }
+
+    #[test]
+    fn near_ties_are_settled_by_the_full_names_or_not_linked() {
+        let co = account("A-1", "Geolytics Stores Co., Ltd.");
+        let llc = account("A-2", "Geolytics Stores LLC");
+        let corp = account("A-3", "Geolytics Stores Corp.");
+        // The matcher prefers A-1 slightly; the full name with its legal form decides.
+        assert_eq!(
+            chosen("Geolytics Stores LLC", &[(0.97, &co), (0.95, &llc)]).as_deref(),
+            Some("A-2")
+        );
+        // Neither legal form is the row's, and the names are about as close: no link.
+        assert_eq!(
+            chosen("Geolytics Stores GmbH", &[(0.97, &co), (0.96, &corp)]),
+            None
+        );
+        // Two accounts with the very name the row gives: no link either.
+        let llc2 = account("A-4", "Geolytics Stores LLC");
+        assert_eq!(
+            chosen("Geolytics Stores LLC", &[(0.97, &llc), (0.96, &llc2)]),
+            None
+        );
+        // A runner-up far behind in odds is no tie: the matcher's best stands.
+        assert_eq!(
+            chosen("Geolytics Stores LLC", &[(0.999, &co), (0.92, &llc)]).as_deref(),
+            Some("A-1")
+        );
+        assert_eq!(
+            chosen("Geolytics Stores LLC", &[(0.95, &llc)]).as_deref(),
+            Some("A-2")
+        );
+        assert_eq!(chosen("Geolytics Stores LLC", &[]), None);
     }
 
     #[test]
