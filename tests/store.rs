@@ -145,8 +145,12 @@ async fn the_graph_reloaded_after_a_restart_equals_the_one_before_on_both_backen
         let before = app.eco.read(|g| g.clone());
         app.stop().await;
 
-        let repo = store::open(&db.url).await.unwrap();
-        let (reloaded, summary) = Ecosystem::load(repo).await.unwrap();
+        let repo = common::within("reopening the store", store::open(&db.url))
+            .await
+            .unwrap();
+        let (reloaded, summary) = common::within("reloading the graph", Ecosystem::load(repo))
+            .await
+            .unwrap();
         let after = reloaded.read(|g| g.clone());
         assert!(
             before == after,

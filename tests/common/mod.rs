@@ -4,7 +4,9 @@
 use ecograph::settings::Settings;
 use ecograph::startup::{Running, build};
 use serde_json::Value;
+use std::future::Future;
 use std::sync::Once;
+use std::time::Duration;
 
 /// A fresh database: a SQLite file in a temp dir, kept alive by the handle.
 pub struct TestDb {
@@ -56,6 +58,18 @@ pub async fn all_dbs() -> Vec<TestDb> {
     v
 }
 
+/// How long a test step may take before the test fails instead of hanging the run.
+const STEP_LIMIT: Duration = Duration::from_secs(120);
+
+/// Awaits `step`, failing the test with its name if it takes longer than [`STEP_LIMIT`]: a hang
+/// then shows up as a named failure in the test output, not as a test run that never ends.
+pub async fn within<F: Future>(what: &str, step: F) -> F::Output {
+    match tokio::time::timeout(STEP_LIMIT, step).await {
+        Ok(out) => out,
+        Err(_) => panic!("{what} did not finish within {STEP_LIMIT:?}"),
+    }
+}
+
 /// A running ecograph and a client for it.
 pub struct TestApp {
     /// Base URL, e.g. http://127.0.0.1:PORT.
@@ -90,7 +104,7 @@ pub async fn spawn(url: &str) -> TestApp {
 /// Starts ecograph with the given settings.
 pub async fn spawn_with(s: Settings) -> TestApp {
     ecograph::telemetry::init(&s.log);
-    let running: Running = build(&s).await.expect("server starts");
+    let running: Running = within("start-up", build(&s)).await.expect("server starts");
     let handle = running.server.handle();
     tokio::spawn(running.server);
     TestApp {
@@ -102,9 +116,12 @@ pub async fn spawn_with(s: Settings) -> TestApp {
 }
 
 impl TestApp {
-    /// Stops the server.
+    /// Stops the server. The client goes first: its idle keep-alive connections would otherwise
+    /// hold the graceful stop until the server's keep-alive timeout closes them.
     pub async fn stop(self) {
-        self.handle.stop(true).await;
+        let TestApp { client, handle, .. } = self;
+        drop(client);
+        within("graceful stop", handle.stop(true)).await;
     }
 
     /// The same server, through a client that sends `Authorization: Bearer <token>` on every request.
