@@ -301,10 +301,19 @@ pub type TokenBuild = BuildHasherDefault<TokenHasher>;
 /// the model, so that "acme" counts for more than "group" whatever data set is being matched.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct IdfTable {
-    /// Token -> idf for tokens seen in the corpus often enough to matter.
+    /// Token -> idf for tokens seen in the corpus often enough to matter. Written in token order,
+    /// so that retraining on the same data writes the same model file.
+    #[serde(serialize_with = "sorted_map")]
     pub idf: HashMap<String, f64, TokenBuild>,
     /// Idf of a token absent from the table (treated as rare).
     pub default_idf: f64,
+}
+
+fn sorted_map<S: serde::Serializer>(
+    m: &HashMap<String, f64, TokenBuild>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    s.collect_map(m.iter().collect::<std::collections::BTreeMap<_, _>>())
 }
 
 impl IdfTable {
@@ -371,7 +380,66 @@ pub fn soft_idf_names(a: &str, b: &str, idf: &IdfTable) -> f64 {
         tb[nb] = t;
         nb += 1;
     }
-    soft_idf_tokens(&ta[..na], &tb[..nb], idf)
+    let (ra, rb) = (
+        resegment(&ta[..na], &tb[..nb]),
+        resegment(&tb[..nb], &ta[..na]),
+    );
+    if ra.is_none() && rb.is_none() {
+        return soft_idf_tokens(&ta[..na], &tb[..nb], idf);
+    }
+    let own = |r: &Option<Vec<String>>, t: &[&str]| -> Vec<String> {
+        r.clone()
+            .unwrap_or_else(|| t.iter().map(|x| (*x).to_string()).collect())
+    };
+    let (ma, mb) = (own(&ra, &ta[..na]), own(&rb, &tb[..nb]));
+    let ma: Vec<&str> = ma.iter().map(String::as_str).collect();
+    let mb: Vec<&str> = mb.iter().map(String::as_str).collect();
+    soft_idf_tokens(&ma, &mb, idf)
+}
+
+/// Longest run of adjacent tokens merged back into one word by [`resegment`].
+const MAX_RUN: usize = 4;
+
+/// The tokens of `x` with every run of up to [`MAX_RUN`] adjacent tokens whose concatenation is
+/// a token of `y` merged into that token ("maat schappij" against "maatschappij"), or `None`
+/// when no run merges. Spacing is noise in keyed-in names; this keeps a broken or joined word
+/// from counting as two unmatched tokens.
+pub fn resegment(x: &[&str], y: &[&str]) -> Option<Vec<String>> {
+    let mut out: Option<Vec<String>> = None;
+    let mut i = 0;
+    while i < x.len() {
+        let mut merged = 0;
+        let mut len = x[i].len();
+        for n in 2..=MAX_RUN.min(x.len() - i) {
+            len += x[i + n - 1].len();
+            let hit = y.iter().any(|t| {
+                t.len() == len && {
+                    let mut rest = *t;
+                    x[i..i + n].iter().all(|p| match rest.strip_prefix(p) {
+                        Some(r) => {
+                            rest = r;
+                            true
+                        }
+                        None => false,
+                    })
+                }
+            });
+            if hit {
+                merged = n;
+            }
+        }
+        if merged == 0 {
+            if let Some(o) = out.as_mut() {
+                o.push(x[i].to_string());
+            }
+            i += 1;
+        } else {
+            let o = out.get_or_insert_with(|| x[..i].iter().map(|t| (*t).to_string()).collect());
+            o.push(x[i..i + merged].concat());
+            i += merged;
+        }
+    }
+    out
 }
 
 fn split_tokens(s: &str) -> Vec<&str> {
@@ -439,6 +507,36 @@ mod tests {
 
     fn t(s: &str) -> Vec<String> {
         s.split_whitespace().map(str::to_string).collect()
+    }
+
+    #[test]
+    fn resegment_merges_broken_and_joined_words() {
+        assert_eq!(
+            resegment(&["shell", "maat", "schappij"], &["shell", "maatschappij"]),
+            Some(vec!["shell".to_string(), "maatschappij".to_string()])
+        );
+        assert_eq!(
+            resegment(
+                &["hunter", "douglas", "industries"],
+                &["hunterdouglasindustries"]
+            ),
+            Some(vec!["hunterdouglasindustries".to_string()])
+        );
+        assert_eq!(resegment(&["acme", "group"], &["acme", "holding"]), None);
+        let idf = IdfTable::from_docs(std::iter::empty(), 1);
+        let split = soft_idf_names(
+            "shell research maat schappij",
+            "shell research maatschappij",
+            &idf,
+        );
+        assert!((split - 1.0).abs() < 1e-9, "{split}");
+        let joined = soft_idf_names(
+            "koninklijke philipselectronics",
+            "koninklijke philips electronics",
+            &idf,
+        );
+        assert!((joined - 1.0).abs() < 1e-9, "{joined}");
+        assert!(soft_idf_names("acme group", "acme holding", &idf) < 1.0);
     }
 
     #[test]

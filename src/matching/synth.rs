@@ -261,6 +261,35 @@ fn typo(r: &mut impl Rng, w: &str) -> String {
     c.into_iter().collect()
 }
 
+/// Spacing noise as keyed-in records have it: two words run together ("Sales Force" as
+/// "SalesForce") or one long word broken by a space or a hyphen ("Maatschappij" as "Maat-
+/// schappij").
+fn respace(r: &mut impl Rng, words: &mut Vec<String>) {
+    if words.len() > 1 && r.random_bool(0.5) {
+        let i = r.random_range(0..words.len() - 1);
+        let next = words.remove(i + 1);
+        words[i].push_str(&next);
+        return;
+    }
+    let long: Vec<usize> = (0..words.len())
+        .filter(|&i| words[i].chars().count() >= 8)
+        .collect();
+    if long.is_empty() {
+        return;
+    }
+    let i = long[r.random_range(0..long.len())];
+    let chars: Vec<char> = words[i].chars().collect();
+    let cut = r.random_range(3..chars.len() - 2);
+    let head: String = chars[..cut].iter().collect();
+    let tail: String = chars[cut..].iter().collect();
+    if r.random_bool(0.5) {
+        words[i] = format!("{head}-{tail}");
+    } else {
+        words[i] = head;
+        words.insert(i + 1, tail);
+    }
+}
+
 /// A noisy variant of a company as another source might hold it. `noise` in [0, 1] scales how
 /// often each kind of corruption is applied.
 pub fn variant(r: &mut impl Rng, c: &Company, id: u64, noise: f64) -> Record {
@@ -289,6 +318,9 @@ pub fn variant(r: &mut impl Rng, c: &Company, id: u64, noise: f64) -> Record {
         words.swap(0, 1);
     }
     words.extend(generic);
+    if r.random_bool(p(0.1)) {
+        respace(r, &mut words);
+    }
     let mut name = words.join(if r.random_bool(p(0.1)) && words.len() > 1 {
         " & "
     } else {
