@@ -233,14 +233,22 @@ async fn a_partner_account_list_links_rows_by_domain_and_replaces_the_previous_l
         .put_raw("/v1/partners/P-1/accounts", "text/csv", csv)
         .await;
     assert_eq!(s, 200, "{r}");
+    // r1 links to A-1 by its website's domain; "Globex" and "Globex GmbH" are one new company.
     assert_eq!(
         (r["accepted"].as_u64(), r["accounts_created"].as_u64()),
-        (Some(3), Some(2))
+        (Some(3), Some(1))
     );
     assert_eq!(r["rejected"][0]["row"], 4);
     assert_eq!(r["rejected"][0]["field"], "relation");
     let (_, rec) = app.get("/v1/partners/P-1/accounts/r1").await;
     assert_eq!(rec["account_id"], "A-1");
+    let (_, r2) = app.get("/v1/partners/P-1/accounts/r2").await;
+    let (_, r4) = app.get("/v1/partners/P-1/accounts/r4").await;
+    assert_eq!(r2["account_id"], r4["account_id"]);
+    assert!(
+        r2["account_id"].as_str().unwrap().starts_with("ER-"),
+        "{r2}"
+    );
     let (_, partners) = app.get("/v1/accounts/A-1/partners").await;
     assert_eq!(partners["items"][0]["partner"]["id"], "P-1");
     assert_eq!(partners["items"][0]["relations"], json!(["customer"]));
@@ -474,4 +482,36 @@ async fn account_lists_written_together_share_new_accounts_and_fail_together() {
     assert_eq!(reports[1].rejected.len(), 1);
     assert!(eco.read(|g| g.record("P-1", "r2").is_none()));
     assert_eq!(eco.read(|g| g.count(Kind::Account)), 1);
+
+    // Rows of one upload that spell one new company differently, with no domain to key it by,
+    // create one account; a different company in the same upload gets its own.
+    let lists = vec![
+        (
+            "P-1".to_string(),
+            csv("id,relation,name,country
+n1,customer,Nordwind Logistik GmbH,DE
+s1,prospect,Southwind Bakery Ltd,GB
+"),
+        ),
+        (
+            "P-2".to_string(),
+            csv("id,relation,name,country
+n2,prospect,NORDWIND LOGISTIK,Germany
+"),
+        ),
+    ];
+    let reports = eco
+        .put_lists(lists, write(false, false), &cli)
+        .await
+        .unwrap();
+    assert!(reports.iter().all(|r| r.committed), "{reports:?}");
+    assert_eq!(
+        (reports[0].accounts_created, reports[1].accounts_created),
+        (Some(2), Some(0)),
+        "{reports:?}"
+    );
+    let account = |p: &str, r: &str| eco.read(|g| g.record(p, r).unwrap().account_id.clone());
+    assert_eq!(account("P-1", "n1"), account("P-2", "n2"));
+    assert_ne!(account("P-1", "n1"), account("P-1", "s1"));
+    assert_eq!(eco.read(|g| g.count(Kind::Account)), 3);
 }

@@ -108,6 +108,9 @@ fn input_record(r: &PartnerRecordInput) -> crate::matching::Record {
 struct Link {
     domain: Option<DomainName>,
     account: Option<Id>,
+    /// For a row that creates an account: the key of the account, when the matcher found that
+    /// earlier rows of the upload describe the same new company (see [`group_new_companies`]).
+    new_key: Option<String>,
 }
 
 /// The match probability a fuzzy link needs. Higher than the pairwise threshold: one row is
@@ -184,6 +187,7 @@ fn links(
             return Link {
                 domain: Some(d),
                 account,
+                new_key: None,
             };
         }
         let account = index.and_then(|index| {
@@ -207,6 +211,7 @@ fn links(
         Link {
             domain: None,
             account,
+            new_key: None,
         }
     };
     let flat: Vec<Link> = lists
@@ -219,6 +224,51 @@ fn links(
         .iter()
         .map(|(_, rows)| flat.by_ref().take(rows.len()).collect())
         .collect()
+}
+
+/// Rows of an upload that will create an account and give no company domain, grouped by the
+/// matcher, so that one new company spelled differently by two rows ("Nordwind Logistik GmbH",
+/// "NORDWIND LOGISTIK") creates one account, not two. The groups are average-linkage clusters at
+/// the link threshold (see `cluster::average_linkage`), so one near-miss cannot chain two
+/// companies together; each row of a group gets the account key of the group's first row.
+///
+/// Rows with a company domain keep the domain as their key and stay out of the grouping: letting a
+/// row without a domain join one with a domain cost 15% of a million-account import for 0.6 points
+/// of recall of same-company pairs, and lost half a point of precision, on generated data.
+fn group_new_companies(lists: &[(Id, Rows<PartnerRecordInput>)], links: &mut [Vec<Link>]) {
+    let mut at = Vec::new();
+    let mut records = Vec::new();
+    for (li, ((_, rows), links)) in lists.iter().zip(links.iter()).enumerate() {
+        for (ri, ((_, parsed), link)) in rows.iter().zip(links).enumerate() {
+            if let Ok(input) = parsed
+                && input.account_id.is_none()
+                && link.account.is_none()
+                && link.domain.is_none()
+            {
+                at.push((li, ri, input));
+                records.push(input_record(input));
+            }
+        }
+    }
+    if records.len() < 2 {
+        return;
+    }
+    let started = std::time::Instant::now();
+    let matcher = crate::matching::card::shipped_ref();
+    let (cluster, _) = matcher.dedupe(&records, LINK_THRESHOLD.max(matcher.threshold()));
+    let mut first: HashMap<usize, String> = HashMap::new();
+    for ((li, ri, input), c) in at.into_iter().zip(cluster) {
+        let key = first
+            .entry(c)
+            .or_insert_with(|| new_account_key(input, None));
+        links[li][ri].new_key = Some(key.clone());
+    }
+    tracing::debug!(
+        rows = records.len(),
+        groups = first.len(),
+        seconds = started.elapsed().as_secs_f64(),
+        "new companies grouped"
+    );
 }
 
 /// Plans one list of a group. `links` holds each of its rows' [`Link`]; `created`
@@ -297,11 +347,15 @@ fn resolve(
         return Ok(id);
     }
     let name = Name::parse("name", &input.name)?;
-    let Link { domain, account } = link;
+    let Link {
+        domain,
+        account,
+        new_key,
+    } = link;
     if let Some(id) = account {
         return Ok(id);
     }
-    let key = new_account_key(input, domain.as_ref());
+    let key = new_key.unwrap_or_else(|| new_account_key(input, domain.as_ref()));
     if let Some(&i) = created.get(&key) {
         return Ok(accounts[i].id.clone());
     }
@@ -433,8 +487,11 @@ impl Ecosystem {
             }
             let guard = resolver.read();
             let index = guard.as_ref().filter(|_| linking == Linking::Fuzzy);
-            let links = links(&g, index, &parsed);
+            let mut links = links(&g, index, &parsed);
             drop(guard);
+            if linking == Linking::Fuzzy {
+                group_new_companies(&parsed, &mut links);
+            }
             tracing::debug!(seconds = started.elapsed().as_secs_f64(), "rows matched");
             let mut created = HashMap::new();
             let mut accounts = Vec::new();
