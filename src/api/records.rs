@@ -184,6 +184,12 @@ pub fn parse_csv(
 
 /// Uploads a partner's account list (its CRM export) as CSV or NDJSON. Each row is linked to an
 /// account: the one it names in `account_id`, else the account with its web domain, else a new one.
+///
+/// A row that gives a company domain (from `domain`, `website` or `email`; free-mail domains do not
+/// count) links to the account with that registrable domain or creates one. A row without one links
+/// to the matcher's one clear candidate at probability 0.9 or more; near-ties that the full names do
+/// not settle link nowhere. Rows of the upload that create accounts and give no domain are clustered
+/// by the matcher first, so that one new company spelled two ways creates one account.
 #[utoipa::path(
     tag = "partners", operation_id = "put_partner_accounts", security(("bearer" = ["admin", "prm"])),
     params(("id" = String, Path, description = "The partner"), UploadParams),
