@@ -8,11 +8,41 @@ use std::future::Future;
 use std::sync::Once;
 use std::time::Duration;
 
-/// A fresh database: a SQLite file in a temp dir, kept alive by the handle.
+/// A fresh database: a SQLite file in a temp dir, kept alive by the handle, or a PostgreSQL
+/// database, dropped with the handle (each test run would otherwise leave its databases behind).
 pub struct TestDb {
     /// Its URL.
     pub url: String,
     _dir: Option<tempfile::TempDir>,
+    /// For PostgreSQL: the server's URL and the database's name.
+    pg: Option<(String, String)>,
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let Some((base, name)) = self.pg.take() else {
+            return;
+        };
+        // Drop runs inside the test's runtime, which cannot be blocked on: use a thread with its own.
+        let dropped = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("a runtime");
+            rt.block_on(async {
+                use sqlx::Connection;
+                let mut conn = sqlx::PgConnection::connect(&base).await?;
+                sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&mut conn)
+                    .await
+                    .map(|_| ())
+            })
+        })
+        .join();
+        if !matches!(dropped, Ok(Ok(()))) {
+            eprintln!("could not drop a test database: {dropped:?}");
+        }
+    }
 }
 
 /// A new empty SQLite database.
@@ -22,6 +52,7 @@ pub fn sqlite_db() -> TestDb {
     TestDb {
         url,
         _dir: Some(dir),
+        pg: None,
     }
 }
 
@@ -48,6 +79,7 @@ pub async fn postgres_db() -> Option<TestDb> {
     Some(TestDb {
         url: format!("{prefix}/{name}"),
         _dir: None,
+        pg: Some((base.clone(), name)),
     })
 }
 
