@@ -551,6 +551,7 @@ mod tests {
         };
         let us = COUNTRIES.iter().position(|c| c.code == "US").unwrap();
         let mut taken = HashSet::new();
+        let mut made = 0;
         for seed in 0..50 {
             let mut rng = ChaCha8Rng::seed_from_u64(seed);
             if let Some(d) = domain(&mut rng, &name, us, &mut taken) {
@@ -558,8 +559,10 @@ mod tests {
                     crate::domain::DomainName::parse("domain", &d).is_ok(),
                     "{d} is not a valid domain"
                 );
+                made += 1;
             }
         }
+        assert!(made > 0, "no domain was made at all");
     }
 
     #[test]

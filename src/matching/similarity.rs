@@ -387,14 +387,13 @@ pub fn soft_idf_names(a: &str, b: &str, idf: &IdfTable) -> f64 {
     if ra.is_none() && rb.is_none() {
         return soft_idf_tokens(&ta[..na], &tb[..nb], idf);
     }
-    let own = |r: &Option<Vec<String>>, t: &[&str]| -> Vec<String> {
-        r.clone()
-            .unwrap_or_else(|| t.iter().map(|x| (*x).to_string()).collect())
-    };
-    let (ma, mb) = (own(&ra, &ta[..na]), own(&rb, &tb[..nb]));
-    let ma: Vec<&str> = ma.iter().map(String::as_str).collect();
-    let mb: Vec<&str> = mb.iter().map(String::as_str).collect();
-    soft_idf_tokens(&ma, &mb, idf)
+    fn view<'s>(merged: &'s Option<Vec<String>>, tokens: &[&'s str]) -> Vec<&'s str> {
+        match merged {
+            Some(m) => m.iter().map(String::as_str).collect(),
+            None => tokens.to_vec(),
+        }
+    }
+    soft_idf_tokens(&view(&ra, &ta[..na]), &view(&rb, &tb[..nb]), idf)
 }
 
 /// Longest run of adjacent tokens merged back into one word by [`resegment`].

@@ -130,6 +130,11 @@ const LINK_TIE_LOGIT: f64 = 2.0;
 /// the full names are equal.
 const LINK_NAME_GAP: f64 = 0.1;
 
+/// [`LINK_THRESHOLD`], or the matcher's own threshold should it be higher.
+fn link_threshold(matcher: &crate::matching::Matcher) -> f64 {
+    LINK_THRESHOLD.max(matcher.threshold())
+}
+
 fn logit(p: f64) -> f64 {
     let p = p.clamp(1e-9, 1.0 - 1e-9);
     (p / (1.0 - p)).ln()
@@ -194,7 +199,7 @@ fn links(
             let found: Vec<(f64, &Account)> = index
                 .matches_above(
                     &input_record(input),
-                    LINK_THRESHOLD.max(matcher.threshold()),
+                    link_threshold(matcher),
                     matcher,
                     LINK_CANDIDATES,
                 )
@@ -232,9 +237,10 @@ fn links(
 /// the link threshold (see `cluster::average_linkage`), so one near-miss cannot chain two
 /// companies together; each row of a group gets the account key of the group's first row.
 ///
-/// Rows with a company domain keep the domain as their key and stay out of the grouping: letting a
-/// row without a domain join one with a domain cost 15% of a million-account import for 0.6 points
-/// of recall of same-company pairs, and lost half a point of precision, on generated data.
+/// Rows with a company domain keep the domain as their key and stay out of the grouping. Letting a
+/// row without a domain join a group anchored by one with a domain was tried on a generated
+/// ecosystem of 2M partner rows: grouping took 11.8 s instead of 2.2 s (about 9% of the import)
+/// for 0.4 points more recall of same-company pairs (0.7323 against 0.7286).
 fn group_new_companies(lists: &[(Id, Rows<PartnerRecordInput>)], links: &mut [Vec<Link>]) {
     let mut at = Vec::new();
     let mut records = Vec::new();
@@ -255,7 +261,7 @@ fn group_new_companies(lists: &[(Id, Rows<PartnerRecordInput>)], links: &mut [Ve
     }
     let started = std::time::Instant::now();
     let matcher = crate::matching::card::shipped_ref();
-    let (cluster, _) = matcher.dedupe(&records, LINK_THRESHOLD.max(matcher.threshold()));
+    let (cluster, _) = matcher.dedupe(&records, link_threshold(matcher));
     let mut first: HashMap<usize, String> = HashMap::new();
     for ((li, ri, input), c) in at.into_iter().zip(cluster) {
         let key = first
