@@ -8,7 +8,9 @@ use crate::domain::{
     PartnerInput, Play, PlayInput, Touchpoint, TouchpointInput,
 };
 use crate::graph::Node;
-use crate::service::{AccountList, Actor, BulkReport, Ecosystem, Linking, ListWrite, Rejection};
+use crate::service::{
+    AccountList, Actor, BulkReport, Ecosystem, Linking, ListWrite, Rejection, Rows,
+};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::de::DeserializeOwned;
 use std::io::{BufRead, BufReader};
@@ -156,25 +158,27 @@ async fn import_ndjson<I: DeserializeOwned + Send + 'static>(
         .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", path.display()))?;
     let len = file.metadata()?.len();
     let pb = bar(progress, len, &format!("{kind}s"));
-    let mut reader = BufReader::new(file);
-    let mut total = BulkReport::default();
-    let mut offset = 0usize;
-    loop {
-        let mut chunk = Vec::new();
-        let mut lines = 0;
-        while lines < BATCH_LINES {
-            let n = reader.read_until(b'\n', &mut chunk)?;
-            if n == 0 {
-                break;
+    // Batches are read and parsed on a blocking thread while the previous one is written; the
+    // channel holds one parsed batch, which bounds memory to about two batches.
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<(usize, Rows<Node>)>(1);
+    let reader_pb = pb.clone();
+    let reader = tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+        let mut reader = BufReader::new(file);
+        loop {
+            let mut chunk = Vec::new();
+            let mut lines = 0;
+            while lines < BATCH_LINES {
+                let n = reader.read_until(b'\n', &mut chunk)?;
+                if n == 0 {
+                    break;
+                }
+                reader_pb.inc(n as u64);
+                lines += 1;
             }
-            pb.inc(n as u64);
-            lines += 1;
-        }
-        if lines == 0 {
-            break;
-        }
-        let rows = tokio::task::spawn_blocking(move || {
-            parse_ndjson_with_id::<I>(&chunk)
+            if lines == 0 {
+                return Ok(());
+            }
+            let rows = parse_ndjson_with_id::<I>(&chunk)
                 .into_iter()
                 .map(|(row, parsed)| {
                     let node = parsed.and_then(|(raw, input)| {
@@ -184,15 +188,23 @@ async fn import_ndjson<I: DeserializeOwned + Send + 'static>(
                     });
                     (row, node)
                 })
-                .collect::<Vec<_>>()
-        })
-        .await?;
+                .collect::<Vec<_>>();
+            if tx.blocking_send((lines, rows)).is_err() {
+                // The writer stopped (it failed); its error is the one to report.
+                return Ok(());
+            }
+        }
+    });
+    let mut total = BulkReport::default();
+    let mut offset = 0usize;
+    while let Some((lines, rows)) = rx.recv().await {
         let report = eco
             .upsert_many(kind, rows, false, &Actor::cli("import"))
             .await?;
         merge(&mut total, report, offset);
         offset += lines;
     }
+    reader.await??;
     pb.finish_and_clear();
     Ok(total)
 }

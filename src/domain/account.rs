@@ -1,6 +1,7 @@
 //! Accounts: one per real company.
 
 use super::{Amount, CountryCode, DomainName, Id, Invalid, Name, Population, Region, clean_opt};
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -69,7 +70,8 @@ pub struct Account {
     pub domain: Option<DomainName>,
     /// Industry.
     #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub industry: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub industry: Option<CompactString>,
     /// Country.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     #[schema(value_type = Option<String>)]
@@ -107,7 +109,7 @@ impl Account {
             domain: clean_opt("domain", input.domain, 2048)?
                 .map(|d| DomainName::parse("domain", &d))
                 .transpose()?,
-            industry: clean_opt("industry", input.industry, 200)?,
+            industry: clean_opt("industry", input.industry, 200)?.map(CompactString::from),
             country: clean_opt("country", input.country, 2)?
                 .map(|c| CountryCode::parse("country", &c))
                 .transpose()?,

@@ -4,6 +4,7 @@ use super::{
     Amount, Currency, DealOutcome, DealStage, Id, Invalid, PartnerRole, clean_list, clean_opt,
 };
 use chrono::{DateTime, NaiveDate, Utc};
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -79,7 +80,8 @@ pub struct Deal {
     pub account_id: Id,
     /// Opportunity name.
     #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub name: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub name: Option<Box<str>>,
     /// Deal value.
     #[schema(value_type = f64)]
     pub amount: Amount,
@@ -89,7 +91,8 @@ pub struct Deal {
     /// Sales stage.
     pub stage: DealStage,
     /// Vendor products in the deal.
-    pub products: Vec<String>,
+    #[schema(value_type = Vec<String>)]
+    pub products: Box<[CompactString]>,
     /// When the opportunity was created.
     pub created_on: NaiveDate,
     /// Expected or actual close date.
@@ -97,9 +100,11 @@ pub struct Deal {
     pub close_date: Option<NaiveDate>,
     /// The vendor's direct-sales owner.
     #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub direct_owner: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub direct_owner: Option<CompactString>,
     /// Partners in the deal with their roles.
-    pub partners: Vec<Participant>,
+    #[schema(value_type = Vec<Participant>)]
+    pub partners: Box<[Participant]>,
 }
 
 impl Deal {
@@ -137,18 +142,22 @@ impl Deal {
         Ok(Deal {
             id,
             account_id: Id::parse("account_id", &input.account_id)?,
-            name: clean_opt("name", input.name, 300)?,
+            name: clean_opt("name", input.name, 300)?.map(String::into_boxed_str),
             amount: Amount::parse("amount", input.amount)?,
             currency: match input.currency {
                 Some(c) => Currency::parse("currency", &c)?,
                 None => Currency::USD,
             },
             stage: input.stage,
-            products: clean_list("products", input.products)?,
+            products: clean_list("products", input.products)?
+                .into_iter()
+                .map(CompactString::from)
+                .collect(),
             created_on: input.created_on,
             close_date: input.close_date,
-            direct_owner: clean_opt("direct_owner", input.direct_owner, 200)?,
-            partners,
+            direct_owner: clean_opt("direct_owner", input.direct_owner, 200)?
+                .map(CompactString::from),
+            partners: partners.into_boxed_slice(),
         })
     }
 

@@ -47,7 +47,8 @@ pub struct Touchpoint {
     pub occurred_at: DateTime<Utc>,
     /// Free-text notes.
     #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub notes: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub notes: Option<Box<str>>,
 }
 
 impl Touchpoint {
@@ -63,7 +64,7 @@ impl Touchpoint {
                 .transpose()?,
             kind: input.kind,
             occurred_at: input.occurred_at,
-            notes: clean_opt("notes", input.notes, 4000)?,
+            notes: clean_opt("notes", input.notes, 4000)?.map(String::into_boxed_str),
         })
     }
 }

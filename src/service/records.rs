@@ -377,7 +377,11 @@ fn resolve(
         id: id.clone(),
         name,
         domain,
-        industry: input.industry.clone().filter(|s| !s.trim().is_empty()),
+        industry: input
+            .industry
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .map(Into::into),
         country: input
             .country
             .as_deref()
@@ -393,37 +397,35 @@ fn resolve(
 }
 
 /// The store writes of a planned upload: created accounts, then each list's records and removals.
+/// Documents are serialised in parallel; the order of the operations is kept.
 fn write_ops(pids: &[Id], plans: &[Plan], accounts: &[Account]) -> Vec<Op> {
-    let n = accounts.len()
-        + plans
-            .iter()
-            .map(|p| p.records.len() + p.removed.len())
-            .sum::<usize>();
-    let mut ops = Vec::with_capacity(n);
-    for a in accounts {
-        let node = Node::Account(Box::new(a.clone()));
-        ops.push(Op::Put {
+    use rayon::prelude::*;
+    let mut ops: Vec<Op> = accounts
+        .par_iter()
+        .map(|a| Op::Put {
             kind: Kind::Account,
             id: a.id.to_string(),
-            doc: to_doc(&node),
-        });
-    }
-    for (pid, p) in pids.iter().zip(plans) {
-        for r in &p.records {
-            ops.push(Op::PutRecord {
+            doc: to_doc(&Node::Account(Box::new(a.clone()))),
+        })
+        .collect();
+    let lists: Vec<Op> = pids
+        .par_iter()
+        .zip(plans)
+        .flat_map_iter(|(pid, p)| {
+            let records = p.records.iter().map(|r| Op::PutRecord {
                 partner_id: r.partner_id.to_string(),
                 id: r.id.to_string(),
                 account_id: r.account_id.to_string(),
                 doc: serde_json::to_string(r).expect("records serialise to JSON"),
             });
-        }
-        for id in &p.removed {
-            ops.push(Op::DeleteRecord {
+            let removed = p.removed.iter().map(move |id| Op::DeleteRecord {
                 partner_id: pid.to_string(),
                 id: id.to_string(),
             });
-        }
-    }
+            records.chain(removed)
+        })
+        .collect();
+    ops.extend(lists);
     ops
 }
 

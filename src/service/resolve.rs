@@ -27,7 +27,7 @@ pub fn account_record(a: &Account) -> Record {
         name: a.name.as_str().to_string(),
         domain: a.domain.as_ref().map(|d| d.as_str().to_string()),
         country: a.country.map(|c| c.as_str().to_string()),
-        industry: a.industry.clone(),
+        industry: a.industry.as_deref().map(str::to_string),
         ..Record::default()
     }
 }
@@ -114,15 +114,23 @@ impl Ecosystem {
         written: impl Iterator<Item = &'a Account>,
         removed: &[NodeIndex],
     ) {
+        use rayon::prelude::*;
+        if self.resolver.read().is_none() {
+            return;
+        }
+        // Prepared in parallel before the index is locked for writing.
+        let written: Vec<(u64, &Account)> = written
+            .filter_map(|a| Some((g.index(Kind::Account, a.id.as_str())?.index() as u64, a)))
+            .collect();
+        let records: Vec<(u64, crate::matching::Prepared)> = written
+            .par_iter()
+            .map(|(ix, a)| (*ix, crate::matching::prepare(&account_record(a))))
+            .collect();
         let mut slot = self.resolver.write();
         let Some(index) = slot.as_mut() else { return };
         for ix in removed {
             index.remove(ix.index() as u64);
         }
-        for a in written {
-            if let Some(ix) = g.index(Kind::Account, a.id.as_str()) {
-                index.insert(ix.index() as u64, &account_record(a));
-            }
-        }
+        index.insert_many(records);
     }
 }

@@ -1,7 +1,7 @@
 //! Writes of entities: upsert, bulk upsert, delete and offboarding.
 
 use super::{Actor, Ecosystem, ServiceError};
-use crate::domain::{Invalid, Kind, Partner, PartnerStatus};
+use crate::domain::{Id, Invalid, Kind, Partner, PartnerStatus};
 use crate::graph::{EcoGraph, Node, node_id};
 use crate::store::Op;
 use chrono::Utc;
@@ -195,26 +195,33 @@ impl Ecosystem {
         };
         let graph = self.graph.clone();
         let (nodes, ops, rejected) = tokio::task::spawn_blocking(move || {
+            use rayon::prelude::*;
             let g = graph.read();
-            let mut nodes = Vec::with_capacity(rows.len());
-            let mut rejected = Vec::new();
-            for (row, parsed) in rows {
-                match parsed.and_then(|n| {
+            // Checked and serialised in parallel: each row reads only the graph as it was before
+            // the batch, never another row of it.
+            let checked: Vec<Result<(Node, Op), Rejection>> = rows
+                .into_par_iter()
+                .map(|(row, parsed)| {
+                    let n = parsed?;
                     let id = node_id(&n).to_string();
-                    prepare(&g, n).map_err(|e| Rejection::from_error(row, Some(id), e))
-                }) {
-                    Ok(n) => nodes.push(n),
+                    let n = prepare(&g, n)
+                        .map_err(|e| Rejection::from_error(row, Some(id.clone()), e))?;
+                    let doc = to_doc(&n);
+                    Ok((n, Op::Put { kind, id, doc }))
+                })
+                .collect();
+            let mut nodes = Vec::with_capacity(checked.len());
+            let mut ops = Vec::with_capacity(checked.len() + 1);
+            let mut rejected = Vec::new();
+            for c in checked {
+                match c {
+                    Ok((n, op)) => {
+                        nodes.push(n);
+                        ops.push(op);
+                    }
                     Err(r) => rejected.push(r),
                 }
             }
-            let ops: Vec<Op> = nodes
-                .iter()
-                .map(|n| Op::Put {
-                    kind,
-                    id: node_id(n).to_string(),
-                    doc: to_doc(n),
-                })
-                .collect();
             (nodes, ops, rejected)
         })
         .await
@@ -232,22 +239,25 @@ impl Ecosystem {
         report.accepted = nodes.len();
         report.committed = true;
         let graph = self.graph.clone();
-        let resolver = self.resolver.read().is_some();
-        let nodes = tokio::task::spawn_blocking(move || {
+        // Written accounts go into the resolution index if it exists once they are in the graph
+        // (checked after the graph write, so an index built meanwhile is not missed).
+        let reindex: Vec<Id> = if kind == Kind::Account {
+            nodes.iter().map(|n| node_id(n).clone()).collect()
+        } else {
+            Vec::new()
+        };
+        tokio::task::spawn_blocking(move || {
             let mut g = graph.write();
-            for n in &nodes {
-                g.upsert(n.clone());
+            for n in nodes {
+                g.upsert(n);
             }
-            nodes
         })
         .await
         .map_err(|e| ServiceError::Task(e.to_string()))?;
-        if resolver && kind == Kind::Account {
-            let accounts = nodes.iter().filter_map(|n| match n {
-                Node::Account(a) => Some(a.as_ref()),
-                _ => None,
-            });
-            self.reindex_accounts(&self.graph.read(), accounts, &[]);
+        if !reindex.is_empty() && self.resolver.read().is_some() {
+            let g = self.graph.read();
+            let accounts = reindex.iter().filter_map(|id| g.account(id.as_str()));
+            self.reindex_accounts(&g, accounts, &[]);
         }
         Ok(report)
     }
