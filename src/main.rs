@@ -259,7 +259,7 @@ async fn main() -> anyhow::Result<()> {
             let settings = resolve(args)?;
             ecograph::telemetry::init(&settings.log);
             let running = ecograph::startup::build(&settings).await?;
-            running.server.await?;
+            ecograph::startup::serve(running).await?;
         }
         Command::Generate(args) => {
             if args.partners == 0 || args.accounts == 0 || args.years == 0 {
@@ -291,7 +291,9 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Import(args) => {
             ecograph::telemetry::init(&args.log);
-            let repo = ecograph::store::open(&args.database_url).await?;
+            let repo =
+                ecograph::store::open_for(&args.database_url, ecograph::store::Workload::Bulk)
+                    .await?;
             let (eco, _) = ecograph::service::Ecosystem::load(repo).await?;
             let report = ecograph::import::import_dir_with(
                 &eco,

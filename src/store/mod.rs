@@ -170,14 +170,32 @@ pub trait Repository: Send + Sync + 'static {
     -> BoxFuture<'a, Result<Vec<AuditEntry>, StoreError>>;
 }
 
+/// What a store connection is tuned for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Workload {
+    /// The service: many small reads and writes, memory kept low.
+    #[default]
+    Service,
+    /// A bulk import: millions of rows written into large indexes by one process that ends with
+    /// the import. SQLite gets a larger page cache (256 MiB instead of 32 MiB per connection):
+    /// at a million accounts the partner-record indexes no longer fit the smaller one, and the
+    /// import wrote its account lists 17% faster (30.6 s to 25.3 s) with the larger.
+    Bulk,
+}
+
 /// Opens the store a URL names and runs its migrations.
 ///
 /// `sqlite://PATH` (created if missing) and `postgres://...` / `postgresql://...` are understood.
 pub async fn open(url: &str) -> Result<Arc<dyn Repository>, StoreError> {
+    open_for(url, Workload::Service).await
+}
+
+/// [`open`], tuned for a [`Workload`].
+pub async fn open_for(url: &str, workload: Workload) -> Result<Arc<dyn Repository>, StoreError> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         Ok(Arc::new(PostgresStore::connect(url).await?))
     } else if url.starts_with("sqlite:") {
-        Ok(Arc::new(SqliteStore::connect(url).await?))
+        Ok(Arc::new(SqliteStore::connect(url, workload).await?))
     } else {
         Err(StoreError::UnsupportedUrl(url.to_string()))
     }

@@ -1,7 +1,7 @@
 //! The embedded default: SQLite through sqlx, in WAL mode with full fsync on commit.
 
-use super::StoreError;
 use super::sql::sql_repository;
+use super::{StoreError, Workload};
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use std::str::FromStr;
@@ -15,7 +15,11 @@ pub struct SqliteStore {
 
 impl SqliteStore {
     /// Opens (creating if missing) the database at a `sqlite:` URL and migrates it.
-    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+    pub async fn connect(url: &str, workload: Workload) -> Result<Self, StoreError> {
+        let cache_kib = match workload {
+            Workload::Service => 32 * 1024,
+            Workload::Bulk => 256 * 1024,
+        };
         let opts = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
@@ -23,9 +27,10 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10))
-            // 32 MiB of page cache per connection instead of SQLite's 2 MiB default: bulk writes
-            // into million-row tables otherwise spill and re-read index pages constantly.
-            .pragma("cache_size", "-32768")
+            // 32 MiB of page cache per connection (256 MiB for a bulk import) instead of SQLite's
+            // 2 MiB default: writes into million-row tables otherwise spill and re-read index
+            // pages constantly. A negative size is in KiB.
+            .pragma("cache_size", format!("-{cache_kib}"))
             // Statement journals (every multi-row upsert opens one) in memory, not temp files.
             .pragma("temp_store", "memory")
             // Checkpoint every ~64 MiB of WAL rather than every 4 MiB: index pages touched by many
