@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use ecograph::matching::{Matcher, devsets, prepare};
+use ecograph::matching::{Brands, Matcher, devsets, prepare};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -20,7 +20,7 @@ fn main() {
         "chicago" => devsets::chicago(&er).expect("chicago"),
         _ => devsets::patstat(&er).expect("patstat"),
     };
-    let (ids, stats) = m.dedupe(&d.records, m.threshold());
+    let (ids, stats) = m.dedupe(&d.records, m.threshold(), Brands::Join);
     println!("candidate pairs {}", stats.candidate_pairs);
     let mut by_label: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, l) in d.labels.iter().enumerate() {

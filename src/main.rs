@@ -82,6 +82,12 @@ struct DedupeArgs {
     /// Match probability threshold [default: the model's].
     #[arg(long)]
     threshold: Option<f64>,
+    /// Whether a bare brand name ("PHILIPS N.V.") joins the clusters whose names carry it
+    /// ("Koninklijke Philips Electronics", "N.V. Philips' Gloeilampenfabrieken") when no domain,
+    /// phone, postal code or country contradicts it. `join` also joins a subsidiary that keeps
+    /// its parent's brand; `separate` leaves every merge to the match model.
+    #[arg(long, value_enum, default_value_t = ecograph::matching::Brands::Join)]
+    brands: ecograph::matching::Brands,
 }
 
 #[derive(Debug, Subcommand)]
@@ -374,7 +380,7 @@ async fn main() -> anyhow::Result<()> {
             let records = ecograph::matching::csvio::read_records_path(&args.input)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", args.input.display()))?;
             let t = std::time::Instant::now();
-            let (clusters, stats) = m.dedupe(&records, threshold);
+            let (clusters, stats) = m.dedupe(&records, threshold, args.brands);
             let mut w = csv::Writer::from_path(&args.out)?;
             w.write_record(["id", "cluster_id"])?;
             for (r, c) in records.iter().zip(&clusters) {

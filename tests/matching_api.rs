@@ -1,6 +1,6 @@
 //! End-to-end checks of the public API on small inputs.
 
-use ecograph::matching::{Index, Matcher, Record, prepare};
+use ecograph::matching::{Brands, Index, Matcher, Record, prepare};
 
 fn model() -> Matcher {
     let s = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/models/matcher.json"))
@@ -61,7 +61,7 @@ fn lists_dedupe_and_index() {
     assert_eq!((pairs[0].left, pairs[0].right), (0, 0));
     assert_eq!(stats.total_pairs, 4);
     let all: Vec<Record> = left.iter().chain(&right).cloned().collect();
-    let (ids, _) = m.dedupe(&all, m.threshold());
+    let (ids, _) = m.dedupe(&all, m.threshold(), Brands::Join);
     assert_eq!(ids[0], ids[2]);
     assert_ne!(ids[0], ids[1]);
     let mut idx = Index::new();

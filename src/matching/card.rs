@@ -31,7 +31,7 @@ pub fn train_and_write(shared: &Path, models: &Path) -> Result<String, Box<dyn s
     )?;
     writeln!(
         card,
-        "- Clustering (dedupe): average linkage over all cross pairs at the same threshold"
+        "- Clustering (dedupe): average linkage over all cross pairs at the same threshold, then brand joining (`cluster::bridge_brands`: a bare rare brand name such as \"PHILIPS N.V.\" joins the clusters nearly all of whose names carry it, unless domain, phone, postal code or country contradict); `ecograph dedupe --brands separate` turns it off. The evaluations below use it. Partner-list uploads group new companies without it (see Linking)."
     )?;
     writeln!(
         card,
@@ -107,6 +107,10 @@ pub fn train_and_write(shared: &Path, models: &Path) -> Result<String, Box<dyn s
     writeln!(
         card,
         "- PATSTAT is dominated by one cluster (Philips); the table reports it with and without that cluster."
+    )?;
+    writeln!(
+        card,
+        "- Brand joining cannot tell a renamed company from a subsidiary that keeps the brand: on PATSTAT it joins \"Philips Gloeilampenfabrieken\" to \"Koninklijke Philips Electronics\" (one entity in the labels) and \"DSM IP Assets B.V.\" to \"DSM N.V.\" (two). See the PATSTAT section."
     )?;
     // The linking section (measured by importing generated ecosystems) and the performance
     // section (measured by the criterion benches) are not produced here: carry them over.

@@ -10,7 +10,11 @@
 //! first, like greedy agglomerative clustering, and a failed merge is not retried until one
 //! of the two clusters has grown.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use super::features::phone_equal;
+use super::record::Prepared;
+use super::similarity::IdfTable;
 
 /// Largest number of members per side used when judging a merge.
 const SAMPLE: usize = 40;
@@ -80,14 +84,188 @@ pub fn average_linkage(
             failed.insert(tag);
         }
     }
-    let mut ids = vec![0usize; n];
-    let mut dense: HashMap<usize, usize> = HashMap::new();
-    for (i, id) in ids.iter_mut().enumerate() {
-        let r = find(&mut parent, i);
-        let next = dense.len();
-        *id = *dense.entry(r).or_insert(next);
+    dense_ids(n, |i| find(&mut parent, i))
+}
+
+/// Whether dedupe joins clusters that a bare brand name ties together ([`bridge_brands`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Brands {
+    /// Join them: a renamed company ("N.V. Philips' Gloeilampenfabrieken", "Koninklijke Philips
+    /// Electronics") becomes one entity, and so does a subsidiary that keeps its parent's brand.
+    #[default]
+    Join,
+    /// Keep them apart: only average linkage decides.
+    Separate,
+}
+
+/// Idf at or above which a token counts as a brand: a token in at most one name in a thousand
+/// of the model's reference corpus (tokens absent from it count as rarer still).
+pub const BRAND_IDF: f64 = 7.907_755_278_982_137; // 1 + ln(1000)
+
+/// Share of a cluster's members whose name must contain a brand token for the cluster to carry it.
+const CARRY_SHARE: f64 = 0.9;
+
+fn is_brand(t: &str, idf: &IdfTable) -> bool {
+    t.chars().count() >= 3 && !t.chars().all(|c| c.is_ascii_digit()) && idf.get(t) >= BRAND_IDF
+}
+
+/// Whether two records disagree on a field that identifies a company, a site or a national
+/// entity: both give a domain, a phone number, a postal code or a country, and the two differ.
+fn conflict(a: &Prepared, b: &Prepared) -> bool {
+    let differ = |x: Option<&str>, y: Option<&str>, eq: fn(&str, &str) -> bool| matches!((x, y), (Some(x), Some(y)) if !eq(x, y));
+    differ(a.domain(), b.domain(), |x, y| x == y)
+        || differ(a.phone(), b.phone(), phone_equal)
+        || differ(a.postal(), b.postal(), |x, y| x == y)
+        || differ(a.country(), b.country(), |x, y| x == y)
+}
+
+/// Joins clusters that a bare brand name ties together.
+///
+/// A record whose whole name, once legal forms and country tags are stripped, is one rare token
+/// ("PHILIPS N.V.", "DSM") names the brand of a company and not one of its divisions. Every
+/// cluster whose members nearly all ([`CARRY_SHARE`]) have that token in their names
+/// ("Koninklijke Philips Electronics", "N.V. Philips' Gloeilampenfabrieken") is joined to the
+/// bare record's cluster, unless some pair across the two disagrees on domain, phone or postal
+/// code, which marks a different company or site behind the same brand. Names alone cannot tell
+/// a renamed company from a subsidiary that keeps the parent's brand, so this joins both: it is
+/// a deliberate choice, documented in the model card, and [`Matcher::dedupe`] can be asked not
+/// to make it ([`Brands::Separate`]). Only rare tokens ([`BRAND_IDF`]) count, so a bare "Services" or "Holding" ties
+/// nothing together. Returns dense cluster ids.
+///
+/// [`Matcher::dedupe`]: super::Matcher::dedupe
+pub fn bridge_brands(ids: &[usize], preps: &[Prepared], idf: &IdfTable) -> Vec<usize> {
+    let k = ids.iter().max().map_or(0, |m| m + 1);
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); k];
+    for (i, &c) in ids.iter().enumerate() {
+        members[c].push(i);
     }
-    ids
+    // Brand token -> clusters holding a bare record of it.
+    let mut bare: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, p) in preps.iter().enumerate() {
+        let mut toks = p.tokens();
+        if let (Some(t), None) = (toks.next(), toks.next())
+            && is_brand(t, idf)
+        {
+            bare.entry(t).or_default().push(ids[i]);
+        }
+    }
+    if bare.is_empty() {
+        return ids.to_vec();
+    }
+    let near = Near::new(bare.keys().copied());
+    // Brand token -> clusters carrying it.
+    let mut carriers: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (c, ms) in members.iter().enumerate() {
+        let mut count: HashMap<&str, usize> = HashMap::new();
+        let mut seen: Vec<&str> = Vec::new();
+        for &i in ms {
+            seen.clear();
+            for u in preps[i].tokens() {
+                near.brands_in(u, &mut seen);
+            }
+            seen.sort_unstable();
+            seen.dedup();
+            for &t in &seen {
+                *count.entry(t).or_default() += 1;
+            }
+        }
+        for (t, n) in count {
+            if n as f64 >= CARRY_SHARE * ms.len() as f64 {
+                carriers.entry(t).or_default().push(c);
+            }
+        }
+    }
+    let mut parent: Vec<usize> = (0..k).collect();
+    for (t, anchors) in &bare {
+        let Some(cs) = carriers.get(t) else { continue };
+        let anchor = find(&mut parent, anchors[0]);
+        let mut cs = cs.clone();
+        cs.sort_unstable_by_key(|&c| (std::cmp::Reverse(members[c].len()), c));
+        for c in cs {
+            let (a, b) = (find(&mut parent, anchor), find(&mut parent, c));
+            if a == b {
+                continue;
+            }
+            let clash = spaced(&members[a]).iter().any(|&x| {
+                spaced(&members[b])
+                    .iter()
+                    .any(|&y| conflict(&preps[x], &preps[y]))
+            });
+            if !clash {
+                let (big, small) = if members[a].len() >= members[b].len() {
+                    (a, b)
+                } else {
+                    (b, a)
+                };
+                let moved = std::mem::take(&mut members[small]);
+                members[big].extend(moved);
+                parent[small] = big;
+            }
+        }
+    }
+    dense_ids(ids.len(), |i| find(&mut parent, ids[i]))
+}
+
+/// Shortest brand for which a one-letter typo still counts as the brand.
+const TYPO_MIN_LEN: usize = 6;
+
+/// Finds the brand tokens a name token stands for: the brand itself, the brand run together with
+/// the next word ("philipsgloeilampenfabrieken"), or, for brands of [`TYPO_MIN_LEN`] letters or
+/// more, the brand with one letter added, dropped or changed ("phillips", "philps", "philipz").
+/// Typos are found with a deletion index: two words within one edit share a one-letter deletion.
+struct Near<'a> {
+    exact: HashSet<&'a str>,
+    deletions: HashMap<String, Vec<&'a str>>,
+}
+
+fn deletions(t: &str) -> impl Iterator<Item = String> + '_ {
+    t.char_indices()
+        .map(move |(i, c)| format!("{}{}", &t[..i], &t[i + c.len_utf8()..]))
+}
+
+impl<'a> Near<'a> {
+    fn new(brands: impl Iterator<Item = &'a str>) -> Self {
+        let mut near = Near {
+            exact: HashSet::new(),
+            deletions: HashMap::new(),
+        };
+        for t in brands {
+            near.exact.insert(t);
+            if t.chars().count() >= TYPO_MIN_LEN {
+                near.deletions.entry(t.to_string()).or_default().push(t);
+                for d in deletions(t) {
+                    near.deletions.entry(d).or_default().push(t);
+                }
+            }
+        }
+        near
+    }
+
+    /// Appends to `out` the brands that token `u` stands for.
+    fn brands_in(&self, u: &str, out: &mut Vec<&'a str>) {
+        for (i, _) in u.char_indices().skip(3).chain([(u.len(), ' ')]) {
+            if let Some(t) = self.exact.get(&u[..i]) {
+                out.push(t);
+            }
+        }
+        if u.chars().count() + 1 >= TYPO_MIN_LEN {
+            let own = self.deletions.get(u).into_iter().flatten();
+            let dels: Vec<String> = deletions(u).collect();
+            let del = dels.iter().filter_map(|d| self.deletions.get(d)).flatten();
+            out.extend(own.chain(del).copied());
+        }
+    }
+}
+
+fn dense_ids(n: usize, mut root: impl FnMut(usize) -> usize) -> Vec<usize> {
+    let mut dense: HashMap<usize, usize> = HashMap::new();
+    (0..n)
+        .map(|i| {
+            let r = root(i);
+            let next = dense.len();
+            *dense.entry(r).or_insert(next)
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -116,9 +294,93 @@ mod tests {
         assert_ne!(ids[0], ids[5]);
     }
 
+    fn rec(name: &str, country: Option<&str>) -> Prepared {
+        crate::matching::prepare(&crate::matching::Record {
+            name: name.into(),
+            country: country.map(str::to_string),
+            ..Default::default()
+        })
+    }
+
+    /// An idf table in which "services" (canonically "svc") is common and every other token rare.
+    fn idf() -> IdfTable {
+        let docs: Vec<Vec<String>> = (0..2000)
+            .map(|i| rec(&format!("W{i} Services"), None).token_vec())
+            .collect();
+        IdfTable::from_docs(docs.iter().map(Vec::as_slice), 1)
+    }
+
+    /// Records and their average-linkage clusters, given as one cluster id per record.
+    fn bridged(recs: &[(&str, Option<&str>, usize)]) -> Vec<usize> {
+        let preps: Vec<Prepared> = recs.iter().map(|(n, c, _)| rec(n, *c)).collect();
+        let ids: Vec<usize> = recs.iter().map(|r| r.2).collect();
+        bridge_brands(&ids, &preps, &idf())
+    }
+
+    #[test]
+    fn a_bare_brand_joins_a_renamed_company() {
+        let ids = bridged(&[
+            ("Koninklijke Philips Electronics N.V.", None, 0),
+            ("KONINKLIJKE PHILLIPS ELECTRONICS", None, 0),
+            ("PHILIPS N.V.", None, 0),
+            ("N.V. Philips' Gloeilampenfabrieken", None, 1),
+            ("N.V. PHILIPSGLOEILAMPENFABRIEKEN", None, 1),
+            ("N.V. Philipps Gloeilampenfabrieken", None, 1),
+            ("Zenith Instruments B.V.", None, 2),
+        ]);
+        assert_eq!(ids[0], ids[3], "{ids:?}");
+        assert_eq!(ids[3], ids[4]);
+        assert_ne!(ids[0], ids[6]);
+    }
+
+    #[test]
+    fn without_a_bare_record_nothing_is_joined() {
+        let ids = bridged(&[
+            ("Koninklijke Philips Electronics N.V.", None, 0),
+            ("N.V. Philips' Gloeilampenfabrieken", None, 1),
+        ]);
+        assert_ne!(ids[0], ids[1]);
+    }
+
+    #[test]
+    fn a_contradicting_country_keeps_clusters_apart() {
+        let ids = bridged(&[
+            ("Soltemo GmbH", Some("DE"), 0),
+            ("SOLTEMO", Some("DE"), 0),
+            ("Soltemo Electronics KK", Some("JP"), 1),
+        ]);
+        assert_ne!(ids[0], ids[2]);
+    }
+
+    #[test]
+    fn common_words_and_short_typos_are_not_brands() {
+        let ids = bridged(&[
+            ("Services Ltd", None, 0),
+            ("Nordwind Services", None, 1),
+            ("Bayer AG", None, 2),
+            ("Baker Hughes", None, 3),
+            ("DSM N.V.", None, 4),
+            ("DSV Logistics", None, 5),
+        ]);
+        assert_eq!(ids, vec![0, 1, 2, 3, 4, 5]);
+    }
+
+    /// Most of a cluster must carry the brand: one member mentioning it is not enough.
+    #[test]
+    fn a_cluster_joins_only_when_nearly_all_members_carry_the_brand() {
+        let ids = bridged(&[
+            ("Acmetron", None, 0),
+            ("Globex Acmetron Partners", None, 1),
+            ("Globex Industries", None, 1),
+            ("Globex Industries GmbH", None, 1),
+        ]);
+        assert_ne!(ids[0], ids[1]);
+    }
+
     #[test]
     fn empty_and_singletons() {
         assert!(average_linkage(0, &[], 0.5, |_, _| 0.0).is_empty());
+        assert!(bridge_brands(&[], &[], &IdfTable::default()).is_empty());
         assert_eq!(average_linkage(3, &[], 0.5, |_, _| 0.0), vec![0, 1, 2]);
     }
 }

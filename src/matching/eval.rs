@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 
+use super::cluster::Brands;
 use super::devsets::{DedupeSet, LinkSet};
 use super::index;
 use super::model::Matcher;
@@ -109,7 +110,7 @@ pub struct EvalRow {
 
 /// Runs dedupe + clustering on a labelled set at the matcher's threshold.
 pub fn eval_dedupe(m: &Matcher, set: &DedupeSet) -> EvalRow {
-    let (ids, stats) = m.dedupe(&set.records, m.threshold());
+    let (ids, stats) = m.dedupe(&set.records, m.threshold(), Brands::Join);
     let preps: Vec<Prepared> = set.records.par_iter().map(prepare).collect();
     let cands = index::dedupe_candidates(&preps, &m.blocking);
     let found = cands

@@ -41,7 +41,7 @@ pub const FIELDS: &[&str] = &[
 
 /// Phones match when their last 7 digits agree: that survives area and country code variants
 /// ("+31 20 5551234" vs "020 5551234") while 7 digits rarely collide by chance within one area.
-fn phone_equal(a: &str, b: &str) -> bool {
+pub(crate) fn phone_equal(a: &str, b: &str) -> bool {
     let n = a.len().min(b.len()).min(7);
     n >= 7 && a[a.len() - n..] == b[b.len() - n..]
 }

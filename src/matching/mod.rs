@@ -21,6 +21,7 @@ pub mod synth;
 pub mod train;
 
 pub use blocking::{BlockingConfig, BlockingStats};
+pub use cluster::Brands;
 pub use evidence::{Evidence, MatchPair};
 pub use index::{Candidate, Index};
 pub use model::{Matcher, ModelError};

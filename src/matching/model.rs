@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::blocking::{BlockingConfig, BlockingStats};
-use super::cluster;
+use super::cluster::{self, Brands};
 use super::evidence::{Evidence, MatchPair};
 use super::features::{self, FEATURES, FIELDS, N_FEATURES};
 use super::index::{self, Index};
@@ -244,15 +244,25 @@ impl Matcher {
     }
 
     /// Groups records into entities; returns a cluster id per record (ids are 0..k).
-    /// Clustering is average-linkage, see [`cluster::average_linkage`].
-    pub fn dedupe(&self, records: &[Record], threshold: f64) -> (Vec<usize>, BlockingStats) {
+    /// Clustering is average-linkage, see [`cluster::average_linkage`]; with [`Brands::Join`],
+    /// clusters that a bare brand name ties together are then joined, see
+    /// [`cluster::bridge_brands`].
+    pub fn dedupe(
+        &self,
+        records: &[Record],
+        threshold: f64,
+        brands: Brands,
+    ) -> (Vec<usize>, BlockingStats) {
         let preps: Vec<Prepared> = records.par_iter().map(prepare).collect();
         let edges = self.dedupe_edges(&preps);
         let n = records.len() as u64;
         let stats = BlockingStats::new(edges.len() as u64, n * n.saturating_sub(1) / 2);
-        let ids = cluster::average_linkage(preps.len(), &edges, threshold, |i, j| {
+        let mut ids = cluster::average_linkage(preps.len(), &edges, threshold, |i, j| {
             self.probability(&preps[i], &preps[j])
         });
+        if brands == Brands::Join {
+            ids = cluster::bridge_brands(&ids, &preps, &self.idf);
+        }
         (ids, stats)
     }
 }
