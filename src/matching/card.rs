@@ -31,7 +31,7 @@ pub fn train_and_write(shared: &Path, models: &Path) -> Result<String, Box<dyn s
     )?;
     writeln!(
         card,
-        "- Clustering (dedupe): average linkage over all cross pairs at the same threshold, then brand joining (`cluster::bridge_brands`: a bare rare brand name such as \"PHILIPS N.V.\" joins the clusters nearly all of whose names carry it, unless domain, phone, postal code or country contradict); `ecograph dedupe --brands separate` turns it off. The evaluations below use it. Partner-list uploads group new companies without it (see Linking)."
+        "- Clustering (dedupe): average linkage over all cross pairs at the same threshold, then brand joining (`cluster::bridge_brands`: a bare rare brand name such as \"PHILIPS N.V.\" joins the clusters of two or more records nearly all of whose names carry it, unless domain, phone, postal code or country contradict); `ecograph dedupe --brands separate` turns it off. The evaluations below use it. Partner-list uploads group new companies without it (see Linking)."
     )?;
     writeln!(
         card,

@@ -105,6 +105,9 @@ pub const BRAND_IDF: f64 = 7.907_755_278_982_137; // 1 + ln(1000)
 /// Share of a cluster's members whose name must contain a brand token for the cluster to carry it.
 const CARRY_SHARE: f64 = 0.9;
 
+/// Fewest records a cluster needs to be joined through a brand it carries.
+const MIN_CARRIER: usize = 2;
+
 fn is_brand(t: &str, idf: &IdfTable) -> bool {
     t.chars().count() >= 3 && !t.chars().all(|c| c.is_ascii_digit()) && idf.get(t) >= BRAND_IDF
 }
@@ -122,11 +125,14 @@ fn conflict(a: &Prepared, b: &Prepared) -> bool {
 /// Joins clusters that a bare brand name ties together.
 ///
 /// A record whose whole name, once legal forms and country tags are stripped, is one rare token
-/// ("PHILIPS N.V.", "DSM") names the brand of a company and not one of its divisions. Every
-/// cluster whose members nearly all ([`CARRY_SHARE`]) have that token in their names
-/// ("Koninklijke Philips Electronics", "N.V. Philips' Gloeilampenfabrieken") is joined to the
-/// bare record's cluster, unless some pair across the two disagrees on domain, phone or postal
-/// code, which marks a different company or site behind the same brand. Names alone cannot tell
+/// ("PHILIPS N.V.", "DSM") names the brand of a company and not one of its divisions; a rare token
+/// one letter away from a common word ("Mediia") is taken for a typo and names nothing. Every
+/// cluster of two or more records nearly all of which ([`CARRY_SHARE`]) have the brand in their
+/// names ("Koninklijke Philips Electronics", "N.V. Philips' Gloeilampenfabrieken") is joined to
+/// the bare record's cluster, unless some pair across the two disagrees on domain, phone, postal
+/// code or country, which marks a different company, site or national entity behind the same
+/// brand. A lone record ("Weber & Whitfield County Services" beside a bare "Weber") is too little
+/// evidence to join. Names alone cannot tell
 /// a renamed company from a subsidiary that keeps the parent's brand, so this joins both: it is
 /// a deliberate choice, documented in the model card, and [`Matcher::dedupe`] can be asked not
 /// to make it ([`Brands::Separate`]). Only rare tokens ([`BRAND_IDF`]) count, so a bare "Services" or "Holding" ties
@@ -149,10 +155,24 @@ pub fn bridge_brands(ids: &[usize], preps: &[Prepared], idf: &IdfTable) -> Vec<u
             bare.entry(t).or_default().push(ids[i]);
         }
     }
+    // A rare bare token one letter away from a common word ("Mediia Ltda") is a typo, not a brand.
+    let common = Near::new(
+        idf.idf
+            .iter()
+            .filter(|(_, v)| **v < BRAND_IDF)
+            .map(|(t, _)| t.as_str()),
+        COMMON_TYPO_MIN_LEN,
+    );
+    let mut typo: Vec<&str> = Vec::new();
+    bare.retain(|t, _| {
+        typo.clear();
+        common.typos(t, &mut typo);
+        typo.is_empty()
+    });
     if bare.is_empty() {
         return ids.to_vec();
     }
-    let near = Near::new(bare.keys().copied());
+    let near = Near::new(bare.keys().copied(), TYPO_MIN_LEN);
     // Brand token -> clusters carrying it.
     let mut carriers: HashMap<&str, Vec<usize>> = HashMap::new();
     for (c, ms) in members.iter().enumerate() {
@@ -170,7 +190,7 @@ pub fn bridge_brands(ids: &[usize], preps: &[Prepared], idf: &IdfTable) -> Vec<u
             }
         }
         for (t, n) in count {
-            if n as f64 >= CARRY_SHARE * ms.len() as f64 {
+            if ms.len() >= MIN_CARRIER && n as f64 >= CARRY_SHARE * ms.len() as f64 {
                 carriers.entry(t).or_default().push(c);
             }
         }
@@ -209,6 +229,9 @@ pub fn bridge_brands(ids: &[usize], preps: &[Prepared], idf: &IdfTable) -> Vec<u
 /// Shortest brand for which a one-letter typo still counts as the brand.
 const TYPO_MIN_LEN: usize = 6;
 
+/// Shortest common word whose one-letter typos are not taken for brands.
+const COMMON_TYPO_MIN_LEN: usize = 4;
+
 /// Finds the brand tokens a name token stands for: the brand itself, the brand run together with
 /// the next word ("philipsgloeilampenfabrieken"), or, for brands of [`TYPO_MIN_LEN`] letters or
 /// more, the brand with one letter added, dropped or changed ("phillips", "philps", "philipz").
@@ -224,14 +247,15 @@ fn deletions(t: &str) -> impl Iterator<Item = String> + '_ {
 }
 
 impl<'a> Near<'a> {
-    fn new(brands: impl Iterator<Item = &'a str>) -> Self {
+    /// Indexes `brands`; those of `typo_min_len` letters or more are also found with one typo.
+    fn new(brands: impl Iterator<Item = &'a str>, typo_min_len: usize) -> Self {
         let mut near = Near {
             exact: HashSet::new(),
             deletions: HashMap::new(),
         };
         for t in brands {
             near.exact.insert(t);
-            if t.chars().count() >= TYPO_MIN_LEN {
+            if t.chars().count() >= typo_min_len {
                 near.deletions.entry(t.to_string()).or_default().push(t);
                 for d in deletions(t) {
                     near.deletions.entry(d).or_default().push(t);
@@ -248,7 +272,12 @@ impl<'a> Near<'a> {
                 out.push(t);
             }
         }
-        if u.chars().count() + 1 >= TYPO_MIN_LEN {
+        self.typos(u, out);
+    }
+
+    /// Appends to `out` the indexed words of which `u` is a one-letter typo.
+    fn typos(&self, u: &str, out: &mut Vec<&'a str>) {
+        if !self.deletions.is_empty() {
             let own = self.deletions.get(u).into_iter().flatten();
             let dels: Vec<String> = deletions(u).collect();
             let del = dels.iter().filter_map(|d| self.deletions.get(d)).flatten();
@@ -302,10 +331,12 @@ mod tests {
         })
     }
 
-    /// An idf table in which "services" (canonically "svc") is common and every other token rare.
+    /// An idf table in which "services" (canonically "svc") and "media" are common and every
+    /// other token rare.
     fn idf() -> IdfTable {
         let docs: Vec<Vec<String>> = (0..2000)
-            .map(|i| rec(&format!("W{i} Services"), None).token_vec())
+            .flat_map(|i| [format!("W{i} Services"), format!("V{i} Media")])
+            .map(|name| rec(&name, None).token_vec())
             .collect();
         IdfTable::from_docs(docs.iter().map(Vec::as_slice), 1)
     }
@@ -348,21 +379,38 @@ mod tests {
             ("Soltemo GmbH", Some("DE"), 0),
             ("SOLTEMO", Some("DE"), 0),
             ("Soltemo Electronics KK", Some("JP"), 1),
+            ("SOLTEMO ELECTRONICS K.K.", Some("JP"), 1),
         ]);
         assert_ne!(ids[0], ids[2]);
     }
 
     #[test]
-    fn common_words_and_short_typos_are_not_brands() {
+    fn common_words_their_typos_and_short_typos_are_not_brands() {
         let ids = bridged(&[
             ("Services Ltd", None, 0),
             ("Nordwind Services", None, 1),
+            ("Nordwind Services GmbH", None, 1),
             ("Bayer AG", None, 2),
             ("Baker Hughes", None, 3),
+            ("Baker Hughes Inc", None, 3),
             ("DSM N.V.", None, 4),
             ("DSV Logistics", None, 5),
+            ("DSV Logistics A/S", None, 5),
+            ("Mediia Ltda", None, 6),
+            ("Brennan Media", None, 7),
+            ("Brennan Media Ltda", None, 7),
         ]);
-        assert_eq!(ids, vec![0, 1, 2, 3, 4, 5]);
+        assert_eq!(ids, vec![0, 1, 1, 2, 3, 3, 4, 5, 5, 6, 7, 7]);
+    }
+
+    /// A single record naming the brand among other words is too little to join.
+    #[test]
+    fn a_lone_record_carrying_the_brand_is_not_joined() {
+        let ids = bridged(&[
+            ("Weber AB", None, 0),
+            ("Weber & Whitfield County Services", None, 1),
+        ]);
+        assert_ne!(ids[0], ids[1]);
     }
 
     /// Most of a cluster must carry the brand: one member mentioning it is not enough.
