@@ -139,7 +139,7 @@ fn parse_lists(files: Vec<PathBuf>) -> tokio::task::JoinHandle<anyhow::Result<Ve
                     .to_string();
                 let bytes = std::fs::read(f)
                     .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", f.display()))?;
-                let rows = parse_csv(&bytes, None)
+                let rows = parse_csv(&bytes, None, None)
                     .map_err(|e| anyhow::anyhow!("{}: {}", f.display(), e.message))?;
                 Ok((partner, rows))
             })

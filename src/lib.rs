@@ -5,6 +5,7 @@
 //! (`domain`, `graph`, `generator`) import neither actix nor sqlx.
 
 pub mod api;
+pub mod csvtext;
 pub mod domain;
 pub mod generator;
 pub mod graph;

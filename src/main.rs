@@ -257,8 +257,53 @@ fn resolve(args: ServeArgs) -> anyhow::Result<Settings> {
 }
 
 #[actix_web::main]
-async fn main() -> anyhow::Result<()> {
+async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
+    match run(cli).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            // The chain of causes, one line, without a backtrace: these are the user's errors
+            // (a missing file, a bad column), not ours.
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+/// Reads a record CSV for `match` or `dedupe`, and says on stderr what it had to make of it.
+fn read_record_file(
+    path: &std::path::Path,
+) -> anyhow::Result<ecograph::matching::csvio::RecordFile> {
+    let file = ecograph::matching::csvio::read_records_path(path)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let p = path.display();
+    if file.encoding != "UTF-8" {
+        eprintln!("note: {p}: read as {}", file.encoding);
+    }
+    if file.separator != ',' {
+        eprintln!("note: {p}: fields separated by {:?}", file.separator);
+    }
+    if !file.skipped.is_empty() {
+        eprintln!(
+            "warning: {p}: {} row(s) without an id or a name, not matched",
+            file.skipped.len()
+        );
+        for s in file.skipped.iter().take(5) {
+            eprintln!("    row {}: {}", s.row, s.reason);
+        }
+    }
+    let dup = file.duplicate_ids();
+    if !dup.is_empty() {
+        eprintln!(
+            "warning: {p}: {} id(s) given to more than one row (first: '{}'); the output cannot tell those rows apart",
+            dup.len(),
+            dup[0]
+        );
+    }
+    Ok(file)
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => {
             purge_freed_memory_at_once();
@@ -344,16 +389,14 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Openapi => print!("{}", ecograph::api::openapi_yaml()),
         Command::Match(args) => {
-            use ecograph::matching::csvio::read_records_path;
             let m = ecograph::matching::card::shipped();
             let threshold = check_threshold(args.threshold, &m)?;
-            let left = read_records_path(&args.left)
-                .map_err(|e| anyhow::anyhow!("{}: {e}", args.left.display()))?;
-            let right = read_records_path(&args.right)
-                .map_err(|e| anyhow::anyhow!("{}: {e}", args.right.display()))?;
+            let left = read_record_file(&args.left)?.records;
+            let right = read_record_file(&args.right)?.records;
             let t = std::time::Instant::now();
             let (pairs, stats) = m.match_lists(&left, &right, threshold);
-            let mut w = csv::Writer::from_path(&args.out)?;
+            let mut w = csv::Writer::from_path(&args.out)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", args.out.display()))?;
             w.write_record(["left_id", "right_id", "score"])?;
             for p in &pairs {
                 w.write_record([
@@ -377,21 +420,33 @@ async fn main() -> anyhow::Result<()> {
         Command::Dedupe(args) => {
             let m = ecograph::matching::card::shipped();
             let threshold = check_threshold(args.threshold, &m)?;
-            let records = ecograph::matching::csvio::read_records_path(&args.input)
-                .map_err(|e| anyhow::anyhow!("{}: {e}", args.input.display()))?;
+            let file = read_record_file(&args.input)?;
+            let records = &file.records;
             let t = std::time::Instant::now();
-            let (clusters, stats) = m.dedupe(&records, threshold, args.brands);
-            let mut w = csv::Writer::from_path(&args.out)?;
+            let (clusters, stats) = m.dedupe(records, threshold, args.brands);
+            let mut w = csv::Writer::from_path(&args.out)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", args.out.display()))?;
             w.write_record(["id", "cluster_id"])?;
             for (r, c) in records.iter().zip(&clusters) {
                 w.write_record([r.id.as_str(), &c.to_string()])?;
             }
+            // A row with an id but no name is an entity of its own: every id read is written.
+            let first_free = clusters.iter().max().map_or(0, |c| c + 1);
+            let nameless: Vec<&str> = file
+                .skipped
+                .iter()
+                .filter_map(|s| s.id.as_deref())
+                .collect();
+            for (c, id) in (first_free..).zip(&nameless) {
+                w.write_record([*id, &c.to_string()])?;
+            }
             w.flush()?;
             let n: std::collections::HashSet<_> = clusters.iter().collect();
             println!(
-                "clustered {} records into {} entities from {} candidate pairs (reduction ratio {:.5}) in {:.1} s -> {}",
+                "clustered {} records into {} entities (and {} nameless row(s) as entities of their own) from {} candidate pairs (reduction ratio {:.5}) in {:.1} s -> {}",
                 records.len(),
                 n.len(),
+                nameless.len(),
                 stats.candidate_pairs,
                 stats.reduction_ratio,
                 t.elapsed().as_secs_f64(),

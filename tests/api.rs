@@ -286,6 +286,50 @@ async fn a_partner_account_list_links_rows_by_domain_and_replaces_the_previous_l
     app.stop().await;
 }
 
+/// Spreadsheet exports: Windows-1252 with semicolons, a declared charset, and an unknown one.
+#[actix_web::test]
+async fn account_lists_in_other_encodings_and_separators_are_read() {
+    let db = sqlite_db();
+    let app = spawn(&db.url).await;
+    app.put("/v1/partners/P-1", &partner("Alpha")).await;
+    // "Müller Präzision GmbH" and "Société Générale" in Windows-1252, separated by semicolons.
+    let excel: &[u8] = b"id;relation;name;country\nr1;customer;M\xfcller Pr\xe4zision GmbH;DE\nr2;prospect;\"Soci\xe9t\xe9 G\xe9n\xe9rale; Paris\";FR\n";
+    let (s, r) = app
+        .put_raw("/v1/partners/P-1/accounts", "text/csv", excel)
+        .await;
+    assert_eq!((s, r["accepted"].as_u64()), (200, Some(2)), "{r}");
+    let (_, r1) = app.get("/v1/partners/P-1/accounts/r1").await;
+    assert_eq!(r1["name"], "Müller Präzision GmbH");
+    let (_, r2) = app.get("/v1/partners/P-1/accounts/r2").await;
+    assert_eq!(r2["name"], "Société Générale; Paris");
+
+    // Cyrillic in Windows-1251, declared in the Content-Type; tab separated.
+    let cyr: &[u8] = b"id\trelation\tname\nr3\tcustomer\t\xd0\xf3\xf1\xfc\n";
+    let (s, r) = app
+        .put_raw(
+            "/v1/partners/P-1/accounts?mode=merge",
+            "text/csv; charset=windows-1251",
+            cyr,
+        )
+        .await;
+    assert_eq!((s, r["accepted"].as_u64()), (200, Some(1)), "{r}");
+    let (_, r3) = app.get("/v1/partners/P-1/accounts/r3").await;
+    assert_eq!(r3["name"], "Русь");
+
+    let (s, p) = app
+        .put_raw(
+            "/v1/partners/P-1/accounts?mode=merge",
+            "text/csv; charset=klingon",
+            "id,relation,name\nr4,customer,Qo'noS\n",
+        )
+        .await;
+    assert_eq!(s, 415, "{p}");
+    assert!(p["detail"].as_str().unwrap().contains("klingon"), "{p}");
+    let (s, _) = app.get("/v1/partners/P-1/accounts/r4").await;
+    assert_eq!(s, 404, "nothing written");
+    app.stop().await;
+}
+
 #[actix_web::test]
 async fn touchpoints_must_name_a_deal_of_their_own_account_and_read_back_in_time_order() {
     let db = sqlite_db();
@@ -428,7 +472,7 @@ async fn account_lists_written_together_share_new_accounts_and_fail_together() {
         ));
         eco.upsert(node, &cli).await.unwrap();
     }
-    let csv = |body: &str| parse_csv(body.as_bytes(), None).unwrap();
+    let csv = |body: &str| parse_csv(body.as_bytes(), None, None).unwrap();
     let write = |replace, all_or_nothing| ecograph::service::ListWrite {
         replace,
         all_or_nothing,

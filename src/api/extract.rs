@@ -74,6 +74,17 @@ pub fn media_type(req: &HttpRequest) -> Option<String> {
         })
 }
 
+/// The `charset` parameter of the request's Content-Type, if it has one.
+pub fn charset(req: &HttpRequest) -> Option<String> {
+    let value = req.headers().get(header::CONTENT_TYPE)?.to_str().ok()?;
+    value.split(';').skip(1).find_map(|param| {
+        let (name, v) = param.split_once('=')?;
+        name.trim()
+            .eq_ignore_ascii_case("charset")
+            .then(|| v.trim().trim_matches('"').to_string())
+    })
+}
+
 fn is_json(media: &str) -> bool {
     media == "application/json" || media.ends_with("+json")
 }

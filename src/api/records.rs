@@ -2,7 +2,8 @@
 
 use super::entities::path_id;
 use super::error::{ApiError, ApiResult, Code, Problem};
-use super::extract::{Limits, media_type, parse_ndjson, read_body};
+use super::extract::{Limits, charset, media_type, parse_ndjson, read_body};
+use crate::csvtext;
 use crate::domain::{PartnerRecord, PartnerRecordInput, Population, RECORD_CSV_COLUMNS};
 use crate::service::{Actor, BulkReport, Ecosystem, Rejection, Rows};
 use actix_web::web::{Data, Path, Payload, Query};
@@ -39,14 +40,18 @@ pub enum UploadMode {
 }
 
 /// Parses a CSV account list into rows; a missing required column fails the whole upload.
+///
+/// The text is decoded and split as [`crate::csvtext`] describes: a byte-order mark, else the
+/// declared `charset`, else UTF-8 if valid and Windows-1252 if not; comma, semicolon, tab or
+/// pipe separated.
 pub fn parse_csv(
     bytes: &[u8],
+    charset: Option<&str>,
     default_relation: Option<Population>,
 ) -> ApiResult<Rows<PartnerRecordInput>> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(bytes);
+    let (text, _) = csvtext::decode(bytes, charset)
+        .map_err(|e| ApiError::new(Code::UnsupportedMediaType, e.to_string()))?;
+    let mut rdr = csvtext::reader(&text);
     let headers = rdr
         .headers()
         .map_err(|e| {
@@ -59,11 +64,7 @@ pub fn parse_csv(
     // Columns other than these are ignored.
     let col: Vec<Option<usize>> = RECORD_CSV_COLUMNS
         .iter()
-        .map(|c| {
-            headers
-                .iter()
-                .position(|h| h.trim_start_matches('\u{feff}').eq_ignore_ascii_case(c))
-        })
+        .map(|c| csvtext::column(&headers, c))
         .collect();
     for (i, required) in [(0, "id"), (2, "name")] {
         if col[i].is_none() {
@@ -196,13 +197,13 @@ pub fn parse_csv(
     request_body(content(
         (String = "text/csv", example = "id,relation,name,domain,country\nC-1,customer,Acme Corp.,acme.com,US"),
         (String = "application/x-ndjson"),
-    ), description = "CSV with a header (columns id, relation, name, domain, website, email, phone, address, city, region, postal_code, country, industry, account_id; id and name required; others ignored) or NDJSON of the same fields"),
+    ), description = "CSV with a header (columns id, relation, name, domain, website, email, phone, address, city, region, postal_code, country, industry, account_id; id and name required; others ignored) or NDJSON of the same fields. CSV may be separated by commas, semicolons, tabs or pipes (the header decides) and encoded in UTF-8, UTF-16 with a byte-order mark, the Content-Type's charset, or else Windows-1252"),
     responses(
         (status = 200, description = "Rows accepted and rejected", body = BulkReport),
         (status = 400, description = "Unreadable body or missing column", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such partner", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Neither CSV nor NDJSON", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Neither CSV nor NDJSON, or an unknown charset", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[put("/partners/{id}/accounts")]
@@ -240,9 +241,10 @@ pub async fn put_partner_accounts(
         .unwrap_or(Limits::default().bulk);
     let body = read_body(&req, &mut payload.into_inner(), limit).await?;
     let relation = q.relation;
+    let charset = charset(&req);
     let rows = actix_web::web::block(move || {
         if csv {
-            parse_csv(&body, relation)
+            parse_csv(&body, charset.as_deref(), relation)
         } else {
             Ok(parse_ndjson::<PartnerRecordInput>(&body))
         }

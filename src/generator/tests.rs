@@ -82,7 +82,7 @@ fn partner_records(dir: &Path) -> BTreeMap<String, Vec<PartnerRecord>> {
             .expect("stem")
             .to_string();
         let bytes = std::fs::read(&path).expect("read");
-        let rows = parse_csv(&bytes, None).unwrap_or_else(|e| panic!("{pid}: {e:?}"));
+        let rows = parse_csv(&bytes, None, None).unwrap_or_else(|e| panic!("{pid}: {e:?}"));
         let records = rows
             .into_iter()
             .map(|(row, r)| {

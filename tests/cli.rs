@@ -1,0 +1,97 @@
+//! The `match` and `dedupe` commands on files as people export them, run as the binary.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn ecograph(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ecograph"))
+        .args(args)
+        // A user's error must read as one line even where backtraces are switched on.
+        .env("RUST_BACKTRACE", "1")
+        .output()
+        .expect("run ecograph")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn read_csv(path: &Path) -> Vec<Vec<String>> {
+    csv::Reader::from_path(path)
+        .unwrap()
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect()
+}
+
+#[test]
+fn dedupe_reads_a_latin1_semicolon_export_and_keeps_nameless_rows_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.csv");
+    // Windows-1252: "Müller" and its ASCII spelling, a row without a name, a row without an id.
+    std::fs::write(
+        &input,
+        b"ID;Name;Country\n1;M\xfcller Maschinenbau GmbH;DE\n2;Mueller Maschinenbau;DE\n3;;DE\n;Orphan AG;CH\n4;Zenith Optik AG;CH\n",
+    )
+    .unwrap();
+    let out = dir.path().join("clusters.csv");
+    let o = ecograph(&[
+        "dedupe",
+        "--input",
+        input.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let err = text(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(err.contains("read as windows-1252"), "{err}");
+    assert!(err.contains("row 3: empty name"), "{err}");
+    assert!(err.contains("row 4: empty id"), "{err}");
+    let rows = read_csv(&out);
+    let cluster = |id: &str| rows.iter().find(|r| r[0] == id).map(|r| r[1].clone());
+    assert_eq!(rows.len(), 4, "every row with an id is written: {rows:?}");
+    assert_eq!(cluster("1"), cluster("2"), "{rows:?}");
+    assert_ne!(cluster("1"), cluster("4"), "{rows:?}");
+    assert_ne!(cluster("3"), cluster("1"), "{rows:?}");
+    assert_ne!(cluster("3"), cluster("4"), "{rows:?}");
+}
+
+#[test]
+fn match_writes_pairs_and_bad_input_is_one_line_without_a_backtrace() {
+    let dir = tempfile::tempdir().unwrap();
+    let left = dir.path().join("left.csv");
+    let right = dir.path().join("right.csv");
+    std::fs::write(
+        &left,
+        "id,name,website\nL1,Acme Corporation,https://www.acme.com\nL2,Globex Inc,globex.com\n",
+    )
+    .unwrap();
+    std::fs::write(&right, "id\tname\tdomain\nR1\tACME Corp.\tacme.com\n").unwrap();
+    let out = dir.path().join("pairs.csv");
+    let run_match = || {
+        ecograph(&[
+            "match",
+            "--left",
+            left.to_str().unwrap(),
+            "--right",
+            right.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+    };
+    let o = run_match();
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let pairs = read_csv(&out);
+    assert_eq!(pairs.len(), 1, "{pairs:?}");
+    assert_eq!((pairs[0][0].as_str(), pairs[0][1].as_str()), ("L1", "R1"));
+
+    std::fs::write(&right, "id,domain\nR1,acme.com\n").unwrap();
+    let o = run_match();
+    let err = text(&o.stderr);
+    assert!(!o.status.success());
+    assert!(
+        err.starts_with("error: ") && err.contains("right.csv") && err.contains("`name`"),
+        "{err}"
+    );
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+}
