@@ -11,7 +11,7 @@ use crate::graph::Node;
 use crate::service::{
     AccountList, Actor, BulkReport, Ecosystem, Linking, ListWrite, Rejection, Rows,
 };
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::ProgressBar;
 use serde::de::DeserializeOwned;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -107,21 +107,7 @@ fn merge(into: &mut BulkReport, r: BulkReport, row_offset: usize) {
 }
 
 fn bar(progress: bool, len: u64, what: &str) -> ProgressBar {
-    let pb = ProgressBar::with_draw_target(
-        Some(len),
-        if progress {
-            ProgressDrawTarget::stderr()
-        } else {
-            ProgressDrawTarget::hidden()
-        },
-    );
-    pb.set_style(
-        ProgressStyle::with_template("{msg:>22} [{bar:30}] {pos}/{len} {per_sec} eta {eta}")
-            .expect("valid template")
-            .progress_chars("=> "),
-    );
-    pb.set_message(what.to_string());
-    pb
+    crate::progress::bar(progress, what, len)
 }
 
 /// Reads and parses partner account-list files in parallel, in the background. Each file is named

@@ -12,6 +12,7 @@ pub mod graph;
 pub mod import;
 pub mod mapping;
 pub mod matching;
+pub mod progress;
 pub mod service;
 pub mod settings;
 pub mod startup;

@@ -323,8 +323,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 start: args.start,
                 years: args.years,
             };
-            let progress = std::io::IsTerminal::is_terminal(&std::io::stderr());
-            let s = ecograph::generator::generate(&cfg, &args.out, progress)?;
+            let s =
+                ecograph::generator::generate(&cfg, &args.out, ecograph::progress::on_terminal())?;
             println!(
                 "wrote {} partners, {} accounts, {} partner records, {} deals, {} touchpoints, {} registrations ({} disputes), {} plays, {} IPPs to {} in {:.1} s",
                 s.partners,
@@ -349,7 +349,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let report = ecograph::import::import_dir_with(
                 &eco,
                 &args.dir,
-                std::io::IsTerminal::is_terminal(&std::io::stderr()),
+                ecograph::progress::on_terminal(),
                 match args.linking {
                     LinkingArg::Fuzzy => ecograph::service::Linking::Fuzzy,
                     LinkingArg::Exact => ecograph::service::Linking::Exact,
@@ -394,7 +394,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let left = read_record_file(&args.left)?.records;
             let right = read_record_file(&args.right)?.records;
             let t = std::time::Instant::now();
-            let (pairs, stats) = m.match_lists(&left, &right, threshold);
+            let pb = ecograph::progress::bar(ecograph::progress::on_terminal(), "matching", 0);
+            let (pairs, stats) = m.match_lists_with(&left, &right, threshold, &pb);
+            pb.finish_and_clear();
             let mut w = csv::Writer::from_path(&args.out)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", args.out.display()))?;
             w.write_record(["left_id", "right_id", "score"])?;
@@ -423,7 +425,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let file = read_record_file(&args.input)?;
             let records = &file.records;
             let t = std::time::Instant::now();
-            let (clusters, stats) = m.dedupe(records, threshold, args.brands);
+            let pb = ecograph::progress::bar(ecograph::progress::on_terminal(), "deduplicating", 0);
+            let (clusters, stats) = m.dedupe_with(records, threshold, args.brands, &pb);
+            pb.finish_and_clear();
             let mut w = csv::Writer::from_path(&args.out)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", args.out.display()))?;
             w.write_record(["id", "cluster_id"])?;

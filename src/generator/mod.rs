@@ -27,7 +27,7 @@ use crate::domain::{Certification, PartnerStatus, PartnerType, Population, Regio
 use anyhow::Context;
 use catalog::{COUNTRIES, INDUSTRIES, PRODUCTS};
 use chrono::NaiveDate;
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::ProgressBar;
 use serde::Serialize;
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -159,17 +159,7 @@ pub(crate) struct Progress {
 impl Progress {
     /// A bar for one phase.
     pub fn bar(&self, name: &str, len: u64) -> ProgressBar {
-        if !self.on {
-            return ProgressBar::hidden();
-        }
-        let style = ProgressStyle::with_template(
-            "{msg:>20} [{bar:40}] {human_pos}/{human_len} {elapsed}/{eta}",
-        )
-        .unwrap_or_else(|_| ProgressStyle::default_bar())
-        .progress_chars("=> ");
-        let bar = ProgressBar::new(len).with_style(style);
-        bar.set_message(name.to_string());
-        bar
+        crate::progress::bar(self.on, name, len)
     }
 }
 

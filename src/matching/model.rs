@@ -14,6 +14,7 @@ use super::features::{self, FEATURES, FIELDS, N_FEATURES};
 use super::index::{self, Index};
 use super::record::{Prepared, Record, prepare};
 use super::similarity::IdfTable;
+use crate::progress::Progress;
 
 /// Errors from loading or fitting a model.
 #[derive(Debug, thiserror::Error)]
@@ -198,7 +199,20 @@ impl Matcher {
         right: &[Record],
         threshold: f64,
     ) -> (Vec<MatchPair>, BlockingStats) {
-        let index = Index::from_prepared(left.par_iter().map(prepare).collect());
+        self.match_lists_with(left, right, threshold, &())
+    }
+
+    /// [`Matcher::match_lists`], reporting its stages (preparing the left records, matching the
+    /// right ones) to `progress`.
+    pub fn match_lists_with(
+        &self,
+        left: &[Record],
+        right: &[Record],
+        threshold: f64,
+        progress: &dyn Progress,
+    ) -> (Vec<MatchPair>, BlockingStats) {
+        let index = Index::from_prepared(prepare_all(left, progress));
+        progress.start("matching", right.len() as u64);
         let per_right: Vec<(u64, Vec<MatchPair>)> = right
             .par_iter()
             .enumerate()
@@ -220,6 +234,7 @@ impl Matcher {
                         });
                     }
                 }
+                progress.advance(1);
                 (cands.len() as u64, found)
             })
             .collect();
@@ -231,14 +246,23 @@ impl Matcher {
 
     /// Candidate pairs (i < j) of a dedupe run with their probabilities.
     pub fn dedupe_edges(&self, preps: &[Prepared]) -> Vec<(u32, u32, f64)> {
-        index::dedupe_candidates(preps, &self.blocking)
+        self.dedupe_edges_with(preps, &())
+    }
+
+    fn dedupe_edges_with(
+        &self,
+        preps: &[Prepared],
+        progress: &dyn Progress,
+    ) -> Vec<(u32, u32, f64)> {
+        progress.start("blocking", 0);
+        let pairs = index::dedupe_candidates(preps, &self.blocking);
+        progress.start("scoring pairs", pairs.len() as u64);
+        pairs
             .into_par_iter()
             .map(|(i, j)| {
-                (
-                    i,
-                    j,
-                    self.probability(&preps[i as usize], &preps[j as usize]),
-                )
+                let p = self.probability(&preps[i as usize], &preps[j as usize]);
+                progress.advance(1);
+                (i, j, p)
             })
             .collect()
     }
@@ -253,8 +277,21 @@ impl Matcher {
         threshold: f64,
         brands: Brands,
     ) -> (Vec<usize>, BlockingStats) {
-        let preps: Vec<Prepared> = records.par_iter().map(prepare).collect();
-        let edges = self.dedupe_edges(&preps);
+        self.dedupe_with(records, threshold, brands, &())
+    }
+
+    /// [`Matcher::dedupe`], reporting its stages (preparing, blocking, scoring candidate pairs,
+    /// clustering) to `progress`.
+    pub fn dedupe_with(
+        &self,
+        records: &[Record],
+        threshold: f64,
+        brands: Brands,
+        progress: &dyn Progress,
+    ) -> (Vec<usize>, BlockingStats) {
+        let preps = prepare_all(records, progress);
+        let edges = self.dedupe_edges_with(&preps, progress);
+        progress.start("clustering", 0);
         let n = records.len() as u64;
         let stats = BlockingStats::new(edges.len() as u64, n * n.saturating_sub(1) / 2);
         let mut ids = cluster::average_linkage(preps.len(), &edges, threshold, |i, j| {
@@ -265,4 +302,17 @@ impl Matcher {
         }
         (ids, stats)
     }
+}
+
+/// Prepares records in parallel, reporting each to `progress` as a "preparing" stage.
+fn prepare_all(records: &[Record], progress: &dyn Progress) -> Vec<Prepared> {
+    progress.start("preparing", records.len() as u64);
+    records
+        .par_iter()
+        .map(|r| {
+            let p = prepare(r);
+            progress.advance(1);
+            p
+        })
+        .collect()
 }
