@@ -155,9 +155,10 @@ struct ServeArgs {
     /// Load the committed demo ecosystem into an empty store.
     #[arg(long, env = "ECOGRAPH_DEMO")]
     demo: bool,
-    /// Directory of the demo ecosystem.
-    #[arg(long, env = "ECOGRAPH_DEMO_DIR", default_value = "fixtures/demo")]
-    demo_dir: PathBuf,
+    /// Directory of the demo ecosystem [default: fixtures/demo in the working directory, else in
+    /// the source tree the binary was built from].
+    #[arg(long, env = "ECOGRAPH_DEMO_DIR")]
+    demo_dir: Option<PathBuf>,
     /// HTTP worker threads [default: number of cores].
     #[arg(long, env = "ECOGRAPH_WORKERS")]
     workers: Option<usize>,
@@ -225,6 +226,17 @@ enum LinkingArg {
     Exact,
 }
 
+/// `fixtures/demo` under the working directory when there is one (a checkout), else the one in
+/// the source tree this binary was built from, so that `serve --demo` works from anywhere.
+fn default_demo_dir() -> PathBuf {
+    let here = PathBuf::from("fixtures/demo");
+    if here.is_dir() {
+        return here;
+    }
+    let built = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/demo"));
+    if built.is_dir() { built } else { here }
+}
+
 fn resolve(args: ServeArgs) -> anyhow::Result<Settings> {
     let file = match &args.config {
         Some(p) => FileSettings::read(p)?,
@@ -241,7 +253,7 @@ fn resolve(args: ServeArgs) -> anyhow::Result<Settings> {
             .or(file.database_url)
             .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string()),
         demo: args.demo || file.demo.unwrap_or(false),
-        demo_dir: args.demo_dir,
+        demo_dir: args.demo_dir.unwrap_or_else(default_demo_dir),
         workers: args
             .workers
             .or(file.workers)

@@ -61,6 +61,12 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Running> {
     if settings.demo {
         let empty = eco.read(|g| Kind::ALL.iter().all(|k| g.count(*k) == 0));
         if empty {
+            if !settings.demo_dir.is_dir() {
+                anyhow::bail!(
+                    "the demo ecosystem is not at {}: run from the project root or pass --demo-dir",
+                    settings.demo_dir.display()
+                );
+            }
             let report = crate::import::import_dir(&eco, &settings.demo_dir, false).await?;
             tracing::info!(dir = %settings.demo_dir.display(), rows = report.rows(), rejected = report.rejected(), "demo ecosystem loaded");
         } else {

@@ -95,3 +95,65 @@ fn match_writes_pairs_and_bad_input_is_one_line_without_a_backtrace() {
     );
     assert_eq!(err.trim_end().lines().count(), 1, "{err}");
 }
+
+#[test]
+fn serve_demo_finds_the_demo_from_any_directory_and_names_a_missing_one() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("d.db").display());
+    let serve = || {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_ecograph"));
+        c.args([
+            "serve",
+            "--demo",
+            "--addr",
+            "127.0.0.1:0",
+            "--database-url",
+            &db,
+        ]);
+        c
+    };
+    let o = serve()
+        .args(["--demo-dir", "/no/such/demo"])
+        .output()
+        .unwrap();
+    let err = text(&o.stderr);
+    assert!(!o.status.success());
+    assert!(
+        err.contains("error: the demo ecosystem is not at /no/such/demo"),
+        "{err}"
+    );
+
+    // Run from a directory without fixtures/: the demo is found where the binary was built.
+    let mut child = serve()
+        .current_dir(dir.path())
+        .env("ECOGRAPH_LOG", "info")
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    for out in [
+        Box::new(child.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>,
+        Box::new(child.stderr.take().unwrap()),
+    ] {
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(out).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+    }
+    let mut seen = Vec::new();
+    let loaded = loop {
+        match rx.recv_timeout(std::time::Duration::from_secs(120)) {
+            Ok(line) if line.contains("demo ecosystem loaded") => break true,
+            Ok(line) => seen.push(line),
+            Err(_) => break false,
+        }
+    };
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(loaded, "{}", seen.join("\n"));
+}
