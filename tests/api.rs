@@ -64,6 +64,37 @@ async fn bad_input_gets_a_4xx_naming_the_field_and_writes_nothing() {
             "invalid_field",
             Some("certifications[0].earned_on"),
         ),
+        // PostgreSQL cannot store NUL; a name of invisible characters names nothing.
+        (
+            json!({"name": "Nord\u{0}licht", "type": "SI"}),
+            422,
+            "invalid_field",
+            Some("name"),
+        ),
+        (
+            json!({"name": "X", "type": "SI", "industries": ["Retail", "Re\u{0}tail"]}),
+            422,
+            "invalid_field",
+            Some("industries[1]"),
+        ),
+        (
+            json!({"name": "\u{200b}\u{200b}", "type": "SI"}),
+            422,
+            "invalid_field",
+            Some("name"),
+        ),
+        (
+            json!({"name": "X", "type": "SI", "joined_on": "0024-05-01"}),
+            422,
+            "invalid_field",
+            Some("joined_on"),
+        ),
+        (
+            json!({"name": "X", "type": "SI", "certifications": [{"name": "A", "earned_on": "2024-01-01", "expires_on": "2300-01-01"}]}),
+            422,
+            "invalid_field",
+            Some("certifications[0].expires_on"),
+        ),
     ];
     for (body, status, code, field) in cases {
         let (s, p) = app.put("/v1/partners/P-1", &body).await;
@@ -327,6 +358,24 @@ async fn account_lists_in_other_encodings_and_separators_are_read() {
     assert!(p["detail"].as_str().unwrap().contains("klingon"), "{p}");
     let (s, _) = app.get("/v1/partners/P-1/accounts/r4").await;
     assert_eq!(s, 404, "nothing written");
+
+    // A NUL byte (which PostgreSQL cannot store) rejects its row, not the upload.
+    let (s, r) = app
+        .put_raw(
+            "/v1/partners/P-1/accounts?mode=merge",
+            "text/csv",
+            &b"id,relation,name\nr5,customer,Nul\0Corp\nr6,customer,Fine Corp\n"[..],
+        )
+        .await;
+    assert_eq!((s, r["accepted"].as_u64()), (200, Some(1)), "{r}");
+    assert_eq!(
+        (
+            r["rejected"][0]["row"].as_u64(),
+            r["rejected"][0]["field"].as_str()
+        ),
+        (Some(2), Some("name")),
+        "{r}"
+    );
     app.stop().await;
 }
 

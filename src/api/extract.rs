@@ -91,6 +91,9 @@ fn is_json(media: &str) -> bool {
 
 /// Parses one JSON value, naming the field at fault on failure.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    if has_escaped_nul(bytes) {
+        return Err(nul_error(bytes));
+    }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
@@ -99,6 +102,60 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     })?;
     de.end().map_err(|e| json_error(".", &e))?;
     Ok(value)
+}
+
+/// Whether a JSON text holds the escape `\u0000` (NUL). PostgreSQL cannot store NUL in text, and
+/// no company, deal or note needs one, so it is refused before anything is written. JSON cannot
+/// carry a raw NUL inside a string, so the escape is the only way in; `\\u0000` (an escaped
+/// backslash, then "u0000") is not one.
+fn has_escaped_nul(bytes: &[u8]) -> bool {
+    let mut from = 0;
+    while let Some(k) = bytes[from..].iter().position(|b| *b == b'\\') {
+        let start = from + k;
+        let run = bytes[start..].iter().take_while(|b| **b == b'\\').count();
+        // An odd run of backslashes escapes the character after it.
+        if run % 2 == 1 && bytes[start + run..].starts_with(b"u0000") {
+            return true;
+        }
+        from = start + run;
+    }
+    false
+}
+
+/// The error for a body with a NUL, naming the first field whose text holds one.
+fn nul_error(bytes: &[u8]) -> ApiError {
+    fn find(v: &serde_json::Value, path: &str) -> Option<String> {
+        match v {
+            serde_json::Value::String(s) if s.contains('\0') => Some(path.to_string()),
+            serde_json::Value::Array(a) => a
+                .iter()
+                .enumerate()
+                .find_map(|(i, x)| find(x, &format!("{path}[{i}]"))),
+            serde_json::Value::Object(o) => o.iter().find_map(|(k, x)| {
+                if k.contains('\0') {
+                    return Some(path.to_string());
+                }
+                let p = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                find(x, &p)
+            }),
+            _ => None,
+        }
+    }
+    let err = ApiError::new(
+        Code::InvalidField,
+        "must not contain the NUL character (\\u0000)",
+    );
+    match serde_json::from_slice::<serde_json::Value>(bytes)
+        .ok()
+        .and_then(|v| find(&v, ""))
+    {
+        Some(field) if !field.is_empty() => err.field(field),
+        _ => err,
+    }
 }
 
 fn json_error(path: &str, e: &serde_json::Error) -> ApiError {
@@ -226,4 +283,29 @@ pub fn parse_ndjson_with_id<T: DeserializeOwned>(bytes: &[u8]) -> Rows<(String, 
             (row, result)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_real_nul_escape_is_found() {
+        assert!(has_escaped_nul(br#"{"a":"x\u0000"}"#));
+        assert!(has_escaped_nul(br#"{"a":"\\\u0000"}"#));
+        assert!(!has_escaped_nul(br#"{"a":"\\u0000"}"#));
+        assert!(!has_escaped_nul(br#"{"a":"u0000 \u0001"}"#));
+        assert!(!has_escaped_nul(b"\\"));
+    }
+
+    #[test]
+    fn a_nul_is_refused_naming_its_field() {
+        let e = parse_json::<serde_json::Value>(br#"{"a":{"b":["ok","x\u0000"]}}"#).unwrap_err();
+        assert_eq!(
+            (e.code, e.field.as_deref()),
+            (Code::InvalidField, Some("a.b[1]"))
+        );
+        let v: serde_json::Value = parse_json(br#"{"a":"\\u0000"}"#).unwrap();
+        assert_eq!(v["a"], "\\u0000");
+    }
 }

@@ -100,6 +100,19 @@ pub fn parse_csv(
             }
             Ok(rec) => {
                 let row = rec.position().map_or(0, |p| p.line() as usize);
+                if let Some(c) = rec.iter().position(|f| f.contains('\0')) {
+                    rows.push((
+                        row,
+                        Err(Rejection {
+                            row,
+                            id: None,
+                            code: "invalid_field".into(),
+                            field: headers.get(c).map(str::to_string),
+                            message: "must not contain the NUL character".into(),
+                        }),
+                    ));
+                    continue;
+                }
                 let get = |i: usize| {
                     col[i]
                         .and_then(|c| rec.get(c))

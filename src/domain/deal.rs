@@ -2,6 +2,7 @@
 
 use super::{
     Amount, Currency, DealOutcome, DealStage, Id, Invalid, PartnerRole, clean_list, clean_opt,
+    plausible_date, plausible_time,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use compact_str::CompactString;
@@ -110,6 +111,11 @@ pub struct Deal {
 impl Deal {
     /// Builds a deal from its input; fails naming the first invalid field.
     pub fn from_input(id: Id, input: DealInput) -> Result<Self, Invalid> {
+        plausible_date("created_on", input.created_on)?;
+        input
+            .close_date
+            .map(|d| plausible_date("close_date", d))
+            .transpose()?;
         if let Some(close) = input.close_date
             && close < input.created_on
         {
@@ -136,7 +142,10 @@ impl Deal {
             partners.push(Participant {
                 partner_id,
                 role: p.role,
-                registered_at: p.registered_at,
+                registered_at: p
+                    .registered_at
+                    .map(|t| plausible_time(&format!("partners[{i}].registered_at"), t))
+                    .transpose()?,
             });
         }
         Ok(Deal {

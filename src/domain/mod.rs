@@ -24,7 +24,9 @@ pub use partner::{Certification, Partner, PartnerInput, Sharing};
 pub use play::{Play, PlayInput};
 pub use record::{PartnerRecord, PartnerRecordInput, RECORD_CSV_COLUMNS};
 pub use touchpoint::{Touchpoint, TouchpointInput};
-pub use values::{Amount, CountryCode, Currency, DomainName, Id, Name};
+pub use values::{
+    Amount, CountryCode, Currency, DomainName, Id, Name, plausible_date, plausible_time,
+};
 
 use std::fmt;
 

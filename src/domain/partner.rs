@@ -2,7 +2,7 @@
 
 use super::{
     Amount, CountryCode, DomainName, Id, Invalid, Name, PartnerStatus, PartnerType, Region,
-    SharingLevel, Tier, clean_list, clean_opt,
+    SharingLevel, Tier, clean_list, clean_opt, plausible_date,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -151,6 +151,10 @@ impl Partner {
         for (i, c) in certifications.iter_mut().enumerate() {
             let field = format!("certifications[{i}]");
             c.name = Name::parse(&format!("{field}.name"), &c.name)?.into();
+            plausible_date(&format!("{field}.earned_on"), c.earned_on)?;
+            c.expires_on
+                .map(|d| plausible_date(&format!("{field}.expires_on"), d))
+                .transpose()?;
             if let Some(exp) = c.expires_on
                 && exp < c.earned_on
             {
@@ -182,7 +186,10 @@ impl Partner {
             country: clean_opt("country", input.country, 2)?
                 .map(|c| CountryCode::parse("country", &c))
                 .transpose()?,
-            joined_on: input.joined_on,
+            joined_on: input
+                .joined_on
+                .map(|d| plausible_date("joined_on", d))
+                .transpose()?,
             annual_program_cost: input
                 .annual_program_cost
                 .map(|v| Amount::parse("annual_program_cost", v))

@@ -1,6 +1,6 @@
 //! Touchpoints: one partner interaction with an account (and optionally a deal) at a time.
 
-use super::{Id, Invalid, TouchpointKind, clean_opt};
+use super::{Id, Invalid, TouchpointKind, clean_opt, plausible_time};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -63,7 +63,7 @@ impl Touchpoint {
                 .map(|d| Id::parse("deal_id", &d))
                 .transpose()?,
             kind: input.kind,
-            occurred_at: input.occurred_at,
+            occurred_at: plausible_time("occurred_at", input.occurred_at)?,
             notes: clean_opt("notes", input.notes, 4000)?.map(String::into_boxed_str),
         })
     }

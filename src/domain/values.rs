@@ -1,6 +1,7 @@
 //! Small validated value types: ids, names, money, domains, country codes.
 
 use super::Invalid;
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -101,6 +102,9 @@ impl Name {
         }
         if t.chars().count() > 300 {
             return Err(Invalid::new(field, "must be at most 300 characters"));
+        }
+        if !t.chars().any(char::is_alphanumeric) {
+            return Err(Invalid::new(field, "must contain a letter or a digit"));
         }
         Ok(Name(CompactString::from(t)))
     }
@@ -290,6 +294,27 @@ impl std::borrow::Borrow<str> for DomainName {
     fn borrow(&self) -> &str {
         self.as_str()
     }
+}
+
+/// Years a date of the ecosystem (a deal, a certification, a touchpoint) may fall in. Anything
+/// outside is a typo ("0024-05-01", "20245-01-01") that would sort and age every report wrongly.
+const PLAUSIBLE_YEARS: std::ops::RangeInclusive<i32> = 1900..=2199;
+
+/// `d`, if its year is plausible (1900 to 2199); else an error naming `field`.
+pub fn plausible_date(field: &str, d: NaiveDate) -> Result<NaiveDate, Invalid> {
+    if PLAUSIBLE_YEARS.contains(&d.year()) {
+        Ok(d)
+    } else {
+        Err(Invalid::new(
+            field,
+            format!("year {} is out of range (1900 to 2199)", d.year()),
+        ))
+    }
+}
+
+/// `t`, if its year is plausible (1900 to 2199); else an error naming `field`.
+pub fn plausible_time(field: &str, t: DateTime<Utc>) -> Result<DateTime<Utc>, Invalid> {
+    plausible_date(field, t.date_naive()).map(|_| t)
 }
 
 #[cfg(test)]
