@@ -319,6 +319,62 @@ async fn revoked_and_expired_keys_stop_working_on_the_next_request() {
     app.stop().await;
 }
 
+/// A partner key must not outlive its partner: a partner created later under the same id would
+/// be readable with it.
+#[actix_web::test]
+async fn a_partner_with_live_keys_is_not_hard_deleted() {
+    let db = sqlite_db();
+    let app = secured(&db.url).await;
+    let partner = json!({"name": "Nordlicht Systems", "type": "SI"});
+    let (s, _) = call(
+        &app,
+        "PUT",
+        "/v1/partners/P-1",
+        Some(MASTER),
+        Some(&partner),
+    )
+    .await;
+    assert_eq!(s, 201);
+    let token = make_key(&app, "partner", Some("P-1")).await;
+    let key_id = token.split('_').nth(1).unwrap();
+    let (s, p) = call(
+        &app,
+        "DELETE",
+        "/v1/partners/P-1?hard=true",
+        Some(MASTER),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (s, p["code"].as_str()),
+        (409, Some("still_referenced")),
+        "{p}"
+    );
+    assert!(p["detail"].as_str().unwrap().contains(key_id), "{p}");
+    let (s, _) = call(&app, "GET", "/v1/partners/P-1", Some(MASTER), None).await;
+    assert_eq!(s, 200, "the partner is still there");
+
+    let (s, _) = call(
+        &app,
+        "DELETE",
+        &format!("/v1/keys/{key_id}"),
+        Some(MASTER),
+        None,
+    )
+    .await;
+    assert_eq!(s, 200);
+    let (s, _) = call(
+        &app,
+        "DELETE",
+        "/v1/partners/P-1?hard=true",
+        Some(MASTER),
+        None,
+    )
+    .await;
+    assert_eq!(s, 204);
+    app.stop().await;
+}
+
 #[actix_web::test]
 async fn repeated_failed_authentication_is_slowed_down() {
     let db = sqlite_db();

@@ -63,6 +63,24 @@ async fn matching_two_lists_returns_pairs_with_their_evidence() {
         )
         .await;
     assert_eq!((s, p["field"].as_str()), (422, Some("threshold")));
+    // Names that name nothing, and names long enough to stall the string comparisons.
+    for (name, detail) in [
+        ("\u{200d}\u{200d}", "letter or a digit"),
+        ("---", "letter or a digit"),
+        (&*"x".repeat(100_000), "at most 300"),
+    ] {
+        let body =
+            json!({"left": [{"id": "l", "name": "Acme"}], "right": [{"id": "r", "name": name}]});
+        let (s, p) = app
+            .post_raw("/v1/match", "application/json", body.to_string())
+            .await;
+        assert_eq!(
+            (s, p["field"].as_str()),
+            (422, Some("right[0].name")),
+            "{p}"
+        );
+        assert!(p["detail"].as_str().unwrap().contains(detail), "{p}");
+    }
     app.stop().await;
 }
 

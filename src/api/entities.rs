@@ -368,7 +368,7 @@ delete_handler!(
 #[into_params(parameter_in = Query)]
 pub struct DeletePartnerParams {
     /// Remove the partner and its account list for good instead of offboarding it. Refused while deals,
-    /// touchpoints or owned accounts refer to it.
+    /// touchpoints or owned accounts refer to it, or while API keys of the partner are live.
     #[serde(default)]
     pub hard: bool,
 }
@@ -381,17 +381,32 @@ pub struct DeletePartnerParams {
         (status = 200, description = "Offboarded", body = Partner),
         (status = 204, description = "Hard-deleted"),
         (status = 404, description = "No such partner", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Hard delete refused: still referred to", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Hard delete refused: still referred to, or live API keys of the partner", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[delete("/partners/{id}")]
 pub async fn delete_partner(
     eco: Data<Ecosystem>,
+    access: Data<super::auth::AccessControl>,
     actor: Actor,
     id: Path<String>,
     params: Query<DeletePartnerParams>,
 ) -> ApiResult<HttpResponse> {
     if params.hard {
+        // A live partner key would otherwise outlive its partner and read a later partner
+        // created under the same id.
+        let keys = access.keys.live_for_partner(&id, chrono::Utc::now());
+        if !keys.is_empty() {
+            return Err(ApiError::new(
+                Code::StillReferenced,
+                format!(
+                    "partner '{}' still has {} live API key(s) ({}); revoke them first (DELETE /v1/keys/{{id}})",
+                    id.as_str(),
+                    keys.len(),
+                    keys.join(", ")
+                ),
+            ));
+        }
         delete_entity(&eco, Kind::Partner, &id, &actor).await
     } else {
         let p = eco.offboard_partner(&id, &actor).await?;

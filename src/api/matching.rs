@@ -13,6 +13,9 @@ use utoipa::ToSchema;
 /// Records per list accepted by `POST /v1/match`; larger jobs belong to `ecograph match`.
 pub const MAX_MATCH_RECORDS: usize = 50_000;
 
+/// Longest name of a record to match, as for the names of stored entities.
+const MAX_NAME_CHARS: usize = 300;
+
 /// A company record to match. Only `name` is required (and `id` in match lists).
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -59,6 +62,19 @@ impl RecordInput {
         if self.name.trim().is_empty() {
             return Err(ApiError::new(Code::InvalidField, "must not be empty")
                 .field(format!("{field}.name")));
+        }
+        if !self.name.chars().any(char::is_alphanumeric) {
+            return Err(
+                ApiError::new(Code::InvalidField, "must contain a letter or a digit")
+                    .field(format!("{field}.name")),
+            );
+        }
+        if self.name.chars().count() > MAX_NAME_CHARS {
+            return Err(ApiError::new(
+                Code::InvalidField,
+                format!("must be at most {MAX_NAME_CHARS} characters"),
+            )
+            .field(format!("{field}.name")));
         }
         let id = match self.id {
             Some(id) if !id.trim().is_empty() => id,

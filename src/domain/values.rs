@@ -66,6 +66,17 @@ impl Id {
                 "must not contain '/' or control characters",
             ));
         }
+        // U+FFFD is what a path's invalid UTF-8 (%FF, %FE) decodes to: two different ids would
+        // become one.
+        if s.contains('\u{fffd}') {
+            return Err(Invalid::new(
+                field,
+                "must be valid UTF-8 (it holds U+FFFD, the replacement character)",
+            ));
+        }
+        if s == "." || s == ".." {
+            return Err(Invalid::new(field, "must not be '.' or '..'"));
+        }
         Ok(Id(CompactString::from(s)))
     }
 
@@ -345,6 +356,11 @@ mod tests {
         assert!(Id::parse("id", " P1").is_err());
         assert!(Id::parse("id", "").is_err());
         assert_eq!(Id::parse("id", "P-17").unwrap().as_str(), "P-17");
+        // What %FF and %FE in a path both decode to: two ids would become one.
+        assert!(Id::parse("id", "X\u{fffd}Y").is_err());
+        assert!(Id::parse("id", "..").is_err());
+        assert!(Id::parse("id", ".").is_err());
+        assert_eq!(Id::parse("id", "a.b").unwrap().as_str(), "a.b");
     }
 
     proptest! {

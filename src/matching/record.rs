@@ -162,13 +162,30 @@ impl Prepared {
     }
 }
 
+/// A field's text, trimmed and [`clip`]ped, unless it is empty.
 fn nonempty(o: &Option<String>) -> Option<&str> {
-    o.as_deref().map(str::trim).filter(|s| !s.is_empty())
+    o.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(clip)
+}
+
+/// Longest field, in characters, that is compared; the rest is dropped. No company name or
+/// address comes near it, and string similarities cost the product of two lengths, so a record
+/// holding a 100,000-character name must not stall a matching job.
+pub const MAX_FIELD_CHARS: usize = 256;
+
+/// `s` cut to its first [`MAX_FIELD_CHARS`] characters.
+fn clip(s: &str) -> &str {
+    match s.char_indices().nth(MAX_FIELD_CHARS) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    }
 }
 
 /// Normalises a record for comparison. Never fails: unusable fields become `None`.
 pub fn prepare(r: &Record) -> Prepared {
-    let nn = normalize::normalize_name(&r.name);
+    let nn = normalize::normalize_name(clip(&r.name));
     let domain = [&r.domain, &r.website, &r.email]
         .into_iter()
         .filter_map(nonempty)
@@ -196,6 +213,24 @@ pub fn prepare(r: &Record) -> Prepared {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_first_characters_of_a_huge_field_are_compared() {
+        let word = "Nordlicht Ä Systems ";
+        let huge = |n: usize| Record {
+            name: word.repeat(n),
+            address: Some(word.repeat(n)),
+            ..Default::default()
+        };
+        let cut: String = word.repeat(20).chars().take(MAX_FIELD_CHARS).collect();
+        let clipped = Record {
+            name: cut.clone(),
+            address: Some(cut.trim().to_string()),
+            ..Default::default()
+        };
+        assert_eq!(prepare(&huge(5_000)), prepare(&clipped));
+        assert_ne!(prepare(&huge(5)), prepare(&clipped));
+    }
 
     #[test]
     fn acme_variants_agree() {

@@ -112,6 +112,17 @@ impl KeyRing {
         Ok(key)
     }
 
+    /// Ids of the keys bound to `partner` that work at `now`, in id order.
+    pub fn live_for_partner(&self, partner: &str, now: DateTime<Utc>) -> Vec<String> {
+        self.keys
+            .read()
+            .values()
+            .filter(|k| k.partner_id.as_ref().is_some_and(|p| p.as_str() == partner))
+            .filter(|k| k.is_live(now))
+            .map(|k| k.id.clone())
+            .collect()
+    }
+
     /// A key by id.
     pub fn get(&self, id: &str) -> Option<ApiKey> {
         self.keys.read().get(id).cloned()
