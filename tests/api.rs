@@ -359,6 +359,30 @@ async fn account_lists_in_other_encodings_and_separators_are_read() {
     let (s, _) = app.get("/v1/partners/P-1/accounts/r4").await;
     assert_eq!(s, 404, "nothing written");
 
+    // An id given to two rows: the second is rejected, and creates no account.
+    let (s, r) = app
+        .put_raw(
+            "/v1/partners/P-1/accounts?mode=merge",
+            "text/csv",
+            "id,relation,name\nd1,customer,Zyxwv Orphanco Industries\nd1,customer,Qwerty Keepme Holdings\n",
+        )
+        .await;
+    assert_eq!(
+        (s, r["accepted"].as_u64(), r["accounts_created"].as_u64()),
+        (200, Some(1), Some(1)),
+        "{r}"
+    );
+    assert_eq!(
+        (
+            r["rejected"][0]["row"].as_u64(),
+            r["rejected"][0]["field"].as_str()
+        ),
+        (Some(3), Some("id")),
+        "{r}"
+    );
+    let (_, d1) = app.get("/v1/partners/P-1/accounts/d1").await;
+    assert_eq!(d1["name"], "Zyxwv Orphanco Industries");
+
     // A NUL byte (which PostgreSQL cannot store) rejects its row, not the upload.
     let (s, r) = app
         .put_raw(
@@ -417,6 +441,17 @@ async fn touchpoints_must_name_a_deal_of_their_own_account_and_read_back_in_time
     assert_eq!(ids, vec!["T-1", "T-2"]);
     let (_, deals) = app.get("/v1/accounts/A-1/deals").await;
     assert_eq!(deals["items"][0]["outcome"], "open");
+    // The deal cannot move to A-2 while its touchpoints are on A-1.
+    let (s, p) = app
+        .put("/v1/deals/D-1", &deal("A-2", &[("P-1", "influencing")]))
+        .await;
+    assert_eq!(
+        (s, p["code"].as_str()),
+        (409, Some("still_referenced")),
+        "{p}"
+    );
+    let (_, d) = app.get("/v1/deals/D-1").await;
+    assert_eq!(d["account_id"], "A-1", "nothing written");
     app.stop().await;
 }
 

@@ -163,6 +163,7 @@ macro_rules! entity_handlers {
                     (status = 201, description = "Created", body = $out),
                     (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
                     (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+                    (status = 409, description = "The change would strand entities that refer to it (a deal moved away from its touchpoints' account)", body = Problem, content_type = "application/problem+json"),
                     (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
                     (status = 422, description = "Invalid field or unknown reference", body = Problem, content_type = "application/problem+json"),
                 )

@@ -298,6 +298,9 @@ fn plan(
     let first_account = accounts.len();
     let mut records = Vec::with_capacity(rows.len());
     let mut rejected = Vec::new();
+    // Row of each record id seen so far: a later row with the same id would replace the earlier
+    // one and leave the account it created without a record.
+    let mut seen: HashMap<String, usize> = HashMap::new();
     for ((row, parsed), link) in rows.into_iter().zip(links) {
         let input = match parsed {
             Ok(i) => i,
@@ -307,6 +310,15 @@ fn plan(
             }
         };
         let row_id = Some(input.id.clone());
+        if let Some(first) = seen.get(&input.id) {
+            rejected.push(Rejection::invalid(
+                row,
+                row_id,
+                Invalid::new("id", format!("already given to row {first} of this upload")),
+            ));
+            continue;
+        }
+        seen.insert(input.id.clone(), row);
         let account_id = match resolve(g, &input, link, created, accounts) {
             Ok(a) => a,
             Err(e) => {

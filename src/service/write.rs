@@ -127,6 +127,27 @@ fn prepare(g: &EcoGraph, mut node: Node) -> Result<Node, ServiceError> {
                 .into());
             }
         }
+        Node::Deal(d) => {
+            // Touchpoints about a deal are on its account; moving the deal would leave them on
+            // another account than the deal they are about.
+            let stranded = g
+                .touchpoints_of(Kind::Deal, d.id.as_str())
+                .into_iter()
+                .filter(|t| t.account_id != d.account_id)
+                .count();
+            if stranded > 0 {
+                let old = g.deal(d.id.as_str()).map(|o| o.account_id.to_string());
+                return Err(ServiceError::Conflict {
+                    code: "still_referenced",
+                    message: format!(
+                        "deal '{}' has {stranded} touchpoint(s) on account '{}'; move or delete them before moving the deal to '{}'",
+                        d.id,
+                        old.unwrap_or_default(),
+                        d.account_id
+                    ),
+                });
+            }
+        }
         Node::Partner(p) => {
             let previous = g.partner(p.id.as_str()).and_then(|old| old.offboarded_at);
             p.offboarded_at = match p.status {
