@@ -172,6 +172,7 @@ fn json_error(path: &str, e: &serde_json::Error) -> ApiError {
             // missing one.
             let missing = msg
                 .strip_prefix("missing field `")
+                .or_else(|| msg.strip_prefix("duplicate field `"))
                 .and_then(|rest| rest.split('`').next());
             let field = match missing {
                 Some(name) if parent.is_empty() => name.to_string(),
@@ -245,12 +246,44 @@ pub fn parse_ndjson<T: DeserializeOwned>(bytes: &[u8]) -> Rows<T> {
         .collect()
 }
 
+/// A JSON object whose keys all differ. serde_json's own map keeps the last of two equal keys,
+/// where a typed body refuses them; a bulk line must be refused the same way.
+struct UniqueKeys(serde_json::Map<String, serde_json::Value>);
+
+impl<'de> serde::Deserialize<'de> for UniqueKeys {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Keys;
+        impl<'de> serde::de::Visitor<'de> for Keys {
+            type Value = UniqueKeys;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut m: A,
+            ) -> Result<UniqueKeys, A::Error> {
+                let mut out = serde_json::Map::new();
+                while let Some((k, v)) = m.next_entry::<String, serde_json::Value>()? {
+                    if out.contains_key(&k) {
+                        return Err(serde::de::Error::custom(format_args!(
+                            "duplicate field `{k}`"
+                        )));
+                    }
+                    out.insert(k, v);
+                }
+                Ok(UniqueKeys(out))
+            }
+        }
+        d.deserialize_map(Keys)
+    }
+}
+
 /// Splits an NDJSON body of entities (each line an entity's fields plus its `id`) into rows.
 pub fn parse_ndjson_with_id<T: DeserializeOwned>(bytes: &[u8]) -> Rows<(String, T)> {
-    parse_ndjson::<serde_json::Map<String, serde_json::Value>>(bytes)
+    parse_ndjson::<UniqueKeys>(bytes)
         .into_iter()
         .map(|(row, parsed)| {
-            let result = parsed.and_then(|mut obj| {
+            let result = parsed.and_then(|UniqueKeys(mut obj)| {
                 let reject = |id: Option<String>, e: ApiError| Rejection {
                     row,
                     id,
@@ -296,6 +329,24 @@ mod tests {
         assert!(!has_escaped_nul(br#"{"a":"\\u0000"}"#));
         assert!(!has_escaped_nul(br#"{"a":"u0000 \u0001"}"#));
         assert!(!has_escaped_nul(b"\\"));
+    }
+
+    #[test]
+    fn a_key_given_twice_is_refused_naming_it() {
+        let rows = parse_ndjson_with_id::<serde_json::Value>(
+            b"{\"id\":\"A\",\"name\":\"x\"}\n{\"id\":\"B\",\"id\":\"C\",\"name\":\"x\"}\n",
+        );
+        assert_eq!(rows[0].1.as_ref().unwrap().0, "A");
+        let e = rows[1].1.as_ref().unwrap_err();
+        assert_eq!((e.row, e.field.as_deref()), (2, Some("id")), "{e:?}");
+        assert!(e.message.starts_with("duplicate field `id`"), "{e:?}");
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Named {
+            name: String,
+        }
+        let e = parse_json::<Named>(br#"{"name":"a","name":"b"}"#).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("name"), "{e:?}");
     }
 
     #[test]
