@@ -174,6 +174,15 @@ async fn listing_pages_through_every_partner_once_in_id_order() {
     assert_eq!((s, p["field"].as_str()), (400, Some("limit")));
     let (s, p) = app.get("/v1/partners?tyep=SI").await;
     assert_eq!((s, p["field"].as_str()), (400, Some("tyep")));
+    // A value that does not parse names its parameter too.
+    for (query, field) in [
+        ("limit=abc", "limit"),
+        ("limit=-1", "limit"),
+        ("type=reseller", "type"),
+    ] {
+        let (s, p) = app.get(&format!("/v1/partners?{query}")).await;
+        assert_eq!((s, p["field"].as_str()), (400, Some(field)), "{query}: {p}");
+    }
     app.stop().await;
 }
 

@@ -3,6 +3,7 @@
 
 use super::error::{ApiError, ApiResult, Code, Problem};
 use super::extract::{JsonBody, Limits, media_type, parse_ndjson_with_id, read_body};
+use super::query::Query;
 use crate::domain::{
     Account, AccountInput, Deal, DealInput, DealOutcome, Id, Ipp, IppInput, Kind, Partner,
     PartnerInput, Play, PlayInput, Touchpoint, TouchpointInput,
@@ -11,7 +12,7 @@ use crate::graph::Node;
 use crate::service::{Actor, BulkReport, Ecosystem, Rejection, Upserted};
 use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
-use actix_web::web::{Data, Path, Query};
+use actix_web::web::{Data, Path};
 use actix_web::{HttpRequest, HttpResponse};
 use actix_web::{delete, get, post, put};
 use serde::{Deserialize, Serialize};

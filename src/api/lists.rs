@@ -3,6 +3,7 @@
 use super::entities::{DealOut, path_id};
 use super::error::{ApiError, ApiResult, Code, Problem};
 use super::pagination::{Page, blocking_read, json, limit, page_sorted, take};
+use super::query::Query;
 use crate::domain::{
     Account, DealOutcome, DealStage, Id, Ipp, Kind, Partner, PartnerRecord, PartnerRole,
     PartnerStatus, PartnerType, Play, PlayMotion, Population, Region, Tier, Touchpoint,
@@ -12,7 +13,7 @@ use crate::graph::{EcoGraph, Node, RecordRef};
 use crate::service::Ecosystem;
 use actix_web::HttpResponse;
 use actix_web::get;
-use actix_web::web::{Data, Path, Query};
+use actix_web::web::{Data, Path};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 

@@ -4,10 +4,11 @@
 use super::auth::Caller;
 use super::error::{ApiError, ApiResult, Code, Problem};
 use super::pagination::{MAX_LIMIT, Page, blocking_read, json, limit, page_sorted, take};
+use super::query::Query;
 use crate::domain::{Population, Role};
 use crate::mapping::{self, Matrix, Overlap, PartnerOverlap, Target, TargetFilter, Viewer};
 use crate::service::Ecosystem;
-use actix_web::web::{Data, Path, Query};
+use actix_web::web::{Data, Path};
 use actix_web::{HttpResponse, get};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::Deserialize;

@@ -11,6 +11,7 @@ pub mod lists;
 pub mod mapping;
 pub mod matching;
 pub mod pagination;
+pub mod query;
 pub mod records;
 
 use actix_web::body::MessageBody;
@@ -78,23 +79,6 @@ async fn no_route(req: HttpRequest) -> Result<HttpResponse, ApiError> {
             Code::RouteNotFound,
             format!("no route {} {}", req.method(), req.path()),
         ))
-    }
-}
-
-fn query_error(err: actix_web::error::QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
-    let msg = err.to_string();
-    let msg = msg
-        .strip_prefix("Query deserialize error: ")
-        .unwrap_or(&msg)
-        .to_string();
-    let field = msg
-        .strip_prefix("unknown field `")
-        .and_then(|r| r.split('`').next())
-        .map(str::to_string);
-    let e = ApiError::new(Code::InvalidQuery, format!("invalid query string: {msg}"));
-    match field {
-        Some(f) => e.field(f).into(),
-        None => e.into(),
     }
 }
 
@@ -182,7 +166,6 @@ pub fn app(
         .split_for_parts();
     let app = app
         .app_data(Data::new(limits))
-        .app_data(web::QueryConfig::default().error_handler(query_error))
         .app_data(web::PathConfig::default().error_handler(path_error))
         .default_service(web::to(no_route))
         .wrap(actix_web::middleware::from_fn(auth::guard));

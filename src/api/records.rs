@@ -3,10 +3,11 @@
 use super::entities::path_id;
 use super::error::{ApiError, ApiResult, Code, Problem};
 use super::extract::{Limits, charset, media_type, parse_ndjson, read_body};
+use super::query::Query;
 use crate::csvtext;
 use crate::domain::{PartnerRecord, PartnerRecordInput, Population, RECORD_CSV_COLUMNS};
 use crate::service::{Actor, BulkReport, Ecosystem, Rejection, Rows};
-use actix_web::web::{Data, Path, Payload, Query};
+use actix_web::web::{Data, Path, Payload};
 use actix_web::{HttpRequest, HttpResponse};
 use actix_web::{delete, get, put};
 use serde::Deserialize;
