@@ -84,6 +84,12 @@ async fn bad_input_gets_a_4xx_naming_the_field_and_writes_nothing() {
             Some("name"),
         ),
         (
+            json!({"name": "X", "type": "SI", "employees": 20_000_000}),
+            422,
+            "invalid_field",
+            Some("employees"),
+        ),
+        (
             json!({"name": "X", "type": "SI", "joined_on": "0024-05-01"}),
             422,
             "invalid_field",

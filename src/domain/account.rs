@@ -1,6 +1,8 @@
 //! Accounts: one per real company.
 
-use super::{Amount, CountryCode, DomainName, Id, Invalid, Name, Population, Region, clean_opt};
+use super::{
+    Amount, CountryCode, DomainName, Id, Invalid, Name, Population, Region, clean_opt, head_count,
+};
 use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -43,6 +45,7 @@ pub struct AccountInput {
     pub region: Option<Region>,
     /// Head count.
     #[serde(default)]
+    #[schema(maximum = 10_000_000)]
     pub employees: Option<u32>,
     /// Yearly revenue in the reporting currency.
     #[serde(default)]
@@ -114,7 +117,7 @@ impl Account {
                 .map(|c| CountryCode::parse("country", &c))
                 .transpose()?,
             region: input.region,
-            employees: input.employees,
+            employees: head_count("employees", input.employees)?,
             annual_revenue: input
                 .annual_revenue
                 .map(|v| Amount::parse("annual_revenue", v))

@@ -1,6 +1,6 @@
 //! Ideal Partner Profiles: what a partner that succeeds in a role looks like.
 
-use super::{Id, Invalid, Name, PartnerType, Region, clean_list, clean_opt};
+use super::{Id, Invalid, Name, PartnerType, Region, clean_list, clean_opt, head_count};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -30,9 +30,11 @@ pub struct IppInput {
     pub capabilities: Vec<String>,
     /// Smallest fitting head count.
     #[serde(default)]
+    #[schema(maximum = 10_000_000)]
     pub min_employees: Option<u32>,
     /// Largest fitting head count.
     #[serde(default)]
+    #[schema(maximum = 10_000_000)]
     pub max_employees: Option<u32>,
 }
 
@@ -92,8 +94,8 @@ impl Ipp {
             regions,
             certifications: clean_list("certifications", input.certifications)?,
             capabilities: clean_list("capabilities", input.capabilities)?,
-            min_employees: input.min_employees,
-            max_employees: input.max_employees,
+            min_employees: head_count("min_employees", input.min_employees)?,
+            max_employees: head_count("max_employees", input.max_employees)?,
         })
     }
 }

@@ -2,7 +2,7 @@
 
 use super::{
     Amount, CountryCode, DomainName, Id, Invalid, Name, PartnerStatus, PartnerType, Region,
-    SharingLevel, Tier, clean_list, clean_opt, plausible_date,
+    SharingLevel, Tier, clean_list, clean_opt, head_count, plausible_date,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -75,6 +75,7 @@ pub struct PartnerInput {
     pub products: Vec<String>,
     /// Head count.
     #[serde(default)]
+    #[schema(maximum = 10_000_000)]
     pub employees: Option<u32>,
     /// Web domain or URL.
     #[serde(default)]
@@ -179,7 +180,7 @@ impl Partner {
             certifications,
             capabilities: clean_list("capabilities", input.capabilities)?,
             products: clean_list("products", input.products)?,
-            employees: input.employees,
+            employees: head_count("employees", input.employees)?,
             domain: clean_opt("domain", input.domain, 2048)?
                 .map(|d| DomainName::parse("domain", &d))
                 .transpose()?,

@@ -328,6 +328,20 @@ pub fn plausible_time(field: &str, t: DateTime<Utc>) -> Result<DateTime<Utc>, In
     plausible_date(field, t.date_naive()).map(|_| t)
 }
 
+/// Largest head count accepted: more than any employer has (the largest have about 2.3 million).
+pub const MAX_EMPLOYEES: u32 = 10_000_000;
+
+/// `n`, if it is a plausible head count; else an error naming `field`.
+pub fn head_count(field: &str, n: Option<u32>) -> Result<Option<u32>, Invalid> {
+    match n {
+        Some(n) if n > MAX_EMPLOYEES => Err(Invalid::new(
+            field,
+            format!("must be at most {MAX_EMPLOYEES}"),
+        )),
+        n => Ok(n),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
