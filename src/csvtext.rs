@@ -79,6 +79,41 @@ pub fn reader(text: &str) -> csv::Reader<&[u8]> {
         .from_reader(text.as_bytes())
 }
 
+/// The line on which a quoted field opens that is never closed, if there is one.
+///
+/// A reader takes everything after such a quote, to the end of the file, as one value, so the
+/// rows after it vanish silently; callers refuse the file instead. Quotes are read as a reader
+/// separated by `sep` reads them: a field opens a quote only with its first character, and `""`
+/// inside a quoted field is a quote.
+pub fn unclosed_quote(text: &str, sep: u8) -> Option<usize> {
+    #[derive(PartialEq)]
+    enum At {
+        FieldStart,
+        Unquoted,
+        Quoted,
+        QuoteInQuoted,
+    }
+    let (mut at, mut line, mut opened) = (At::FieldStart, 1, 0);
+    for b in text.bytes() {
+        at = match (at, b) {
+            (At::Quoted, b'"') => At::QuoteInQuoted,
+            (At::Quoted, _) => At::Quoted,
+            (At::QuoteInQuoted, b'"') => At::Quoted,
+            (At::FieldStart, b'"') => {
+                opened = line;
+                At::Quoted
+            }
+            (_, b'\n') => At::FieldStart,
+            (_, c) if c == sep => At::FieldStart,
+            _ => At::Unquoted,
+        };
+        if b == b'\n' {
+            line += 1;
+        }
+    }
+    (at == At::Quoted).then_some(opened)
+}
+
 /// Position of `name` among the header's columns, ignoring ASCII case.
 pub fn column(header: &csv::StringRecord, name: &str) -> Option<usize> {
     header.iter().position(|h| h.eq_ignore_ascii_case(name))
@@ -130,6 +165,22 @@ mod tests {
         assert_eq!(separator("id;name,country\n"), b',');
         assert_eq!(separator("name\n"), b',');
         assert_eq!(separator(""), b',');
+    }
+
+    #[test]
+    fn a_quote_left_open_is_found_with_its_line() {
+        assert_eq!(unclosed_quote("id,name\n1,\"Acme, Inc\"\n", b','), None);
+        assert_eq!(
+            unclosed_quote("id,name\n1,\"Two\nlines \"\"q\"\"\"\n", b','),
+            None
+        );
+        assert_eq!(unclosed_quote("id,name\n1,Acme 5\" pipe\n", b','), None);
+        assert_eq!(
+            unclosed_quote("id,name\n1,\"Acme\n2,Beta\n3,Gamma\n", b','),
+            Some(2)
+        );
+        assert_eq!(unclosed_quote("id;name\n1;x\n2;\"open", b';'), Some(3));
+        assert_eq!(unclosed_quote("id;name\n1;\"a;b\"\n", b';'), None);
     }
 
     #[test]

@@ -398,6 +398,23 @@ async fn account_lists_in_other_encodings_and_separators_are_read() {
     let (_, d1) = app.get("/v1/partners/P-1/accounts/d1").await;
     assert_eq!(d1["name"], "Zyxwv Orphanco Industries");
 
+    // A quote left open would swallow every later row into one name: the upload is refused.
+    let (s, p) = app
+        .put_raw(
+            "/v1/partners/P-1/accounts?mode=merge",
+            "text/csv",
+            "id,relation,name\nq1,customer,\"Acme Corp\nq2,customer,Beta\n",
+        )
+        .await;
+    assert_eq!(
+        (s, p["code"].as_str()),
+        (400, Some("malformed_body")),
+        "{p}"
+    );
+    assert!(p["detail"].as_str().unwrap().contains("line 2"), "{p}");
+    let (s, _) = app.get("/v1/partners/P-1/accounts/q1").await;
+    assert_eq!(s, 404, "nothing written");
+
     // A NUL byte (which PostgreSQL cannot store) rejects its row, not the upload.
     let (s, r) = app
         .put_raw(

@@ -52,6 +52,12 @@ pub fn parse_csv(
 ) -> ApiResult<Rows<PartnerRecordInput>> {
     let (text, _) = csvtext::decode(bytes, charset)
         .map_err(|e| ApiError::new(Code::UnsupportedMediaType, e.to_string()))?;
+    if let Some(line) = csvtext::unclosed_quote(&text, csvtext::separator(&text)) {
+        return Err(ApiError::new(
+            Code::MalformedBody,
+            format!("the quoted field opened on line {line} is never closed; nothing was written"),
+        ));
+    }
     let mut rdr = csvtext::reader(&text);
     let headers = rdr
         .headers()

@@ -20,6 +20,9 @@ pub enum CsvError {
     /// The header itself could not be read.
     #[error("CSV header: {0}")]
     Header(String),
+    /// A quoted field is never closed: the rest of the file would be read as one value.
+    #[error("the quoted field opened on line {0} is never closed")]
+    UnclosedQuote(usize),
     /// The file could not be read.
     #[error("{0}")]
     Io(#[from] std::io::Error),
@@ -89,7 +92,11 @@ impl RecordFile {
 pub fn read_records(bytes: &[u8]) -> Result<RecordFile, CsvError> {
     let (text, encoding) =
         csvtext::decode(bytes, None).map_err(|e| CsvError::Header(e.to_string()))?;
-    let separator = char::from(csvtext::separator(&text));
+    let sep = csvtext::separator(&text);
+    let separator = char::from(sep);
+    if let Some(line) = csvtext::unclosed_quote(&text, sep) {
+        return Err(CsvError::UnclosedQuote(line));
+    }
     let mut rdr = csvtext::reader(&text);
     let header = rdr.headers().map_err(|e| CsvError::Header(e.to_string()))?;
     let mut pos: [Option<usize>; 12] = [None; 12];
