@@ -69,14 +69,52 @@ pub fn separator(text: &str) -> u8 {
     SEPARATORS[best]
 }
 
-/// A CSV reader over decoded text with its sniffed separator. Rows may have fewer or more fields
-/// than the header, and fields are trimmed.
-pub fn reader(text: &str) -> csv::Reader<&[u8]> {
-    csv::ReaderBuilder::new()
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .delimiter(separator(text))
-        .from_reader(text.as_bytes())
+/// Why an exported file cannot be read as CSV.
+#[derive(Debug, thiserror::Error)]
+pub enum CsvTextError {
+    /// The declared charset is not a known encoding.
+    #[error(transparent)]
+    Charset(#[from] UnknownCharset),
+    /// A quoted field is never closed: the rest of the file would be read as one value.
+    #[error("the quoted field opened on line {0} is never closed")]
+    UnclosedQuote(usize),
+}
+
+/// An exported file, decoded, with the separator its header uses.
+pub struct CsvText<'a> {
+    /// The decoded text.
+    pub text: Cow<'a, str>,
+    /// The encoding it was read in (see [`decode`]).
+    pub encoding: &'static Encoding,
+    /// The field separator (see [`separator`]).
+    pub separator: u8,
+}
+
+/// Decodes an exported file and finds its separator, refusing one whose quoted field is never
+/// closed (see [`unclosed_quote`]).
+pub fn open<'a>(bytes: &'a [u8], declared: Option<&str>) -> Result<CsvText<'a>, CsvTextError> {
+    let (text, encoding) = decode(bytes, declared)?;
+    let separator = separator(&text);
+    if let Some(line) = unclosed_quote(&text, separator) {
+        return Err(CsvTextError::UnclosedQuote(line));
+    }
+    Ok(CsvText {
+        text,
+        encoding,
+        separator,
+    })
+}
+
+impl CsvText<'_> {
+    /// A CSV reader over the text. Rows may have fewer or more fields than the header, and
+    /// fields are trimmed.
+    pub fn reader(&self) -> csv::Reader<&[u8]> {
+        csv::ReaderBuilder::new()
+            .flexible(true)
+            .trim(csv::Trim::All)
+            .delimiter(self.separator)
+            .from_reader(self.text.as_bytes())
+    }
 }
 
 /// The line on which a quoted field opens that is never closed, if there is one.
@@ -185,12 +223,15 @@ mod tests {
 
     #[test]
     fn the_reader_splits_on_the_sniffed_separator() {
-        let mut r = reader("ID; Name\n1; Acme; extra\n2\n");
+        let t = open(b"ID; Name\n1; Acme; extra\n2\n", None).unwrap();
+        let mut r = t.reader();
         assert_eq!(column(r.headers().unwrap(), "name"), Some(1));
         let rows: Vec<Vec<String>> = r
             .records()
             .map(|r| r.unwrap().iter().map(str::to_string).collect())
             .collect();
         assert_eq!(rows, vec![vec!["1", "Acme", "extra"], vec!["2"]]);
+        let e = open(b"id,name\n1,\"Acme\n", None).err().unwrap();
+        assert!(matches!(e, CsvTextError::UnclosedQuote(2)), "{e}");
     }
 }

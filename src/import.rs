@@ -11,7 +11,6 @@ use crate::graph::Node;
 use crate::service::{
     AccountList, Actor, BulkReport, Ecosystem, Linking, ListWrite, Rejection, Rows,
 };
-use indicatif::ProgressBar;
 use serde::de::DeserializeOwned;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -106,10 +105,6 @@ fn merge(into: &mut BulkReport, r: BulkReport, row_offset: usize) {
     }
 }
 
-fn bar(progress: bool, len: u64, what: &str) -> ProgressBar {
-    crate::progress::bar(progress, what, len)
-}
-
 /// Reads and parses partner account-list files in parallel, in the background. Each file is named
 /// after its partner.
 fn parse_lists(files: Vec<PathBuf>) -> tokio::task::JoinHandle<anyhow::Result<Vec<AccountList>>> {
@@ -143,7 +138,7 @@ async fn import_ndjson<I: DeserializeOwned + Send + 'static>(
     let file = std::fs::File::open(path)
         .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", path.display()))?;
     let len = file.metadata()?.len();
-    let pb = bar(progress, len, &format!("{kind}s"));
+    let pb = crate::progress::bar(progress, &format!("{kind}s"), len);
     // Batches are read and parsed on a blocking thread while the previous one is written; the
     // channel holds one parsed batch, which bounds memory to about two batches.
     let (tx, mut rx) = tokio::sync::mpsc::channel::<(usize, Rows<Node>)>(1);
@@ -256,7 +251,7 @@ pub async fn import_dir_with(
             .filter(|p| p.extension().is_some_and(|x| x == "csv"))
             .collect();
         files.sort();
-        let pb = bar(progress, files.len() as u64, "partner account lists");
+        let pb = crate::progress::bar(progress, "partner account lists", files.len() as u64);
         let mut total = BulkReport::default();
         // Files are read and parsed in parallel, a chunk at a time, and written in groups of about
         // LIST_GROUP_ROWS rows: one resolution pass and one transaction per group, not per partner.

@@ -158,6 +158,15 @@ fn nul_error(bytes: &[u8]) -> ApiError {
     }
 }
 
+/// The field a serde message names: "missing field `name`", "duplicate field `id`",
+/// "unknown field `colour`, expected ...".
+pub fn field_named_by(msg: &str) -> Option<&str> {
+    ["missing field `", "duplicate field `", "unknown field `"]
+        .iter()
+        .find_map(|p| msg.strip_prefix(p))
+        .and_then(|rest| rest.split('`').next())
+}
+
 fn json_error(path: &str, e: &serde_json::Error) -> ApiError {
     use serde_json::error::Category;
     match e.classify() {
@@ -170,10 +179,7 @@ fn json_error(path: &str, e: &serde_json::Error) -> ApiError {
             let parent = if path == "." { "" } else { path };
             // serde_path_to_error's path already ends at an unknown field, but stops at the parent of a
             // missing one.
-            let missing = msg
-                .strip_prefix("missing field `")
-                .or_else(|| msg.strip_prefix("duplicate field `"))
-                .and_then(|rest| rest.split('`').next());
+            let missing = field_named_by(&msg).filter(|_| !msg.starts_with("unknown field"));
             let field = match missing {
                 Some(name) if parent.is_empty() => name.to_string(),
                 Some(name) => format!("{parent}.{name}"),

@@ -2,6 +2,7 @@
 //! with the parameter it came from (`field: "limit"`), not only serde's message.
 
 use super::error::{ApiError, Code};
+use super::extract::field_named_by;
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest};
 use serde::de::DeserializeOwned;
@@ -31,10 +32,7 @@ pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
         let msg = e.into_inner().to_string();
-        let field = msg
-            .strip_prefix("missing field `")
-            .or_else(|| msg.strip_prefix("unknown field `"))
-            .and_then(|r| r.split('`').next())
+        let field = field_named_by(&msg)
             .map(str::to_string)
             .or_else(|| (path != ".").then_some(path));
         match field {

@@ -50,15 +50,16 @@ pub fn parse_csv(
     charset: Option<&str>,
     default_relation: Option<Population>,
 ) -> ApiResult<Rows<PartnerRecordInput>> {
-    let (text, _) = csvtext::decode(bytes, charset)
-        .map_err(|e| ApiError::new(Code::UnsupportedMediaType, e.to_string()))?;
-    if let Some(line) = csvtext::unclosed_quote(&text, csvtext::separator(&text)) {
-        return Err(ApiError::new(
+    let text = csvtext::open(bytes, charset).map_err(|e| match e {
+        csvtext::CsvTextError::Charset(c) => {
+            ApiError::new(Code::UnsupportedMediaType, c.to_string())
+        }
+        unclosed => ApiError::new(
             Code::MalformedBody,
-            format!("the quoted field opened on line {line} is never closed; nothing was written"),
-        ));
-    }
-    let mut rdr = csvtext::reader(&text);
+            format!("{unclosed}; nothing was written"),
+        ),
+    })?;
+    let mut rdr = text.reader();
     let headers = rdr
         .headers()
         .map_err(|e| {

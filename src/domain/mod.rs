@@ -25,8 +25,7 @@ pub use play::{Play, PlayInput};
 pub use record::{PartnerRecord, PartnerRecordInput, RECORD_CSV_COLUMNS};
 pub use touchpoint::{Touchpoint, TouchpointInput};
 pub use values::{
-    Amount, CountryCode, Currency, DomainName, Id, MAX_EMPLOYEES, Name, head_count, plausible_date,
-    plausible_time,
+    Amount, CountryCode, Currency, DomainName, Id, Name, head_count, plausible_date, plausible_time,
 };
 
 use std::fmt;

@@ -132,11 +132,11 @@ fn conflict(a: &Prepared, b: &Prepared) -> bool {
 /// the bare record's cluster, unless some pair across the two disagrees on domain, phone, postal
 /// code or country, which marks a different company, site or national entity behind the same
 /// brand. A lone record ("Weber & Whitfield County Services" beside a bare "Weber") is too little
-/// evidence to join. Names alone cannot tell
-/// a renamed company from a subsidiary that keeps the parent's brand, so this joins both: it is
-/// a deliberate choice, documented in the model card, and [`Matcher::dedupe`] can be asked not
-/// to make it ([`Brands::Separate`]). Only rare tokens ([`BRAND_IDF`]) count, so a bare "Services" or "Holding" ties
-/// nothing together. Returns dense cluster ids.
+/// evidence to join. Names alone cannot tell a renamed company from a subsidiary that keeps the
+/// parent's brand, so this joins both: it is a deliberate choice, documented in the model card,
+/// and [`Matcher::dedupe`] can be asked not to make it ([`Brands::Separate`]). Only rare tokens
+/// ([`BRAND_IDF`]) count, so a bare "Services" or "Holding" ties nothing together. Returns dense
+/// cluster ids.
 ///
 /// [`Matcher::dedupe`]: super::Matcher::dedupe
 pub fn bridge_brands(ids: &[usize], preps: &[Prepared], idf: &IdfTable) -> Vec<usize> {
@@ -154,6 +154,9 @@ pub fn bridge_brands(ids: &[usize], preps: &[Prepared], idf: &IdfTable) -> Vec<u
         {
             bare.entry(t).or_default().push(ids[i]);
         }
+    }
+    if bare.is_empty() {
+        return ids.to_vec();
     }
     // A rare bare token one letter away from a common word ("Mediia Ltda") is a typo, not a brand.
     let common = Near::new(

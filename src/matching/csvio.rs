@@ -20,9 +20,9 @@ pub enum CsvError {
     /// The header itself could not be read.
     #[error("CSV header: {0}")]
     Header(String),
-    /// A quoted field is never closed: the rest of the file would be read as one value.
-    #[error("the quoted field opened on line {0} is never closed")]
-    UnclosedQuote(usize),
+    /// The text could not be read as CSV (a quoted field is never closed).
+    #[error(transparent)]
+    Text(#[from] csvtext::CsvTextError),
     /// The file could not be read.
     #[error("{0}")]
     Io(#[from] std::io::Error),
@@ -90,14 +90,9 @@ impl RecordFile {
 /// unknown ones ignored. Empty cells become `None`. A row with an empty id or name is not a
 /// record: it is listed in [`RecordFile::skipped`] and the other rows are read on.
 pub fn read_records(bytes: &[u8]) -> Result<RecordFile, CsvError> {
-    let (text, encoding) =
-        csvtext::decode(bytes, None).map_err(|e| CsvError::Header(e.to_string()))?;
-    let sep = csvtext::separator(&text);
-    let separator = char::from(sep);
-    if let Some(line) = csvtext::unclosed_quote(&text, sep) {
-        return Err(CsvError::UnclosedQuote(line));
-    }
-    let mut rdr = csvtext::reader(&text);
+    let text = csvtext::open(bytes, None)?;
+    let separator = char::from(text.separator);
+    let mut rdr = text.reader();
     let header = rdr.headers().map_err(|e| CsvError::Header(e.to_string()))?;
     let mut pos: [Option<usize>; 12] = [None; 12];
     for (c, name) in COLUMNS.iter().enumerate() {
@@ -155,7 +150,7 @@ pub fn read_records(bytes: &[u8]) -> Result<RecordFile, CsvError> {
     Ok(RecordFile {
         records,
         skipped,
-        encoding: encoding.name(),
+        encoding: text.encoding.name(),
         separator,
     })
 }
