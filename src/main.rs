@@ -165,7 +165,7 @@ struct ServeArgs {
     /// Largest JSON entity body in bytes [default: 1 MiB].
     #[arg(long, env = "ECOGRAPH_JSON_LIMIT")]
     json_limit: Option<usize>,
-    /// Largest bulk (NDJSON or CSV) body in bytes [default: 512 MiB].
+    /// Largest bulk (NDJSON or CSV) body in bytes [default: 64 MiB].
     #[arg(long, env = "ECOGRAPH_BULK_LIMIT")]
     bulk_limit: Option<usize>,
     /// Log filter, e.g. info or ecograph=debug [default: info].

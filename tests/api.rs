@@ -252,8 +252,10 @@ async fn bulk_ndjson_writes_good_rows_and_reports_each_bad_one_by_row() {
     );
     assert_eq!(app.get("/v1/partners/P-3").await.0, 200);
 
-    let (_, r) = app.post_raw("/v1/accounts/bulk?all_or_nothing=true", "application/x-ndjson",
+    let (s, p) = app.post_raw("/v1/accounts/bulk?all_or_nothing=true", "application/x-ndjson",
         "{\"id\": \"A-1\", \"name\": \"Acme\"}\n{\"id\": \"A-2\", \"name\": \"Acme\", \"owner\": {\"kind\": \"partner\", \"partner_id\": \"P-404\"}}\n").await;
+    assert_eq!((s, p["code"].as_str()), (422, Some("rows_rejected")), "{p}");
+    let r = &p["report"];
     assert_eq!(
         (r["committed"].as_bool(), r["accepted"].as_u64()),
         (Some(false), Some(0))
@@ -276,7 +278,7 @@ async fn a_partner_account_list_links_rows_by_domain_and_replaces_the_previous_l
         .await;
     let csv = "ID,Relation,Name,Website,Ignored\nr1,customer,ACME Corp.,https://www.acme.com/about,x\nr2,prospect,Globex,,y\nr3,partner,Initech,,z\nr4,customer,Globex GmbH,,\n";
     let (s, r) = app
-        .put_raw("/v1/partners/P-1/accounts", "text/csv", csv)
+        .put_raw("/v1/partners/P-1/accounts?mode=merge", "text/csv", csv)
         .await;
     assert_eq!(s, 200, "{r}");
     // r1 links to A-1 by its website's domain; "Globex" and "Globex GmbH" are one new company.

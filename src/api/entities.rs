@@ -2,14 +2,16 @@
 //! one macro so that all kinds behave alike; listings with their filters are in `lists`.
 
 use super::error::{ApiError, ApiResult, Code, Problem};
-use super::extract::{JsonBody, Limits, media_type, parse_ndjson_with_id, read_body};
+use super::extract::{
+    JsonBody, Limits, bulk_format, check_ndjson, parse_ndjson_with_id, read_body,
+};
 use super::query::Query;
 use crate::domain::{
     Account, AccountInput, Deal, DealInput, DealOutcome, Id, Ipp, IppInput, Kind, Partner,
     PartnerInput, Play, PlayInput, Touchpoint, TouchpointInput,
 };
 use crate::graph::Node;
-use crate::service::{Actor, BulkReport, Ecosystem, Rejection, Upserted};
+use crate::service::{Actor, BulkReport, Ecosystem, MAX_LISTED_REJECTIONS, Rejection, Upserted};
 use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
 use actix_web::web::{Data, Path};
@@ -96,23 +98,13 @@ async fn bulk_entities<I: serde::de::DeserializeOwned + Send + 'static>(
     build: fn(Id, I) -> Result<Node, crate::domain::Invalid>,
     actor: &Actor,
 ) -> ApiResult<HttpResponse> {
-    match media_type(req).as_deref() {
-        None
-        | Some("application/x-ndjson")
-        | Some("application/jsonl")
-        | Some("application/json") => {}
-        Some(other) => {
-            return Err(ApiError::new(
-                Code::UnsupportedMediaType,
-                format!("expected an application/x-ndjson body, got {other}"),
-            ));
-        }
-    }
+    bulk_format(req, false)?;
     let limit = req
         .app_data::<Data<Limits>>()
         .map(|l| l.bulk)
         .unwrap_or(Limits::default().bulk);
     let body = read_body(req, payload, limit).await?;
+    check_ndjson(&body)?;
     let rows = actix_web::web::block(move || {
         parse_ndjson_with_id::<I>(&body)
             .into_iter()
@@ -129,6 +121,16 @@ async fn bulk_entities<I: serde::de::DeserializeOwned + Send + 'static>(
     .await
     .map_err(|e| ApiError::internal(&e))?;
     let report: BulkReport = eco.upsert_many(kind, rows, all_or_nothing, actor).await?;
+    bulk_reply(report, "all_or_nothing was asked, or no row was good")
+}
+
+/// Answers a bulk request: 200 with its report when it wrote, else 422 `rows_rejected` with the
+/// report, saying `why` nothing was written. Only the first rejections are listed.
+pub(crate) fn bulk_reply(mut report: BulkReport, why: &str) -> ApiResult<HttpResponse> {
+    report.rejected.truncate(MAX_LISTED_REJECTIONS);
+    if !report.committed && report.rejected_count > 0 {
+        return Err(ApiError::rows_rejected(report, why));
+    }
     Ok(HttpResponse::Ok().json(report))
 }
 
@@ -198,8 +200,10 @@ macro_rules! entity_handlers {
                     description = "One entity per line: its fields plus `id`"),
                 responses(
                     (status = 200, description = "Rows accepted and rejected, each rejection with its row and reason", body = BulkReport),
+                    (status = 400, description = "Empty body, or a JSON array instead of one object per line", body = Problem, content_type = "application/problem+json"),
                     (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-                    (status = 415, description = "Not NDJSON", body = Problem, content_type = "application/problem+json"),
+                    (status = 415, description = "Not NDJSON (application/json and a missing Content-Type are refused)", body = Problem, content_type = "application/problem+json"),
+                    (status = 422, description = "`rows_rejected`: nothing was written (all_or_nothing met a bad row, or no row was good); `report` lists the first 100 rejections", body = Problem, content_type = "application/problem+json"),
                 )
             )]
             #[post($bulk)]

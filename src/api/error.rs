@@ -2,7 +2,7 @@
 //! `application/problem+json`.
 
 use crate::domain::Invalid;
-use crate::service::ServiceError;
+use crate::service::{BulkReport, ServiceError};
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
@@ -20,6 +20,8 @@ pub enum Code {
     InvalidQuery,
     /// A field refers to an entity that does not exist.
     UnknownReference,
+    /// Rows of a bulk body were rejected, and the request writes all of its rows or none.
+    RowsRejected,
     /// The entity does not exist.
     NotFound,
     /// No route has this path.
@@ -52,6 +54,7 @@ impl Code {
             Code::InvalidField => "invalid_field",
             Code::InvalidQuery => "invalid_query",
             Code::UnknownReference => "unknown_reference",
+            Code::RowsRejected => "rows_rejected",
             Code::NotFound => "not_found",
             Code::RouteNotFound => "route_not_found",
             Code::MethodNotAllowed => "method_not_allowed",
@@ -70,7 +73,9 @@ impl Code {
     pub fn status(self) -> StatusCode {
         match self {
             Code::MalformedBody | Code::InvalidQuery => StatusCode::BAD_REQUEST,
-            Code::InvalidField | Code::UnknownReference => StatusCode::UNPROCESSABLE_ENTITY,
+            Code::InvalidField | Code::UnknownReference | Code::RowsRejected => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             Code::NotFound | Code::RouteNotFound => StatusCode::NOT_FOUND,
             Code::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Code::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -102,6 +107,9 @@ pub struct Problem {
     /// The field at fault, as a dotted path, when one is.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// For `rows_rejected`: what the bulk request read and why its rows were refused.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub report: Option<BulkReport>,
 }
 
 /// An error on its way to the client.
@@ -115,6 +123,8 @@ pub struct ApiError {
     pub field: Option<String>,
     /// Seconds to wait before retrying, for 429 and 503.
     pub retry_after: Option<u64>,
+    /// The report of a bulk request that wrote nothing.
+    pub report: Option<Box<BulkReport>>,
 }
 
 impl ApiError {
@@ -125,7 +135,21 @@ impl ApiError {
             message: message.into(),
             field: None,
             retry_after: None,
+            report: None,
         }
+    }
+
+    /// A bulk request refused as a whole because rows of it were rejected; nothing was written.
+    pub fn rows_rejected(report: BulkReport, why: &str) -> Self {
+        let mut e = ApiError::new(
+            Code::RowsRejected,
+            format!(
+                "{} of {} rows were rejected, so nothing was written ({why}); fix the rows listed in report.rejected and send the body again",
+                report.rejected_count, report.rows
+            ),
+        );
+        e.report = Some(Box::new(report));
+        e
     }
 
     /// Names the field at fault.
@@ -170,6 +194,7 @@ impl ApiError {
             code: self.code.as_str().to_string(),
             detail: self.message.clone(),
             field: self.field.clone(),
+            report: self.report.as_deref().cloned(),
         }
     }
 }

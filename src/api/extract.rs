@@ -25,7 +25,10 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             json: 1 << 20,
-            bulk: 512 << 20,
+            // About half a million CSV rows. The body and its parsed rows are held at once, so
+            // this keeps one upload within a few hundred MiB on a small service; larger loads
+            // belong to `ecograph import`.
+            bulk: 64 << 20,
         }
     }
 }
@@ -87,6 +90,71 @@ pub fn charset(req: &HttpRequest) -> Option<String> {
 
 fn is_json(media: &str) -> bool {
     media == "application/json" || media.ends_with("+json")
+}
+
+/// How a bulk body is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BulkFormat {
+    /// One JSON object per line.
+    Ndjson,
+    /// A header line, then one row per line.
+    Csv,
+}
+
+/// The media types read as NDJSON.
+const NDJSON_TYPES: [&str; 4] = [
+    "application/x-ndjson",
+    "application/ndjson",
+    "application/jsonl",
+    "application/jsonlines",
+];
+
+/// The format of a bulk body, from its Content-Type; `csv` says whether the route reads CSV.
+///
+/// The type must be given: a body is never guessed at, because a wrong guess can turn a whole
+/// file into one rejected row, and a replacing upload of rejected rows used to empty a list.
+/// `application/json` is refused too: a bulk body is many objects, one per line.
+pub fn bulk_format(req: &HttpRequest, csv: bool) -> ApiResult<BulkFormat> {
+    let wanted = if csv {
+        "text/csv or application/x-ndjson"
+    } else {
+        "application/x-ndjson"
+    };
+    match media_type(req).as_deref() {
+        Some(m) if NDJSON_TYPES.contains(&m) => Ok(BulkFormat::Ndjson),
+        Some("text/csv" | "application/csv") if csv => Ok(BulkFormat::Csv),
+        None => Err(ApiError::new(
+            Code::UnsupportedMediaType,
+            format!("the request has no Content-Type; send {wanted}"),
+        )),
+        Some(m) if is_json(m) => Err(ApiError::new(
+            Code::UnsupportedMediaType,
+            format!(
+                "this route reads {wanted} (one JSON object per line), not one JSON document; got {m}"
+            ),
+        )),
+        Some(m) => Err(ApiError::new(
+            Code::UnsupportedMediaType,
+            format!("expected {wanted}, got {m}"),
+        )),
+    }
+}
+
+/// Refuses an NDJSON body that holds no rows, or that is one JSON array rather than a line per
+/// object (which would otherwise be read as a single rejected row).
+pub fn check_ndjson(bytes: &[u8]) -> ApiResult<()> {
+    let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match text.iter().find(|b| !b.is_ascii_whitespace()) {
+        None => Err(ApiError::new(
+            Code::MalformedBody,
+            "the body holds no rows; send one JSON object per line",
+        )),
+        Some(b'[') => Err(ApiError::new(
+            Code::MalformedBody,
+            "the body is a JSON array; send NDJSON instead: one JSON object per line, no enclosing brackets",
+        )),
+        Some(_) => Ok(()),
+    }
 }
 
 /// Parses one JSON value, naming the field at fault on failure.
@@ -206,13 +274,20 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
         let req = req.clone();
         let mut payload = payload.take();
         Box::pin(async move {
-            if let Some(m) = media_type(&req)
-                && !is_json(&m)
-            {
-                return Err(ApiError::new(
-                    Code::UnsupportedMediaType,
-                    format!("expected an application/json body, got {m}"),
-                ));
+            match media_type(&req) {
+                Some(m) if is_json(&m) => {}
+                Some(m) => {
+                    return Err(ApiError::new(
+                        Code::UnsupportedMediaType,
+                        format!("expected an application/json body, got {m}"),
+                    ));
+                }
+                None => {
+                    return Err(ApiError::new(
+                        Code::UnsupportedMediaType,
+                        "the request has no Content-Type; send application/json",
+                    ));
+                }
             }
             let limit = req
                 .app_data::<Data<Limits>>()

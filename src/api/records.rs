@@ -2,7 +2,9 @@
 
 use super::entities::path_id;
 use super::error::{ApiError, ApiResult, Code, Problem};
-use super::extract::{Limits, charset, media_type, parse_ndjson, read_body};
+use super::extract::{
+    BulkFormat, Limits, bulk_format, charset, check_ndjson, parse_ndjson, read_body,
+};
 use super::query::Query;
 use crate::csvtext;
 use crate::domain::{PartnerRecord, PartnerRecordInput, Population, RECORD_CSV_COLUMNS};
@@ -19,7 +21,9 @@ use utoipa::IntoParams;
 #[into_params(parameter_in = Query)]
 pub struct UploadParams {
     /// `replace` (default): the upload becomes the partner's whole list and records it omits are
-    /// removed. `merge`: the upload is added to the list.
+    /// removed; it is written only if every row is accepted (else 422 and nothing changes).
+    /// `merge`: good rows are added to the list (or replace records with the same id), bad rows
+    /// are reported, nothing is removed.
     #[param(inline)]
     pub mode: Option<UploadMode>,
     /// The population of rows that have no `relation` column or value.
@@ -220,11 +224,12 @@ pub fn parse_csv(
         (String = "application/x-ndjson"),
     ), description = "CSV with a header (columns id, relation, name, domain, website, email, phone, address, city, region, postal_code, country, industry, account_id; id and name required; others ignored) or NDJSON of the same fields. CSV may be separated by commas, semicolons, tabs or pipes (the header decides) and encoded in UTF-8, UTF-16 with a byte-order mark, the Content-Type's charset, or else Windows-1252"),
     responses(
-        (status = 200, description = "Rows accepted and rejected", body = BulkReport),
-        (status = 400, description = "Unreadable body or missing column", body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "Written: rows accepted, and (merge only) rows rejected with their reasons", body = BulkReport),
+        (status = 400, description = "Unreadable body, a missing column, no rows, or a JSON array instead of NDJSON", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such partner", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Neither CSV nor NDJSON, or an unknown charset", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Neither CSV nor NDJSON (application/json and a missing Content-Type are refused), or an unknown charset", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`rows_rejected`: nothing was written and nothing removed. A replacing upload writes every row or none; a merge with all_or_nothing likewise. `report` lists the first 100 rejections", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[put("/partners/{id}/accounts")]
@@ -243,24 +248,15 @@ pub async fn put_partner_accounts(
             format!("partner '{id}' does not exist"),
         ));
     }
-    let csv = match media_type(&req).as_deref() {
-        Some("text/csv") | Some("application/csv") => true,
-        None
-        | Some("application/x-ndjson")
-        | Some("application/jsonl")
-        | Some("application/json") => false,
-        Some(other) => {
-            return Err(ApiError::new(
-                Code::UnsupportedMediaType,
-                format!("expected text/csv or application/x-ndjson, got {other}"),
-            ));
-        }
-    };
+    let csv = bulk_format(&req, true)? == BulkFormat::Csv;
     let limit = req
         .app_data::<Data<Limits>>()
         .map(|l| l.bulk)
         .unwrap_or(Limits::default().bulk);
     let body = read_body(&req, &mut payload.into_inner(), limit).await?;
+    if !csv {
+        check_ndjson(&body)?;
+    }
     let relation = q.relation;
     let charset = charset(&req);
     let rows = actix_web::web::block(move || {
@@ -273,10 +269,21 @@ pub async fn put_partner_accounts(
     .await
     .map_err(|e| ApiError::internal(&e))??;
     let replace = q.mode.unwrap_or(UploadMode::Replace) == UploadMode::Replace;
+    if rows.is_empty() {
+        return Err(ApiError::new(
+            Code::MalformedBody,
+            "the upload holds no rows; nothing was written (to remove records, DELETE them one by one)",
+        ));
+    }
     let report = eco
         .put_records(id.as_str(), rows, replace, q.all_or_nothing, &actor)
         .await?;
-    Ok(HttpResponse::Ok().json(report))
+    let why = if replace {
+        "a replacing upload writes every row or none"
+    } else {
+        "all_or_nothing was asked, or no row was good"
+    };
+    super::entities::bulk_reply(report, why)
 }
 
 /// One record of a partner's account list.

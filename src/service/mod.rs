@@ -19,7 +19,7 @@ pub use keys::{KeyRing, NewKey, TOKEN_PREFIX, same_secret};
 pub use load::LoadSummary;
 pub use records::{AccountList, Linking, ListWrite, RESOLVED_ACCOUNT_PREFIX};
 pub use resolve::{Resolution, account_record};
-pub use write::{BulkReport, Rejection, Rows, Upserted};
+pub use write::{BulkReport, MAX_LISTED_REJECTIONS, Rejection, Rows, Upserted};
 
 use crate::graph::EcoGraph;
 use crate::store::Repository;

@@ -331,7 +331,9 @@ fn plan(
             Err(e) => rejected.push(Rejection::invalid(row, row_id, e)),
         }
     }
-    let removed = if replace {
+    // A replacing list with rejected rows removes nothing: the rows it meant to keep may be among
+    // the rejected ones, so it is written as a merge (the API refuses such an upload outright).
+    let removed = if replace && rejected.is_empty() {
         let kept: HashSet<&Id> = records.iter().map(|r| &r.id).collect();
         g.records_of_partner(partner_id.as_str())
             .into_iter()
@@ -452,6 +454,10 @@ impl Ecosystem {
     /// otherwise the upload is merged into the list. Each row links to an account: the one it names,
     /// else the one with its company web domain, else (for a row that gives no company domain) the
     /// matcher's one clear candidate at [`LINK_THRESHOLD`], else a new one.
+    ///
+    /// A replacing upload writes all its rows or none: with one rejected row, nothing is written
+    /// and nothing removed (the report says `committed: false`), so a mistyped file cannot empty
+    /// a list.
     pub async fn put_records(
         &self,
         partner_id: &str,
@@ -465,7 +471,7 @@ impl Ecosystem {
                 vec![(partner_id.to_string(), rows)],
                 ListWrite {
                     replace,
-                    all_or_nothing,
+                    all_or_nothing: all_or_nothing || replace,
                     linking: Linking::Fuzzy,
                 },
                 actor,
@@ -546,6 +552,7 @@ impl Ecosystem {
             .zip(&sizes)
             .map(|(p, rows)| BulkReport {
                 rows: *rows,
+                rejected_count: p.rejected.len(),
                 rejected: std::mem::take(&mut p.rejected),
                 accounts_created: Some(0),
                 records_removed: Some(0),

@@ -74,6 +74,10 @@ impl Rejection {
 /// The rows of a bulk request: each row's number with its parsed value or why it could not be parsed.
 pub type Rows<T> = Vec<(usize, Result<T, Rejection>)>;
 
+/// Rejections listed in one bulk response; the rest are counted. A body of a million bad rows
+/// would otherwise be answered with a report larger than the body.
+pub const MAX_LISTED_REJECTIONS: usize = 100;
+
 /// What a bulk request did.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
 pub struct BulkReport {
@@ -81,8 +85,11 @@ pub struct BulkReport {
     pub rows: usize,
     /// Rows written.
     pub accepted: usize,
-    /// Rows not written, each with its reason.
+    /// Rows not written, each with its reason: the first [`MAX_LISTED_REJECTIONS`] of them over
+    /// HTTP (`rejected_count` gives them all).
     pub rejected: Vec<Rejection>,
+    /// How many rows were rejected in all.
+    pub rejected_count: usize,
     /// Whether anything was written (false when `all_or_nothing` met a bad row).
     pub committed: bool,
     /// Accounts created by resolving partner records (account-list uploads only).
@@ -247,6 +254,7 @@ impl Ecosystem {
         })
         .await
         .map_err(|e| ServiceError::Task(e.to_string()))?;
+        report.rejected_count = rejected.len();
         report.rejected = rejected;
         if nodes.is_empty() || (all_or_nothing && !report.rejected.is_empty()) {
             return Ok(report);

@@ -222,6 +222,23 @@ impl TestApp {
             .await
     }
 
+    /// Sends a body without any Content-Type header.
+    pub async fn send_untyped(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: impl Into<reqwest::Body>,
+    ) -> (u16, Value) {
+        let r = self
+            .client
+            .request(method, format!("{}{path}", self.base))
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        Self::read(r).await
+    }
+
     async fn send_raw(
         &self,
         method: reqwest::Method,
