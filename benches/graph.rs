@@ -137,6 +137,7 @@ async fn serve(url: &str) -> (String, actix_web::dev::ServerHandle) {
         addr: "127.0.0.1:0".parse().unwrap(),
         database_url: url.to_string(),
         demo: false,
+        create_db: true,
         demo_dir: Path::new("fixtures/demo").into(),
         workers: 2,
         json_limit: 1 << 20,

@@ -121,8 +121,24 @@ fn check_threshold(t: Option<f64>, m: &ecograph::matching::Matcher) -> anyhow::R
 
 #[derive(Debug, Subcommand)]
 enum KeysCommand {
-    /// Create a key and print its token (shown once).
+    /// Create a key and print its token (shown once). A running service accepts it at once.
     Create(KeyCreateArgs),
+    /// List the keys (never their secrets).
+    List(KeyStoreArgs),
+    /// Revoke a key; a running service refuses it within 5 seconds.
+    Revoke {
+        /// The key id (the part after `egk_` and before the next `_` of its token).
+        id: String,
+        #[command(flatten)]
+        store: KeyStoreArgs,
+    },
+}
+
+#[derive(Debug, Args)]
+struct KeyStoreArgs {
+    /// Database URL, as for `serve`; the database must exist.
+    #[arg(long, env = "ECOGRAPH_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+    database_url: String,
 }
 
 #[derive(Debug, Args)]
@@ -139,7 +155,7 @@ struct KeyCreateArgs {
     /// When it stops working (RFC 3339).
     #[arg(long)]
     expires_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// Database URL, as for `serve`.
+    /// Database URL, as for `serve`; the database must exist.
     #[arg(long, env = "ECOGRAPH_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
     database_url: String,
 }
@@ -152,9 +168,12 @@ struct ServeArgs {
     /// Database URL: sqlite://PATH (embedded, default sqlite://ecograph.db) or postgres://USER@HOST/DB.
     #[arg(long, env = "ECOGRAPH_DATABASE_URL")]
     database_url: Option<String>,
-    /// Load the committed demo ecosystem into an empty store.
+    /// Load the committed demo ecosystem into an empty store (creating the database if missing).
     #[arg(long, env = "ECOGRAPH_DEMO")]
     demo: bool,
+    /// Create the SQLite database if it does not exist (without it, a URL naming no file is refused).
+    #[arg(long, env = "ECOGRAPH_CREATE_DB")]
+    create_db: bool,
     /// Directory of the demo ecosystem [default: fixtures/demo in the working directory, else in
     /// the source tree the binary was built from].
     #[arg(long, env = "ECOGRAPH_DEMO_DIR")]
@@ -253,6 +272,7 @@ fn resolve(args: ServeArgs) -> anyhow::Result<Settings> {
             .or(file.database_url)
             .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string()),
         demo: args.demo || file.demo.unwrap_or(false),
+        create_db: args.create_db || file.create_db.unwrap_or(false),
         demo_dir: args.demo_dir.unwrap_or_else(default_demo_dir),
         workers: args
             .workers
@@ -483,7 +503,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             print!("{out}");
         }
         Command::Keys(KeysCommand::Create(args)) => {
-            let repo = ecograph::store::open(&args.database_url).await?;
+            let repo = ecograph::store::open_existing(&args.database_url).await?;
             let partner_id = args
                 .partner
                 .map(|p| ecograph::domain::Id::parse("partner", &p))
@@ -509,6 +529,47 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 key.role, key.id
             );
             println!("{token}");
+        }
+        Command::Keys(KeysCommand::List(store)) => {
+            let repo = ecograph::store::open_existing(&store.database_url).await?;
+            let keys = ecograph::service::KeyRing::load(repo).await?;
+            let now = chrono::Utc::now();
+            println!("id\trole\tpartner\tstate\tcreated_at\texpires_at\tname");
+            for k in keys.all() {
+                let state = if k.revoked_at.is_some() {
+                    "revoked"
+                } else if k.is_live(now) {
+                    "live"
+                } else {
+                    "expired"
+                };
+                let when = |t: Option<chrono::DateTime<chrono::Utc>>| {
+                    t.map_or_else(|| "-".to_string(), |t| t.to_rfc3339())
+                };
+                println!(
+                    "{}\t{}\t{}\t{state}\t{}\t{}\t{}",
+                    k.id,
+                    k.role,
+                    k.partner_id.as_ref().map_or("-", |p| p.as_str()),
+                    k.created_at.to_rfc3339(),
+                    when(k.expires_at),
+                    k.name
+                );
+            }
+        }
+        Command::Keys(KeysCommand::Revoke { id, store }) => {
+            let repo = ecograph::store::open_existing(&store.database_url).await?;
+            let keys = ecograph::service::KeyRing::load(repo).await?;
+            let key = keys
+                .revoke(&id, &ecograph::service::Actor::cli("keys revoke"))
+                .await?;
+            eprintln!(
+                "revoked {} key {} ({}); a running service refuses it within {} seconds",
+                key.role,
+                key.id,
+                key.name,
+                ecograph::service::REFRESH_EVERY.as_secs()
+            );
         }
     }
     Ok(())

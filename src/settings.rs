@@ -20,6 +20,8 @@ pub struct FileSettings {
     pub database_url: Option<String>,
     /// Load the demo ecosystem into an empty store.
     pub demo: Option<bool>,
+    /// Create the SQLite database when it does not exist.
+    pub create_db: Option<bool>,
     /// HTTP worker threads.
     pub workers: Option<usize>,
     /// Largest JSON entity body, bytes.
@@ -51,6 +53,9 @@ pub struct Settings {
     pub database_url: String,
     /// Load the committed demo ecosystem when the store is empty.
     pub demo: bool,
+    /// Create a missing SQLite database (implied by `demo`). Without it a `sqlite://` URL naming
+    /// no file is refused, so a mistyped URL does not start a service on a new, empty database.
+    pub create_db: bool,
     /// Directory of the demo ecosystem.
     pub demo_dir: PathBuf,
     /// HTTP worker threads.

@@ -4,7 +4,7 @@ use crate::api;
 use crate::api::auth::AccessControl;
 use crate::api::extract::Limits;
 use crate::domain::Kind;
-use crate::service::{Ecosystem, KeyRing};
+use crate::service::{Ecosystem, KeyRing, REFRESH_EVERY};
 use crate::settings::Settings;
 use crate::store;
 use actix_web::HttpServer;
@@ -41,8 +41,16 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Running> {
         Some(k) if k.len() < 16 => anyhow::bail!("the master key must be at least 16 characters"),
         Some(_) => {}
     }
-    let repo = store::open(&settings.database_url).await?;
+    // Bound before the store is opened, so that a taken port fails before a database is made.
+    let listener = TcpListener::bind(settings.addr)
+        .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.addr))?;
+    let repo = if settings.demo || settings.create_db {
+        store::open(&settings.database_url).await?
+    } else {
+        store::open_existing(&settings.database_url).await?
+    };
     let keys = Arc::new(KeyRing::load(repo.clone()).await?);
+    refresh_keys_periodically(Arc::downgrade(&keys));
     let (eco, summary) = Ecosystem::load(repo).await?;
     tracing::info!(
         backend = eco.store().backend(),
@@ -73,7 +81,6 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Running> {
             tracing::info!("store is not empty; demo data not loaded");
         }
     }
-    let listener = TcpListener::bind(settings.addr)?;
     let addr = listener.local_addr()?;
     let limits = Limits {
         json: settings.json_limit,
@@ -99,6 +106,23 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Running> {
     .run();
     tracing::info!(%addr, "listening");
     Ok(Running { addr, server, eco })
+}
+
+/// Re-reads the API keys every [`REFRESH_EVERY`], so that a key revoked by another process on the
+/// same store (`ecograph keys revoke`) stops working here too; ends when the service is dropped.
+fn refresh_keys_periodically(keys: std::sync::Weak<KeyRing>) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(REFRESH_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        tick.tick().await;
+        loop {
+            tick.tick().await;
+            let Some(keys) = keys.upgrade() else { return };
+            if let Err(e) = keys.refresh().await {
+                tracing::warn!(error = %e, "could not re-read the API keys from the store");
+            }
+        }
+    });
 }
 
 /// Serves until SIGTERM or Ctrl-C, then stops (see [`serve_until`]).

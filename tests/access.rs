@@ -376,14 +376,34 @@ async fn a_partner_with_live_keys_is_not_hard_deleted() {
 }
 
 #[actix_web::test]
-async fn repeated_failed_authentication_is_slowed_down() {
+async fn a_credential_that_keeps_failing_is_slowed_down_without_locking_out_others() {
     let db = sqlite_db();
     let app = secured(&db.url).await;
+    let admin = make_key(&app, "admin", None).await;
     let mut last = 0;
     for _ in 0..12 {
         last = call(&app, "GET", "/v1/partners", Some("egk_nothing_wrong"), None)
             .await
             .0;
+    }
+    assert_eq!(last, 429, "the same bad credential is told to back off");
+    let (s, _) = call(&app, "GET", "/v1/partners", Some("egk_other_wrong"), None).await;
+    assert_eq!(s, 401, "another credential is counted apart");
+    let (s, _) = call(&app, "GET", "/v1/partners", Some(MASTER), None).await;
+    assert_eq!(s, 200, "the master key from the same address still works");
+
+    // Many different bad credentials from one address (a NAT with a broken integration).
+    let mut last = 0;
+    for i in 0..110 {
+        last = call(
+            &app,
+            "GET",
+            "/v1/partners",
+            Some(&format!("guess-{i}")),
+            None,
+        )
+        .await
+        .0;
     }
     assert_eq!(last, 429);
     let r = app
@@ -396,9 +416,65 @@ async fn repeated_failed_authentication_is_slowed_down() {
     assert_eq!(
         r.status().as_u16(),
         429,
-        "even a good key waits out the lockout of its client"
+        "a person-chosen master key is not tried from an address that is guessing"
     );
     assert!(r.headers().get("retry-after").is_some());
+    let (s, _) = call(&app, "GET", "/v1/partners", Some(&admin), None).await;
+    assert_eq!(
+        s, 200,
+        "an issued key is never blocked for others' failures"
+    );
+    app.stop().await;
+}
+
+#[actix_web::test]
+async fn keys_made_and_revoked_by_another_process_take_effect_in_the_running_service() {
+    let db = sqlite_db();
+    let app = secured(&db.url).await;
+    // What `ecograph keys create` and `keys revoke` do: their own connection to the same store.
+    let repo = ecograph::store::open_existing(&db.url).await.unwrap();
+    let ring = ecograph::service::KeyRing::load(repo).await.unwrap();
+    let cli = ecograph::service::Actor::cli("keys create");
+    let (key, token) = ring
+        .create(
+            ecograph::service::NewKey {
+                name: "made beside the service".into(),
+                role: ecograph::domain::Role::Prm,
+                partner_id: None,
+                expires_at: None,
+            },
+            &cli,
+        )
+        .await
+        .unwrap();
+    let (s, _) = call(&app, "GET", "/v1/partners", Some(&token), None).await;
+    assert_eq!(s, 200, "a key made on the command line works at once");
+    let (s, listed) = call(&app, "GET", "/v1/keys", Some(MASTER), None).await;
+    assert_eq!(s, 200);
+    assert!(
+        listed["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|k| k["id"] == key.id.as_str()),
+        "{listed}"
+    );
+
+    ring.revoke(&key.id, &cli).await.unwrap();
+    let started = std::time::Instant::now();
+    let limit = ecograph::service::REFRESH_EVERY + std::time::Duration::from_secs(2);
+    loop {
+        let (s, _) = call(&app, "GET", "/v1/partners", Some(&token), None).await;
+        if s == 401 {
+            break;
+        }
+        assert_eq!(s, 200);
+        assert!(
+            started.elapsed() < limit,
+            "a key revoked elsewhere still worked after {limit:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
     app.stop().await;
 }
 

@@ -184,3 +184,37 @@ async fn a_bulk_body_of_bad_rows_lists_the_first_hundred_and_counts_them_all() {
     assert_eq!(r["rejected"].as_array().unwrap().len(), 100);
     app.stop().await;
 }
+
+#[actix_web::test]
+async fn a_document_read_with_get_can_be_put_back_unchanged() {
+    let db = sqlite_db();
+    let app = spawn(&db.url).await;
+    app.put("/v1/partners/P-1", &partner("Alpha")).await;
+    app.put("/v1/accounts/A-1", &account("Acme Corporation", "acme.com"))
+        .await;
+    app.put(
+        "/v1/deals/D-1",
+        &common::deal("A-1", &[("P-1", "sourcing")]),
+    )
+    .await;
+    app.delete("/v1/partners/P-1").await;
+    for path in ["/v1/partners/P-1", "/v1/accounts/A-1", "/v1/deals/D-1"] {
+        let (s, doc) = app.get(path).await;
+        assert_eq!(s, 200, "{doc}");
+        let (s, again) = app.put(path, &doc).await;
+        assert_eq!(
+            (s, &again),
+            (200, &doc),
+            "{path} reads back as it was written"
+        );
+    }
+    let (_, partner_doc) = app.get("/v1/partners/P-1").await;
+    assert!(partner_doc["offboarded_at"].is_string(), "{partner_doc}");
+
+    let mut other = partner("Beta");
+    other["id"] = json!("P-2");
+    let (s, p) = app.put("/v1/partners/P-1", &other).await;
+    assert_eq!((s, p["field"].as_str()), (422, Some("id")), "{p}");
+    assert_eq!(app.get("/v1/partners/P-1").await.1["name"], "Alpha");
+    app.stop().await;
+}

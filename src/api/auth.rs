@@ -16,6 +16,7 @@ use actix_web::web::Data;
 use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use chrono::Utc;
 use parking_lot::Mutex;
+use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::future::{Ready, ready};
 use std::net::IpAddr;
@@ -28,10 +29,64 @@ pub const SCHEME: &str = "bearer";
 /// Routes whose path starts with one of these admit a partner key for its own partner only.
 pub const PARTNER_SCOPE_PREFIXES: [&str; 2] = ["/v1/partners/{id}", "/v1/mapping/partners/{id}"];
 
-/// Failed authentications allowed per client in one window before it must wait.
-const MAX_FAILURES: u32 = 10;
+/// Failures allowed for one presented credential in a window before it is answered 429 unchecked.
+/// A misconfigured integration retrying a wrong or revoked key is told to back off; nobody else is.
+const MAX_FAILURES_PER_CREDENTIAL: u32 = 10;
+/// Failures allowed from one address in a window. Set high because many clients may share an
+/// address behind a NAT. Past it, failing attempts and the master key are answered 429 until the
+/// window ends; issued keys still work (their 256-bit secrets cannot be guessed, so they need no
+/// throttle, and one client's failures must not lock out another's valid key).
+const MAX_FAILURES_PER_ADDRESS: u32 = 100;
 /// The failure-counting window.
 const FAILURE_WINDOW: Duration = Duration::from_secs(60);
+/// How often unknown tokens may make the service re-read the keys from the store.
+const REFRESH_ON_MISS: Duration = Duration::from_millis(250);
+
+/// Failed authentications per key (an address, or a hash of a presented credential), each with the
+/// start of its window.
+struct Failures<K> {
+    counts: Mutex<HashMap<K, (u32, Instant)>>,
+    max: u32,
+}
+
+impl<K: std::hash::Hash + Eq> Failures<K> {
+    fn new(max: u32) -> Self {
+        Failures {
+            counts: Mutex::new(HashMap::new()),
+            max,
+        }
+    }
+
+    /// Seconds left of the lockout of `key`, if it is locked out.
+    fn locked_out(&self, key: &K) -> Option<u64> {
+        let f = self.counts.lock();
+        let (n, since) = f.get(key)?;
+        let elapsed = since.elapsed();
+        (*n >= self.max && elapsed < FAILURE_WINDOW)
+            .then(|| (FAILURE_WINDOW - elapsed).as_secs().max(1))
+    }
+
+    fn record(&self, key: K) {
+        let mut f = self.counts.lock();
+        // Bounded whatever the traffic: expired windows are dropped once the table grows.
+        if f.len() > 100_000 {
+            f.retain(|_, (_, since)| since.elapsed() < FAILURE_WINDOW);
+        }
+        let e = f.entry(key).or_insert((0, Instant::now()));
+        if e.1.elapsed() >= FAILURE_WINDOW {
+            *e = (0, Instant::now());
+        }
+        e.0 += 1;
+    }
+}
+
+fn too_many(wait: u64) -> ApiError {
+    ApiError::new(
+        Code::TooManyRequests,
+        "too many failed authentications; wait before retrying",
+    )
+    .retry_after(wait)
+}
 
 /// Who is calling, established by the middleware.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,7 +107,8 @@ pub struct AccessControl {
     pub keys: Arc<KeyRing>,
     /// Roles admitted per route, read from the OpenAPI document.
     pub routes: RouteTable,
-    failures: Mutex<HashMap<IpAddr, (u32, Instant)>>,
+    by_address: Failures<IpAddr>,
+    by_credential: Failures<[u8; 32]>,
 }
 
 impl AccessControl {
@@ -66,33 +122,18 @@ impl AccessControl {
             master_key,
             keys,
             routes: RouteTable::from_spec(spec),
-            failures: Mutex::new(HashMap::new()),
+            by_address: Failures::new(MAX_FAILURES_PER_ADDRESS),
+            by_credential: Failures::new(MAX_FAILURES_PER_CREDENTIAL),
         }
     }
 
-    fn locked_out(&self, ip: Option<IpAddr>) -> Option<u64> {
-        let ip = ip?;
-        let f = self.failures.lock();
-        let (n, since) = f.get(&ip)?;
-        let elapsed = since.elapsed();
-        (*n >= MAX_FAILURES && elapsed < FAILURE_WINDOW)
-            .then(|| (FAILURE_WINDOW - elapsed).as_secs().max(1))
-    }
-
-    fn record_failure(&self, ip: Option<IpAddr>) {
-        let Some(ip) = ip else { return };
-        let mut f = self.failures.lock();
-        if f.len() > 100_000 {
-            f.retain(|_, (_, since)| since.elapsed() < FAILURE_WINDOW);
-        }
-        let e = f.entry(ip).or_insert((0, Instant::now()));
-        if e.1.elapsed() >= FAILURE_WINDOW {
-            *e = (0, Instant::now());
-        }
-        e.0 += 1;
-    }
-
-    fn authenticate(&self, req: &ServiceRequest) -> Result<Caller, ApiError> {
+    /// The caller a request's credentials establish.
+    ///
+    /// A valid issued key is always accepted. Failures are counted per presented credential and
+    /// per address, separately: a credential that keeps failing is answered 429 without being
+    /// checked, and an address past its limit gets 429 for failing attempts and for the master
+    /// key (which a person chose, so it could be guessed), never for a valid issued key.
+    pub async fn authenticate(&self, req: &ServiceRequest) -> Result<Caller, ApiError> {
         let Some(master) = &self.master_key else {
             return Ok(Caller {
                 key_id: "open".into(),
@@ -101,13 +142,7 @@ impl AccessControl {
             });
         };
         let ip = req.peer_addr().map(|a| a.ip());
-        if let Some(wait) = self.locked_out(ip) {
-            return Err(ApiError::new(
-                Code::TooManyRequests,
-                "too many failed authentications; wait before retrying",
-            )
-            .retry_after(wait));
-        }
+        let address_wait = ip.and_then(|ip| self.by_address.locked_out(&ip));
         let token = req
             .headers()
             .get(header::AUTHORIZATION)
@@ -118,11 +153,24 @@ impl AccessControl {
             })
             .map(str::trim);
         let Some(token) = token else {
-            return Err(ApiError::new(
-                Code::Unauthorized,
-                "send an API key as 'Authorization: Bearer <key>'",
-            ));
+            return Err(match address_wait {
+                Some(wait) => too_many(wait),
+                None => ApiError::new(
+                    Code::Unauthorized,
+                    "send an API key as 'Authorization: Bearer <key>'",
+                ),
+            });
         };
+        let credential: [u8; 32] = Sha256::digest(token.as_bytes()).into();
+        if let Some(wait) = self.by_credential.locked_out(&credential) {
+            return Err(too_many(wait));
+        }
+        if let Some(key) = self.issued_key(token).await {
+            return Ok(key);
+        }
+        if let Some(wait) = address_wait {
+            return Err(too_many(wait));
+        }
         if same_secret(token, master) {
             return Ok(Caller {
                 key_id: "master".into(),
@@ -130,18 +178,36 @@ impl AccessControl {
                 partner_id: None,
             });
         }
-        match self.keys.verify(token, Utc::now()) {
-            Some(k) => Ok(Caller {
-                key_id: k.id,
-                role: k.role,
-                partner_id: k.partner_id,
-            }),
-            None => {
-                self.record_failure(ip);
-                Err(ApiError::new(
-                    Code::Unauthorized,
-                    "the API key is unknown, revoked or expired",
-                ))
+        self.by_credential.record(credential);
+        if let Some(ip) = ip {
+            self.by_address.record(ip);
+        }
+        Err(ApiError::new(
+            Code::Unauthorized,
+            "the API key is unknown, revoked or expired",
+        ))
+    }
+
+    /// The caller of a live issued key; a token the ring does not know makes it re-read the store
+    /// (at most every [`REFRESH_ON_MISS`]), so keys created from the command line work at once.
+    async fn issued_key(&self, token: &str) -> Option<Caller> {
+        let caller = |k: crate::domain::ApiKey| Caller {
+            key_id: k.id,
+            role: k.role,
+            partner_id: k.partner_id,
+        };
+        if let Some(k) = self.keys.verify(token, Utc::now()) {
+            return Some(caller(k));
+        }
+        if !token.starts_with(crate::service::TOKEN_PREFIX) {
+            return None;
+        }
+        match self.keys.refresh_if_older(REFRESH_ON_MISS).await {
+            Ok(true) => self.keys.verify(token, Utc::now()).map(caller),
+            Ok(false) => None,
+            Err(e) => {
+                tracing::warn!(error = %e, "could not re-read the API keys from the store");
+                None
             }
         }
     }
@@ -266,7 +332,7 @@ pub async fn guard(
         .ok_or_else(|| {
             ApiError::internal(&std::io::Error::other("access control is not configured"))
         })?;
-    let caller = ac.authenticate(&req)?;
+    let caller = ac.authenticate(&req).await?;
     let rule = match ac.routes.find(req.method().as_str(), req.path()) {
         RouteMatch::Declared(rule) => rule,
         RouteMatch::OtherMethods => {

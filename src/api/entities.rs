@@ -3,7 +3,8 @@
 
 use super::error::{ApiError, ApiResult, Code, Problem};
 use super::extract::{
-    JsonBody, Limits, bulk_format, check_ndjson, parse_ndjson_with_id, read_body,
+    JsonBody, Limits, UniqueKeys, bulk_format, check_ndjson, entity_body, parse_ndjson_with_id,
+    read_body,
 };
 use super::query::Query;
 use crate::domain::{
@@ -148,7 +149,7 @@ pub(crate) async fn delete_entity(
 macro_rules! entity_handlers {
     (
         $module:ident, $kind:expr, $variant:ident, $entity:ty, $input:ty, $out:ty, tag = $tag:literal,
-        item = $item:literal, bulk = $bulk:literal,
+        item = $item:literal, bulk = $bulk:literal, server_fields = $server_fields:tt,
         ops = ($put_op:literal, $get_op:literal, $bulk_op:literal),
         read = $read:tt, write = $write:tt
     ) => {
@@ -157,6 +158,10 @@ macro_rules! entity_handlers {
             use super::*;
 
             /// Creates or replaces the entity with this id (idempotent; the whole record is replaced).
+            ///
+            /// A document read with GET may be sent back as it is: its `id` is accepted when it
+            /// equals the path's, and fields the server decides (a partner's `offboarded_at`, a
+            /// deal's `outcome`) are ignored.
             #[utoipa::path(
                 put, path = $item, tag = $tag, operation_id = $put_op, security(("bearer" = $write)),
                 params(("id" = String, Path, description = "The client's id for it")),
@@ -172,9 +177,10 @@ macro_rules! entity_handlers {
                 )
             )]
             #[put($item)]
-            pub async fn put(eco: Data<Ecosystem>, actor: Actor, id: Path<String>, body: JsonBody<$input>) -> ApiResult<HttpResponse> {
+            pub async fn put(eco: Data<Ecosystem>, actor: Actor, id: Path<String>, body: JsonBody<UniqueKeys>) -> ApiResult<HttpResponse> {
                 let id = path_id(&id)?;
-                let entity = <$entity>::from_input(id, body.0)?;
+                let input: $input = entity_body(body.0, id.as_str(), &$server_fields)?;
+                let entity = <$entity>::from_input(id, input)?;
                 put_entity(&eco, Node::$variant(Box::new(entity)), &actor).await
             }
 
@@ -232,6 +238,7 @@ entity_handlers!(
     tag = "partners",
     item = "/partners/{id}",
     bulk = "/partners/bulk",
+    server_fields = ["offboarded_at"],
     ops = ("put_partner", "get_partner", "bulk_partners"),
     read = ["admin", "prm", "recruiter", "deal_desk", "partner"],
     write = ["admin", "prm"]
@@ -246,6 +253,7 @@ entity_handlers!(
     tag = "accounts",
     item = "/accounts/{id}",
     bulk = "/accounts/bulk",
+    server_fields = [],
     ops = ("put_account", "get_account", "bulk_accounts"),
     read = ["admin", "prm", "deal_desk"],
     write = ["admin", "prm"]
@@ -260,6 +268,7 @@ entity_handlers!(
     tag = "deals",
     item = "/deals/{id}",
     bulk = "/deals/bulk",
+    server_fields = ["outcome"],
     ops = ("put_deal", "get_deal", "bulk_deals"),
     read = ["admin", "prm", "deal_desk"],
     write = ["admin", "prm"]
@@ -274,6 +283,7 @@ entity_handlers!(
     tag = "touchpoints",
     item = "/touchpoints/{id}",
     bulk = "/touchpoints/bulk",
+    server_fields = [],
     ops = ("put_touchpoint", "get_touchpoint", "bulk_touchpoints"),
     read = ["admin", "prm"],
     write = ["admin", "prm"]
@@ -288,6 +298,7 @@ entity_handlers!(
     tag = "plays",
     item = "/plays/{id}",
     bulk = "/plays/bulk",
+    server_fields = [],
     ops = ("put_play", "get_play", "bulk_plays"),
     read = ["admin", "prm"],
     write = ["admin", "prm"]
@@ -302,6 +313,7 @@ entity_handlers!(
     tag = "ipps",
     item = "/ipps/{id}",
     bulk = "/ipps/bulk",
+    server_fields = [],
     ops = ("put_ipp", "get_ipp", "bulk_ipps"),
     read = ["admin", "prm", "recruiter"],
     write = ["admin", "prm"]

@@ -157,8 +157,34 @@ pub fn check_ndjson(bytes: &[u8]) -> ApiResult<()> {
     }
 }
 
-/// Parses one JSON value, naming the field at fault on failure.
+/// Parses one JSON object, naming the field at fault on failure.
+///
+/// Anything but an object is refused first: serde would otherwise read an array into a struct
+/// field by field ("[\"Acme\", \"SI\"]" as a partner), and fail on a short one with a message
+/// naming ecograph's types.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    if let Some(&b) = first
+        && b != b'{'
+    {
+        let what = match b {
+            b'[' => "an array",
+            b'"' => "a string",
+            b'-' | b'0'..=b'9' => "a number",
+            b't' | b'f' => "a boolean",
+            b'n' => "null",
+            _ => "not JSON",
+        };
+        let code = if what == "not JSON" {
+            Code::MalformedBody
+        } else {
+            Code::InvalidField
+        };
+        return Err(ApiError::new(
+            code,
+            format!("expected a JSON object, got {what}"),
+        ));
+    }
     if has_escaped_nul(bytes) {
         return Err(nul_error(bytes));
     }
@@ -235,6 +261,33 @@ pub fn field_named_by(msg: &str) -> Option<&str> {
         .and_then(|rest| rest.split('`').next())
 }
 
+/// A serde message in the words of JSON rather than of ecograph's Rust types: "invalid type:
+/// sequence, expected struct PartnerInput with 15 elements" becomes "invalid type: array,
+/// expected a JSON object".
+fn in_json_terms(msg: &str) -> String {
+    let mut out = msg
+        .replace("invalid type: sequence", "invalid type: array")
+        .replace("invalid type: map", "invalid type: object")
+        .replace("expected a sequence", "expected an array")
+        .replace("expected a map", "expected an object");
+    while let Some(at) = out.find("expected struct ") {
+        let rest = &out[at + "expected struct ".len()..];
+        let name_len = rest
+            .find(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+            .unwrap_or(rest.len());
+        let mut end = at + "expected struct ".len() + name_len;
+        if let Some(tail) = out[end..].strip_prefix(" with ")
+            && let Some(n) = tail.find(" element")
+            && tail[..n].chars().all(|c| c.is_ascii_digit())
+        {
+            let after = &tail[n + " element".len()..];
+            end += " with ".len() + n + " element".len() + usize::from(after.starts_with('s'));
+        }
+        out.replace_range(at..end, "expected a JSON object");
+    }
+    out
+}
+
 fn json_error(path: &str, e: &serde_json::Error) -> ApiError {
     use serde_json::error::Category;
     match e.classify() {
@@ -243,7 +296,7 @@ fn json_error(path: &str, e: &serde_json::Error) -> ApiError {
             format!("the body is not valid JSON: {e}"),
         ),
         Category::Data => {
-            let msg = e.to_string();
+            let msg = in_json_terms(&e.to_string());
             let parent = if path == "." { "" } else { path };
             // serde_path_to_error's path already ends at an unknown field, but stops at the parent of a
             // missing one.
@@ -329,7 +382,33 @@ pub fn parse_ndjson<T: DeserializeOwned>(bytes: &[u8]) -> Rows<T> {
 
 /// A JSON object whose keys all differ. serde_json's own map keeps the last of two equal keys,
 /// where a typed body refuses them; a bulk line must be refused the same way.
-struct UniqueKeys(serde_json::Map<String, serde_json::Value>);
+pub struct UniqueKeys(pub serde_json::Map<String, serde_json::Value>);
+
+/// Reads an entity body sent to `PUT .../{id}`. A document read with GET can be sent back as it
+/// is: its `id` is accepted when it equals the path's, and the fields the server decides
+/// (`server_fields`, such as a deal's `outcome`) are ignored.
+pub fn entity_body<T: DeserializeOwned>(
+    UniqueKeys(mut obj): UniqueKeys,
+    path_id: &str,
+    server_fields: &[&str],
+) -> ApiResult<T> {
+    match obj.remove("id") {
+        None => {}
+        Some(serde_json::Value::String(s)) if s == path_id => {}
+        Some(other) => {
+            return Err(ApiError::new(
+                Code::InvalidField,
+                format!("must equal the id in the path ('{path_id}') or be left out; got {other}"),
+            )
+            .field("id"));
+        }
+    }
+    for f in server_fields {
+        obj.remove(*f);
+    }
+    serde_path_to_error::deserialize::<_, T>(serde_json::Value::Object(obj))
+        .map_err(|e| json_error(&e.path().to_string(), e.inner()))
+}
 
 impl<'de> serde::Deserialize<'de> for UniqueKeys {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -428,6 +507,34 @@ mod tests {
         }
         let e = parse_json::<Named>(br#"{"name":"a","name":"b"}"#).unwrap_err();
         assert_eq!(e.field.as_deref(), Some("name"), "{e:?}");
+    }
+
+    #[test]
+    fn type_errors_speak_of_json_not_of_rust_types() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct PartnerInput {
+            name: String,
+            tags: Vec<String>,
+        }
+        let e = parse_json::<PartnerInput>(br#"["a", ["b"]]"#).unwrap_err();
+        assert_eq!(e.message, "expected a JSON object, got an array", "{e:?}");
+        let e = parse_json::<PartnerInput>(br#" "a""#).unwrap_err();
+        assert_eq!(e.message, "expected a JSON object, got a string", "{e:?}");
+        let e = parse_json::<PartnerInput>(br#"{"name": "a", "tags": {"x": 1}}"#).unwrap_err();
+        assert!(
+            e.message
+                .starts_with("invalid type: object, expected an array"),
+            "{e:?}"
+        );
+        assert_eq!(
+            in_json_terms("expected struct PartnerInput with 15 elements, found x"),
+            "expected a JSON object, found x"
+        );
+        assert_eq!(
+            in_json_terms("expected struct Foo"),
+            "expected a JSON object"
+        );
     }
 
     #[test]

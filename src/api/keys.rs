@@ -95,6 +95,8 @@ pub struct KeyPage {
 #[get("/keys")]
 pub async fn list_keys(ac: Data<AccessControl>, q: Query<KeyPage>) -> ApiResult<HttpResponse> {
     let n = limit(q.limit)?;
+    // Keys made with `ecograph keys create` beside the running service are listed too.
+    ac.keys.refresh().await?;
     let mut items = ac.keys.list(q.cursor.as_deref(), n + 1);
     let next_cursor = (items.len() > n).then(|| {
         items.truncate(n);
@@ -113,6 +115,7 @@ pub async fn list_keys(ac: Data<AccessControl>, q: Query<KeyPage>) -> ApiResult<
         (status = 404, description = "No such key", body = Problem, content_type = "application/problem+json")))]
 #[get("/keys/{id}")]
 pub async fn get_key(ac: Data<AccessControl>, id: Path<String>) -> ApiResult<HttpResponse> {
+    ac.keys.refresh().await?;
     ac.keys
         .get(&id)
         .map(|k| HttpResponse::Ok().json(k))
@@ -130,6 +133,7 @@ pub async fn revoke_key(
     actor: Actor,
     id: Path<String>,
 ) -> ApiResult<HttpResponse> {
+    ac.keys.refresh().await?;
     let key = ac.keys.revoke(&id, &actor).await?;
     Ok(HttpResponse::Ok().json(key))
 }

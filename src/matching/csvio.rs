@@ -24,7 +24,7 @@ pub enum CsvError {
     #[error(transparent)]
     Text(#[from] csvtext::CsvTextError),
     /// The file could not be read.
-    #[error("{0}")]
+    #[error(transparent)]
     Io(#[from] std::io::Error),
 }
 

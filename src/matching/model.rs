@@ -20,7 +20,7 @@ use crate::progress::Progress;
 #[derive(Debug, thiserror::Error)]
 pub enum ModelError {
     /// The JSON could not be parsed.
-    #[error("model JSON: {0}")]
+    #[error("model JSON")]
     Json(#[from] serde_json::Error),
     /// The JSON parsed but does not fit this code's feature set.
     #[error("model does not match this feature set: {0}")]

@@ -8,7 +8,7 @@ use crate::store::StoreError;
 #[derive(Debug, thiserror::Error)]
 pub enum ServiceError {
     /// The input is malformed or breaks a rule.
-    #[error("{0}")]
+    #[error(transparent)]
     Invalid(#[from] Invalid),
     /// The entity asked for does not exist.
     #[error("{kind} '{id}' does not exist")]

@@ -9,6 +9,7 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 use subtle::ConstantTimeEq;
 
 /// Prefix of every issued token: `egk_<key id>_<secret>`.
@@ -28,11 +29,21 @@ pub struct NewKey {
 }
 
 /// The API keys, held in memory and written through to the store.
+///
+/// Keys created or revoked by another process on the same store (`ecograph keys ...` beside a
+/// running service) are picked up by [`KeyRing::refresh`]: the service refreshes on a token it
+/// does not know (at most once a second) and every [`REFRESH_EVERY`].
 pub struct KeyRing {
     keys: RwLock<BTreeMap<String, ApiKey>>,
     store: Arc<dyn Repository>,
     gate: tokio::sync::Mutex<()>,
+    /// When [`KeyRing::refresh_if_older`] last read the store.
+    refreshed_on_demand: parking_lot::Mutex<Option<Instant>>,
 }
+
+/// How often a running service re-reads the keys from the store, so that a key revoked from the
+/// command line stops working within this time.
+pub const REFRESH_EVERY: Duration = Duration::from_secs(5);
 
 fn hash(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
@@ -57,7 +68,37 @@ impl KeyRing {
             keys: RwLock::new(keys),
             store,
             gate: tokio::sync::Mutex::new(()),
+            refreshed_on_demand: parking_lot::Mutex::new(None),
         })
+    }
+
+    /// Re-reads every key from the store, taking in keys created or revoked by other processes.
+    pub async fn refresh(&self) -> Result<(), ServiceError> {
+        // Serialised with create and revoke, so a key written here meanwhile is not dropped.
+        let _gate = self.gate.lock().await;
+        let keys = self
+            .store
+            .keys()
+            .await?
+            .into_iter()
+            .map(|k| (k.id.clone(), k))
+            .collect();
+        *self.keys.write() = keys;
+        Ok(())
+    }
+
+    /// [`KeyRing::refresh`], unless this was last done less than `age` ago: a flood of unknown
+    /// tokens reads the store at most once per `age`. Returns whether it read.
+    pub async fn refresh_if_older(&self, age: Duration) -> Result<bool, ServiceError> {
+        {
+            let mut at = self.refreshed_on_demand.lock();
+            if at.is_some_and(|t| t.elapsed() < age) {
+                return Ok(false);
+            }
+            // Claimed before reading, so concurrent misses read the store once.
+            *at = Some(Instant::now());
+        }
+        self.refresh().await.map(|()| true)
     }
 
     /// Issues a key; returns it and its token, which is not kept anywhere.
@@ -126,6 +167,11 @@ impl KeyRing {
     /// A key by id.
     pub fn get(&self, id: &str) -> Option<ApiKey> {
         self.keys.read().get(id).cloned()
+    }
+
+    /// Every key, in id order.
+    pub fn all(&self) -> Vec<ApiKey> {
+        self.keys.read().values().cloned().collect()
     }
 
     /// Keys in id order after `after`, at most `limit`.

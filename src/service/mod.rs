@@ -15,7 +15,7 @@ mod write;
 
 pub use audit::Actor;
 pub use error::ServiceError;
-pub use keys::{KeyRing, NewKey, TOKEN_PREFIX, same_secret};
+pub use keys::{KeyRing, NewKey, REFRESH_EVERY, TOKEN_PREFIX, same_secret};
 pub use load::LoadSummary;
 pub use records::{AccountList, Linking, ListWrite, RESOLVED_ACCOUNT_PREFIX};
 pub use resolve::{Resolution, account_record};

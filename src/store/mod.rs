@@ -20,14 +20,27 @@ use std::sync::Arc;
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The database refused or failed.
-    #[error("database error: {0}")]
+    #[error("database error")]
     Database(#[from] sqlx::Error),
     /// A migration failed.
-    #[error("migration failed: {0}")]
+    #[error("migration failed")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     /// The database URL is not one ecograph can use.
     #[error("unsupported database URL '{0}': use sqlite://PATH or postgres://...")]
     UnsupportedUrl(String),
+    /// The SQLite file does not exist and the command may not create one.
+    #[error(
+        "there is no database at {0}; check --database-url, or create one with `ecograph serve --demo`, `ecograph serve --create-db` or `ecograph import`"
+    )]
+    Missing(String),
+    /// The database server could not be reached or refused the connection.
+    #[error("cannot connect to {url}: {cause}")]
+    Connect {
+        /// The URL without its password.
+        url: String,
+        /// What the first connection attempt reported.
+        cause: String,
+    },
 }
 
 /// A table of the store.
@@ -192,10 +205,24 @@ pub async fn open(url: &str) -> Result<Arc<dyn Repository>, StoreError> {
 
 /// [`open`], tuned for a [`Workload`].
 pub async fn open_for(url: &str, workload: Workload) -> Result<Arc<dyn Repository>, StoreError> {
+    open_with(url, workload, true).await
+}
+
+/// Opens an existing store: a SQLite URL naming no file is refused rather than created, so that a
+/// mistyped `--database-url` is an error, not a new empty database.
+pub async fn open_existing(url: &str) -> Result<Arc<dyn Repository>, StoreError> {
+    open_with(url, Workload::Service, false).await
+}
+
+async fn open_with(
+    url: &str,
+    workload: Workload,
+    create: bool,
+) -> Result<Arc<dyn Repository>, StoreError> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         Ok(Arc::new(PostgresStore::connect(url).await?))
     } else if url.starts_with("sqlite:") {
-        Ok(Arc::new(SqliteStore::connect(url, workload).await?))
+        Ok(Arc::new(SqliteStore::connect(url, workload, create).await?))
     } else {
         Err(StoreError::UnsupportedUrl(url.to_string()))
     }

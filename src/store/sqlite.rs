@@ -14,14 +14,31 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
-    /// Opens (creating if missing) the database at a `sqlite:` URL and migrates it.
-    pub async fn connect(url: &str, workload: Workload) -> Result<Self, StoreError> {
+    /// Opens the database at a `sqlite:` URL (creating it when missing if `create`) and migrates it.
+    pub async fn connect(url: &str, workload: Workload, create: bool) -> Result<Self, StoreError> {
         let cache_kib = match workload {
             Workload::Service => 32 * 1024,
             Workload::Bulk => 256 * 1024,
         };
-        let opts = SqliteConnectOptions::from_str(url)?
-            .create_if_missing(true)
+        let base = SqliteConnectOptions::from_str(url)?;
+        let path = base.get_filename().to_path_buf();
+        let in_memory = path.as_os_str().is_empty() || path.as_os_str() == ":memory:";
+        if !in_memory {
+            if !create && !path.exists() {
+                return Err(StoreError::Missing(path.display().to_string()));
+            }
+            // SQLite's own message for this is "unable to open database file", naming nothing.
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+                && !dir.is_dir()
+            {
+                return Err(StoreError::Connect {
+                    url: url.to_string(),
+                    cause: format!("the directory {} does not exist", dir.display()),
+                });
+            }
+        }
+        let opts = base
+            .create_if_missing(create)
             .journal_mode(SqliteJournalMode::Wal)
             // FULL: an acknowledged write survives power loss, not only a process crash.
             .synchronous(SqliteSynchronous::Full)

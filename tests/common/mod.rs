@@ -119,6 +119,7 @@ pub fn settings(url: &str) -> Settings {
         addr: "127.0.0.1:0".parse().unwrap(),
         database_url: url.to_string(),
         demo: false,
+        create_db: true,
         demo_dir: "fixtures/demo".into(),
         workers: 2,
         json_limit: 64 * 1024,
