@@ -45,7 +45,19 @@ async fn matching_two_lists_returns_pairs_with_their_evidence() {
         .iter()
         .find(|e| e["field"] == "domain")
         .unwrap();
-    assert_eq!(domain["similarity"], 1.0);
+    assert_eq!(
+        (domain["state"].as_str(), domain["similarity"].as_f64()),
+        (Some("compared"), Some(1.0))
+    );
+    // Neither record has a phone: the evidence says so instead of a similarity of 0.
+    let phone = pairs[0]["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["field"] == "phone")
+        .unwrap();
+    assert_eq!(phone["state"], "missing", "{phone}");
+    assert!(phone.get("similarity").is_none(), "{phone}");
 
     let (s, p) = app
         .post_raw(
@@ -139,5 +151,44 @@ async fn resolving_a_record_ranks_accounts_and_follows_later_writes() {
         )
         .await;
     assert_eq!((s, p["field"].as_str()), (422, Some("record.name")));
+    app.stop().await;
+}
+
+#[actix_web::test]
+async fn a_crowd_of_identical_names_is_reported_when_blocking_cuts_it() {
+    let db = sqlite_db();
+    let app = spawn(&db.url).await;
+    let crowd = |n: usize| -> Vec<serde_json::Value> {
+        (0..n)
+            .map(|i| json!({"id": format!("l{i}"), "name": "Acme Trading"}))
+            .collect()
+    };
+    let right = json!([{"id": "r", "name": "Acme Trading"}]);
+    let (s, few) = app
+        .post_raw(
+            "/v1/match",
+            "application/json",
+            json!({"left": crowd(5), "right": right}).to_string(),
+        )
+        .await;
+    assert_eq!(
+        (s, few["windowed_records"].as_u64()),
+        (200, Some(0)),
+        "{few}"
+    );
+    let (s, many) = app
+        .post_raw(
+            "/v1/match",
+            "application/json",
+            json!({"left": crowd(400), "right": right}).to_string(),
+        )
+        .await;
+    assert_eq!(s, 200);
+    assert_eq!(many["windowed_records"], 1, "the cut is said, not silent");
+    assert!(
+        many["candidate_pairs"].as_u64().unwrap() < 400,
+        "{}",
+        many["candidate_pairs"]
+    );
     app.stop().await;
 }

@@ -109,17 +109,36 @@ impl RecordInput {
 pub struct EvidenceOut {
     /// The field: name, domain, phone, postal_code, address, city or country.
     pub field: String,
-    /// Its similarity, 0 to 1 (0 when a side lacks it).
-    pub similarity: f64,
+    /// `compared`, or `missing` when either record lacks the field (then there is no similarity,
+    /// and the contribution is what the model learned a missing field to be worth).
+    pub state: EvidenceState,
+    /// Its similarity, 0 to 1; absent when the field is missing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub similarity: Option<f64>,
     /// Its additive share of the match logit.
     pub contribution: f64,
+}
+
+/// Whether a field was compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum EvidenceState {
+    /// Both records have the field.
+    Compared,
+    /// At least one record lacks it.
+    Missing,
 }
 
 fn evidence(e: Vec<Evidence>) -> Vec<EvidenceOut> {
     e.into_iter()
         .map(|e| EvidenceOut {
             field: e.field,
-            similarity: e.similarity,
+            state: if e.missing {
+                EvidenceState::Missing
+            } else {
+                EvidenceState::Compared
+            },
+            similarity: (!e.missing).then_some(e.similarity),
             contribution: e.contribution,
         })
         .collect()
@@ -172,6 +191,10 @@ pub struct MatchResponse {
     pub candidate_pairs: u64,
     /// Share of all pairs blocking skipped.
     pub reduction_ratio: f64,
+    /// Right records for which a blocking key shared by more records than its cap (hundreds of
+    /// identical or near-identical names) was searched only near the record's own name: a match
+    /// elsewhere in that crowd may be missed. 0 means every candidate was considered.
+    pub windowed_records: u64,
 }
 
 /// Matches two lists of company records and returns the matched pairs with their evidence.
@@ -224,6 +247,7 @@ pub async fn match_records(req: HttpRequest, payload: Payload) -> ApiResult<Http
             threshold,
             candidate_pairs: stats.candidate_pairs,
             reduction_ratio: stats.reduction_ratio,
+            windowed_records: stats.windowed_records,
         }
     })
     .await

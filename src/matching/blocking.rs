@@ -72,6 +72,9 @@ pub struct BlockingStats {
     pub total_pairs: u64,
     /// 1 - candidate_pairs / total_pairs.
     pub reduction_ratio: f64,
+    /// Query records for which a posting list past its cap (hundreds of records sharing a key,
+    /// such as one name given many times) was searched only near the record's own name.
+    pub windowed_records: u64,
 }
 
 impl BlockingStats {
@@ -86,6 +89,7 @@ impl BlockingStats {
             candidate_pairs,
             total_pairs,
             reduction_ratio: rr,
+            windowed_records: 0,
         }
     }
 }

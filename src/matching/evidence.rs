@@ -9,6 +9,10 @@ pub struct Evidence {
     pub field: String,
     /// Headline similarity of the field in [0, 1] (0 when a side is missing).
     pub similarity: f64,
+    /// Whether either record lacks the field: then nothing was compared, and the contribution is
+    /// what the model learned absence to be worth.
+    #[serde(default)]
+    pub missing: bool,
     /// Sum of weight * feature over the field's features: its additive share of the logit.
     pub contribution: f64,
 }

@@ -328,6 +328,13 @@ impl Index {
 
     /// Candidate slots for a query under the given limits (sorted, deduplicated).
     pub fn candidates(&self, q: &Prepared, cfg: &BlockingConfig) -> Vec<u32> {
+        self.candidates_windowed(q, cfg).0
+    }
+
+    /// [`Index::candidates`], and whether a posting list past its cap was cut to the window
+    /// around the query's name (so a record elsewhere in that list was not considered).
+    pub fn candidates_windowed(&self, q: &Prepared, cfg: &BlockingConfig) -> (Vec<u32>, bool) {
+        let mut windowed = false;
         let mut lists: Vec<(KeyKind, &[u32])> = blocking::keys(q, cfg)
             .into_iter()
             .filter_map(|(kind, k)| self.postings.get(&k).map(|l| (kind, l.as_slice())))
@@ -355,6 +362,7 @@ impl Index {
             if list.len() <= blocking::cap(kind, cfg) {
                 out.extend_from_slice(list);
             } else {
+                windowed = true;
                 let pos = list.partition_point(|s| self.name_of(*s) < q.name());
                 let lo = pos.saturating_sub(cfg.window);
                 let hi = (pos + cfg.window).min(list.len());
@@ -363,7 +371,7 @@ impl Index {
         }
         out.sort_unstable();
         out.dedup();
-        out
+        (out, windowed)
     }
 
     /// The `k` best-scoring indexed records for `r`, best first.

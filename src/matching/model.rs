@@ -177,8 +177,12 @@ impl Matcher {
     pub fn score_pair(&self, a: &Prepared, b: &Prepared) -> (f64, Vec<Evidence>) {
         let (x, headline) = features::compare(a, b, &self.idf);
         let mut contrib = [0.0; 7];
+        let mut missing = [false; 7];
         for (i, v) in x.iter().enumerate() {
             contrib[features::field_of(i)] += self.weights[i] * v;
+            if features::FEATURES[i].0.ends_with("_missing") && *v > 0.5 {
+                missing[features::field_of(i)] = true;
+            }
         }
         let evidence = FIELDS
             .iter()
@@ -186,6 +190,7 @@ impl Matcher {
             .map(|(i, f)| Evidence {
                 field: (*f).to_string(),
                 similarity: headline[i],
+                missing: missing[i],
                 contribution: contrib[i],
             })
             .collect();
@@ -213,12 +218,12 @@ impl Matcher {
     ) -> (Vec<MatchPair>, BlockingStats) {
         let index = Index::from_prepared(prepare_all(left, progress));
         progress.start("matching", right.len() as u64);
-        let per_right: Vec<(u64, Vec<MatchPair>)> = right
+        let per_right: Vec<(u64, bool, Vec<MatchPair>)> = right
             .par_iter()
             .enumerate()
             .map(|(j, r)| {
                 let q = prepare(r);
-                let cands = index.candidates(&q, &self.blocking);
+                let (cands, windowed) = index.candidates_windowed(&q, &self.blocking);
                 let mut found = Vec::new();
                 for s in &cands {
                     let Some(p) = index.prepared(*s) else {
@@ -235,13 +240,16 @@ impl Matcher {
                     }
                 }
                 progress.advance(1);
-                (cands.len() as u64, found)
+                (cands.len() as u64, windowed, found)
             })
             .collect();
         let compared = per_right.iter().map(|x| x.0).sum();
-        let pairs = per_right.into_iter().flat_map(|x| x.1).collect();
+        let windowed = per_right.iter().filter(|x| x.1).count() as u64;
+        let pairs = per_right.into_iter().flat_map(|x| x.2).collect();
         let total = left.len() as u64 * right.len() as u64;
-        (pairs, BlockingStats::new(compared, total))
+        let mut stats = BlockingStats::new(compared, total);
+        stats.windowed_records = windowed;
+        (pairs, stats)
     }
 
     /// Candidate pairs (i < j) of a dedupe run with their probabilities.

@@ -62,7 +62,14 @@ static SKIP_NOTE: Once = Once::new();
 pub async fn postgres_db() -> Option<TestDb> {
     let Ok(base) = std::env::var("ECOGRAPH_TEST_POSTGRES_URL") else {
         SKIP_NOTE.call_once(|| {
-            eprintln!("ECOGRAPH_TEST_POSTGRES_URL is unset: PostgreSQL tests are skipped, SQLite tests run");
+            // Written to the stderr handle itself: the test harness captures `eprintln!`, and
+            // the note must show in `cargo test` output even when every test passes.
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stderr(),
+                "note: ECOGRAPH_TEST_POSTGRES_URL is unset: the PostgreSQL tests are SKIPPED, only SQLite is tested \
+                 (set it, e.g. to postgres://postgres@127.0.0.1:5432/test, to run both)"
+            );
         });
         return None;
     };
