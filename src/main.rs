@@ -63,12 +63,17 @@ struct MatchArgs {
     /// Right list.
     #[arg(long)]
     right: PathBuf,
-    /// Where to write left_id,right_id,score.
+    /// Where to write left_id,right_id,score,status.
     #[arg(long)]
     out: PathBuf,
     /// Match probability threshold [default: the model's, fixed at training].
     #[arg(long)]
     threshold: Option<f64>,
+    /// Write every pair above the threshold, for review: those not chosen get status
+    /// `candidate`. Without it, only decided pairs: `match`, and `ambiguous` for a record whose
+    /// two best candidates are different companies too close to call.
+    #[arg(long)]
+    all_pairs: bool,
 }
 
 #[derive(Debug, Args)]
@@ -429,23 +434,50 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let pb = ecograph::progress::bar(ecograph::progress::on_terminal(), "matching", 0);
             let (pairs, stats) = m.match_lists_with(&left, &right, threshold, &pb);
             pb.finish_and_clear();
+            let above = pairs.len();
+            let decided = ecograph::matching::decide::decide(
+                &m,
+                &left,
+                &right,
+                pairs,
+                threshold,
+                args.all_pairs,
+            );
             let mut w = csv::Writer::from_path(&args.out)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", args.out.display()))?;
-            w.write_record(["left_id", "right_id", "score"])?;
-            for p in &pairs {
+            w.write_record(["left_id", "right_id", "score", "status"])?;
+            for (p, status) in &decided {
                 w.write_record([
                     left[p.left].id.as_str(),
                     right[p.right].id.as_str(),
                     &format!("{:.4}", p.score),
+                    status.as_str(),
                 ])?;
             }
             w.flush()?;
+            let count = |want: ecograph::matching::decide::Status| {
+                let mut rights: Vec<usize> = decided
+                    .iter()
+                    .filter(|(_, s)| *s == want)
+                    .map(|(p, _)| p.right)
+                    .collect();
+                rights.dedup();
+                rights.len()
+            };
+            let matched = count(ecograph::matching::decide::Status::Match);
+            let ambiguous = count(ecograph::matching::decide::Status::Ambiguous);
+            if stats.windowed_records > 0 {
+                eprintln!(
+                    "note: {} right records share a blocking key with more left records than its cap; they were compared only with the left records nearest their name",
+                    stats.windowed_records
+                );
+            }
             println!(
-                "matched {} left x {} right records: {} pairs at threshold {threshold} from {} candidate pairs (reduction ratio {:.5}) in {:.1} s -> {}",
+                "matched {} left x {} right records at threshold {threshold}: {} candidates compared ({:.1} per right record, reduction ratio {:.5}), {above} pairs above the threshold, {matched} right records matched, {ambiguous} ambiguous, in {:.1} s -> {}",
                 left.len(),
                 right.len(),
-                pairs.len(),
                 stats.candidate_pairs,
+                stats.candidate_pairs as f64 / right.len().max(1) as f64,
                 stats.reduction_ratio,
                 t.elapsed().as_secs_f64(),
                 args.out.display()
@@ -479,11 +511,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             w.flush()?;
             let n: std::collections::HashSet<_> = clusters.iter().collect();
             println!(
-                "clustered {} records into {} entities (and {} nameless row(s) as entities of their own) from {} candidate pairs (reduction ratio {:.5}) in {:.1} s -> {}",
+                "clustered {} records into {} entities (and {} nameless row(s) as entities of their own) from {} candidate pairs compared ({:.1} per record, reduction ratio {:.5}) in {:.1} s -> {}",
                 records.len(),
                 n.len(),
                 nameless.len(),
                 stats.candidate_pairs,
+                stats.candidate_pairs as f64 / records.len().max(1) as f64,
                 stats.reduction_ratio,
                 t.elapsed().as_secs_f64(),
                 args.out.display()

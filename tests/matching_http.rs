@@ -192,3 +192,68 @@ async fn a_crowd_of_identical_names_is_reported_when_blocking_cuts_it() {
     );
     app.stop().await;
 }
+
+#[actix_web::test]
+async fn matching_decides_one_company_per_record_and_resolution_says_which() {
+    let db = sqlite_db();
+    let app = spawn(&db.url).await;
+    let left = json!([
+        {"id": "l1", "name": "Acme Trading", "domain": "acme-trading.com"},
+        {"id": "l2", "name": "ACME Trading", "domain": "acme-trading.com"},
+        {"id": "l3", "name": "Zephyr Quantum Logistics"}
+    ]);
+    let right = json!([{"id": "r1", "name": "Acme Trading Co", "domain": "acme-trading.com"}]);
+    let (s, r) = app
+        .post_raw(
+            "/v1/match",
+            "application/json",
+            json!({"left": left, "right": right}).to_string(),
+        )
+        .await;
+    assert_eq!(s, 200, "{r}");
+    let got: Vec<(&str, &str)> = r["pairs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["left_id"].as_str().unwrap(),
+                p["status"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got.len(),
+        2,
+        "two left records that are one company both match: {r}"
+    );
+    assert!(got.iter().all(|(_, s)| *s == "match"), "{got:?}");
+
+    let (_, resolved) = app
+        .post(
+            "/v1/entities/resolve",
+            &json!({"record": {"name": "Nothing Like Any Account"}}),
+        )
+        .await;
+    assert_eq!(resolved["decision"]["status"], "none", "{resolved}");
+    app.put(
+        "/v1/accounts/A-1",
+        &account("Acme Trading", "acme-trading.com"),
+    )
+    .await;
+    let (_, resolved) = app
+        .post(
+            "/v1/entities/resolve",
+            &json!({"record": {"name": "Acme Trading Co", "website": "https://acme-trading.com"}}),
+        )
+        .await;
+    assert_eq!(
+        (
+            resolved["decision"]["status"].as_str(),
+            resolved["decision"]["account_id"].as_str()
+        ),
+        (Some("match"), Some("A-1")),
+        "{resolved}"
+    );
+    app.stop().await;
+}

@@ -165,6 +165,10 @@ pub struct MatchRequest {
     /// Match probability threshold; the model's own (fixed at training) when absent.
     #[serde(default)]
     pub threshold: Option<f64>,
+    /// Return every pair above the threshold, for review; those not chosen have status
+    /// `candidate`. Default false: only decided pairs (`match` and `ambiguous`).
+    #[serde(default)]
+    pub all_pairs: bool,
 }
 
 /// One matched pair.
@@ -176,6 +180,11 @@ pub struct MatchedPair {
     pub right_id: String,
     /// Match probability.
     pub score: f64,
+    /// `match`: the pair ecograph stands behind (a right record matches one left company, or
+    /// several left records that are duplicates of it). `ambiguous`: one of a record's two best
+    /// candidates, different companies too close to call; neither is taken. `candidate`: above
+    /// the threshold, not chosen (only with `all_pairs`).
+    pub status: String,
     /// Per-field evidence.
     pub evidence: Vec<EvidenceOut>,
 }
@@ -230,17 +239,21 @@ pub async fn match_records(req: HttpRequest, payload: Payload) -> ApiResult<Http
     };
     let left = to_records(input.left, "left")?;
     let right = to_records(input.right, "right")?;
+    let all_pairs = input.all_pairs;
     let out = actix_web::web::block(move || {
-        let (mut pairs, stats) =
-            crate::matching::card::shipped_ref().match_lists(&left, &right, threshold);
-        pairs.sort_by(|a, b| b.score.total_cmp(&a.score));
+        let matcher = crate::matching::card::shipped_ref();
+        let (pairs, stats) = matcher.match_lists(&left, &right, threshold);
+        let mut decided =
+            crate::matching::decide::decide(matcher, &left, &right, pairs, threshold, all_pairs);
+        decided.sort_by(|a, b| b.0.score.total_cmp(&a.0.score));
         MatchResponse {
-            pairs: pairs
+            pairs: decided
                 .into_iter()
-                .map(|p| MatchedPair {
+                .map(|(p, status)| MatchedPair {
                     left_id: left[p.left].id.clone(),
                     right_id: right[p.right].id.clone(),
                     score: p.score,
+                    status: status.as_str().to_string(),
                     evidence: evidence(p.evidence),
                 })
                 .collect(),
@@ -282,9 +295,27 @@ pub struct ResolveCandidate {
     pub evidence: Vec<EvidenceOut>,
 }
 
+/// The account ecograph stands behind for the record.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ResolveDecision {
+    /// `match`: `account_id` is the record's account. `ambiguous`: its two best candidates are
+    /// different companies within a factor of about 7 in odds of each other, so neither is
+    /// chosen (`account_id` and `rival_account_id` name them). `none`: no candidate reaches the
+    /// threshold.
+    pub status: String,
+    /// The chosen account, or the best of an ambiguous two.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<String>,
+    /// The other account of an ambiguous two.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rival_account_id: Option<String>,
+}
+
 /// Ranked candidate accounts.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ResolveResponse {
+    /// The decision: the match, an ambiguous two, or none.
+    pub decision: ResolveDecision,
     /// Candidates, best first.
     pub candidates: Vec<ResolveCandidate>,
     /// The threshold applied.
@@ -315,6 +346,37 @@ pub async fn resolve_entity(
     };
     let record = input.record.into_record("record", false)?;
     let found = eco.resolve(record, k).await?;
+    let decision = actix_web::web::block({
+        let scored: Vec<(f64, crate::matching::Record)> = found
+            .iter()
+            .map(|r| (r.score, crate::service::account_record(&r.account)))
+            .collect();
+        move || {
+            use crate::matching::decide::{One, decide_one};
+            let refs: Vec<(f64, &crate::matching::Record)> =
+                scored.iter().map(|(p, r)| (*p, r)).collect();
+            let id = |k: usize| Some(scored[k].1.id.clone());
+            match decide_one(crate::matching::card::shipped_ref(), &refs, threshold) {
+                One::None => ResolveDecision {
+                    status: "none".into(),
+                    account_id: None,
+                    rival_account_id: None,
+                },
+                One::Match(k) => ResolveDecision {
+                    status: "match".into(),
+                    account_id: id(k),
+                    rival_account_id: None,
+                },
+                One::Ambiguous(a, b) => ResolveDecision {
+                    status: "ambiguous".into(),
+                    account_id: id(a),
+                    rival_account_id: id(b),
+                },
+            }
+        }
+    })
+    .await
+    .map_err(|e| ApiError::internal(&e))?;
     let candidates = found
         .into_iter()
         .map(|r| ResolveCandidate {
@@ -325,6 +387,7 @@ pub async fn resolve_entity(
         })
         .collect();
     Ok(HttpResponse::Ok().json(ResolveResponse {
+        decision,
         candidates,
         threshold,
     }))

@@ -7,6 +7,7 @@ pub mod card;
 pub mod cluster;
 pub mod country;
 pub mod csvio;
+pub mod decide;
 pub mod devsets;
 pub mod domain;
 pub mod eval;

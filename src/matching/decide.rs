@@ -1,0 +1,315 @@
+//! Deciding a match between two lists: from every pair above the threshold, the one match
+//! ecograph stands behind for each record, or an honest "too close to call".
+//!
+//! A pair list is not a decision. When a partner record reaches two vendor accounts, at most one
+//! of them is its company, unless the two accounts are themselves one company entered twice.
+//! So, for each right record, its best candidate wins, together with the left records that are
+//! duplicates of that candidate; a different company within [`TIE_LOGIT`] of it makes the record
+//! ambiguous. Then, for each left record claimed by several right records that are not
+//! duplicates of one another, the best claim wins and a close rival is ambiguous too.
+
+use super::evidence::MatchPair;
+use super::model::Matcher;
+use super::record::{Prepared, Record, prepare};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// Candidates within this many log-odds of the best are too close to call: a factor of e^2,
+/// about 7, in odds. The same margin account-list linking uses; it was fixed on a generated
+/// ecosystem (seed 7) before any list this decides on was read.
+pub const TIE_LOGIT: f64 = 2.0;
+
+/// Candidates of one record weighed in a decision, best first; the rest cannot change it (they
+/// are further from the best than the ones kept) and would make the work unbounded.
+const MAX_WEIGHED: usize = 10;
+
+/// What ecograph says of a pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// The match ecograph stands behind.
+    Match,
+    /// One of two candidates too close to call; neither is taken.
+    Ambiguous,
+    /// Above the threshold but not chosen (listed only when every pair is asked for).
+    Candidate,
+}
+
+impl Status {
+    /// The status as written in `pairs.csv` and the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Match => "match",
+            Status::Ambiguous => "ambiguous",
+            Status::Candidate => "candidate",
+        }
+    }
+}
+
+fn logit(p: f64) -> f64 {
+    let p = p.clamp(1e-9, 1.0 - 1e-9);
+    (p / (1.0 - p)).ln()
+}
+
+/// Prepared records of one side, made on first use (only records in contested pairs need them).
+struct Side<'a> {
+    records: &'a [Record],
+    prepared: HashMap<usize, Prepared>,
+}
+
+impl<'a> Side<'a> {
+    fn new(records: &'a [Record]) -> Self {
+        Side {
+            records,
+            prepared: HashMap::new(),
+        }
+    }
+
+    /// Whether records `a` and `b` of this side are one company, by the matcher.
+    fn same(&mut self, m: &Matcher, a: usize, b: usize, threshold: f64) -> bool {
+        for i in [a, b] {
+            self.prepared
+                .entry(i)
+                .or_insert_with(|| prepare(&self.records[i]));
+        }
+        m.reaches(&self.prepared[&a], &self.prepared[&b], threshold)
+    }
+}
+
+/// Decides every pair: each comes back with its [`Status`]. With `all_pairs`, pairs not chosen
+/// are kept as [`Status::Candidate`]; otherwise only matches and ambiguous pairs are returned.
+/// Sorted by right record, then score (best first).
+pub fn decide(
+    matcher: &Matcher,
+    left: &[Record],
+    right: &[Record],
+    pairs: Vec<MatchPair>,
+    threshold: f64,
+    all_pairs: bool,
+) -> Vec<(MatchPair, Status)> {
+    let mut by_right: HashMap<usize, Vec<MatchPair>> = HashMap::new();
+    for p in pairs {
+        by_right.entry(p.right).or_default().push(p);
+    }
+    let mut lefts = Side::new(left);
+    let mut rights = Side::new(right);
+    let mut out: Vec<(MatchPair, Status)> = Vec::new();
+    let mut rights_sorted: Vec<usize> = by_right.keys().copied().collect();
+    rights_sorted.sort_unstable();
+    for j in rights_sorted {
+        let mut cands = by_right.remove(&j).unwrap_or_default();
+        cands.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.left.cmp(&b.left)));
+        let best = cands[0].left;
+        let best_logit = logit(cands[0].score);
+        let mut statuses = vec![Status::Candidate; cands.len()];
+        statuses[0] = Status::Match;
+        let mut rival = None;
+        for (k, c) in cands.iter().enumerate().skip(1).take(MAX_WEIGHED - 1) {
+            if lefts.same(matcher, best, c.left, threshold) {
+                statuses[k] = Status::Match;
+            } else if rival.is_none() {
+                rival = Some(k);
+            }
+        }
+        if let Some(k) = rival
+            && best_logit - logit(cands[k].score) < TIE_LOGIT
+        {
+            for s in statuses.iter_mut() {
+                if *s == Status::Match {
+                    *s = Status::Candidate;
+                }
+            }
+            statuses[0] = Status::Ambiguous;
+            statuses[k] = Status::Ambiguous;
+        }
+        out.extend(cands.into_iter().zip(statuses));
+    }
+    settle_contested_lefts(matcher, &mut rights, &mut out, threshold);
+    if !all_pairs {
+        out.retain(|(_, s)| *s != Status::Candidate);
+    }
+    out
+}
+
+/// What one record resolves to among its candidates (`(probability, record)`, best first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum One {
+    /// No candidate reaches the threshold.
+    None,
+    /// The candidate at this position is the match.
+    Match(usize),
+    /// The candidates at these positions are different companies too close to call.
+    Ambiguous(usize, usize),
+}
+
+/// Decides one record against its candidates, as [`decide`] does for each right record: the
+/// best at the threshold wins unless a candidate that is a different company (not a duplicate of
+/// the best, by the matcher) is within [`TIE_LOGIT`] of it.
+pub fn decide_one(matcher: &Matcher, candidates: &[(f64, &Record)], threshold: f64) -> One {
+    let Some(&(best, best_rec)) = candidates.first().filter(|(p, _)| *p >= threshold) else {
+        return One::None;
+    };
+    let best_prep = prepare(best_rec);
+    for (k, &(p, rec)) in candidates.iter().enumerate().skip(1).take(MAX_WEIGHED - 1) {
+        if p < threshold || logit(best) - logit(p) >= TIE_LOGIT {
+            break;
+        }
+        if !matcher.reaches(&best_prep, &prepare(rec), threshold) {
+            return One::Ambiguous(0, k);
+        }
+    }
+    One::Match(0)
+}
+
+/// A left record matched by several right records that are different companies keeps only the
+/// best claim; a rival claim within [`TIE_LOGIT`] makes both ambiguous.
+fn settle_contested_lefts(
+    matcher: &Matcher,
+    rights: &mut Side,
+    out: &mut [(MatchPair, Status)],
+    threshold: f64,
+) {
+    let mut claims: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (k, (p, s)) in out.iter().enumerate() {
+        if *s == Status::Match {
+            claims.entry(p.left).or_default().push(k);
+        }
+    }
+    let mut contested: Vec<Vec<usize>> = claims.into_values().filter(|c| c.len() > 1).collect();
+    contested.sort_unstable();
+    for mut ks in contested {
+        ks.sort_by(|a, b| out[*b].0.score.total_cmp(&out[*a].0.score).then(a.cmp(b)));
+        let first = ks[0];
+        let (best_right, best_logit) = (out[first].0.right, logit(out[first].0.score));
+        let mut tie = false;
+        for &k in ks.iter().skip(1).take(MAX_WEIGHED - 1) {
+            if rights.same(matcher, best_right, out[k].0.right, threshold) {
+                continue;
+            }
+            if best_logit - logit(out[k].0.score) < TIE_LOGIT {
+                out[k].1 = Status::Ambiguous;
+                tie = true;
+            } else {
+                out[k].1 = Status::Candidate;
+            }
+        }
+        for &k in ks.iter().skip(MAX_WEIGHED) {
+            out[k].1 = Status::Candidate;
+        }
+        if tie {
+            out[first].1 = Status::Ambiguous;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(id: &str, name: &str) -> Record {
+        Record {
+            id: id.into(),
+            name: name.into(),
+            ..Default::default()
+        }
+    }
+
+    fn pair(left: usize, right: usize, score: f64) -> MatchPair {
+        MatchPair {
+            left,
+            right,
+            score,
+            evidence: Vec::new(),
+        }
+    }
+
+    fn statuses(v: &[(MatchPair, Status)]) -> Vec<(usize, usize, Status)> {
+        v.iter().map(|(p, s)| (p.left, p.right, *s)).collect()
+    }
+
+    #[test]
+    fn a_clear_best_wins_and_a_close_rival_company_makes_it_ambiguous() {
+        let m = super::super::card::shipped();
+        let left = [
+            rec("a", "Corvid Field Cleaning GmbH"),
+            rec("b", "Zephyr Quantum Logistics Ltd"),
+        ];
+        let right = [
+            rec("x", "Corvid Cleaning GmbH"),
+            rec("y", "Corvid Cleaning"),
+        ];
+        // x: the rival is far behind in odds, so the best is the match.
+        // y: the rival is within a factor of 7 in odds, so neither is taken.
+        let pairs = vec![
+            pair(0, 0, 0.99),
+            pair(1, 0, 0.6),
+            pair(0, 1, 0.9),
+            pair(1, 1, 0.8),
+        ];
+        let d = decide(&m, &left, &right, pairs.clone(), 0.5, false);
+        assert_eq!(
+            statuses(&d),
+            vec![
+                (0, 0, Status::Match),
+                (0, 1, Status::Ambiguous),
+                (1, 1, Status::Ambiguous)
+            ]
+        );
+        let all = decide(&m, &left, &right, pairs, 0.5, true);
+        assert_eq!(all.len(), 4);
+        assert!(all.contains(&(pair(1, 0, 0.6), Status::Candidate)));
+    }
+
+    #[test]
+    fn duplicates_on_the_left_are_matched_together() {
+        let m = super::super::card::shipped();
+        let left = [
+            rec("a", "Nordwind Logistik GmbH"),
+            rec("b", "NORDWIND LOGISTIK GMBH"),
+        ];
+        let right = [rec("x", "Nordwind Logistik")];
+        let d = decide(
+            &m,
+            &left,
+            &right,
+            vec![pair(0, 0, 0.97), pair(1, 0, 0.96)],
+            0.5,
+            false,
+        );
+        assert_eq!(
+            statuses(&d),
+            vec![(0, 0, Status::Match), (1, 0, Status::Match)]
+        );
+    }
+
+    #[test]
+    fn a_left_record_claimed_by_two_companies_keeps_the_clear_best_claim() {
+        let m = super::super::card::shipped();
+        let left = [rec("a", "Kestrel Analytics")];
+        let right = [
+            rec("x", "Kestrel Analytics Inc"),
+            rec("y", "Quillon Maritime Services"),
+        ];
+        let d = decide(
+            &m,
+            &left,
+            &right,
+            vec![pair(0, 0, 0.99), pair(0, 1, 0.7)],
+            0.5,
+            false,
+        );
+        assert_eq!(statuses(&d), vec![(0, 0, Status::Match)]);
+        let d = decide(
+            &m,
+            &left,
+            &right,
+            vec![pair(0, 0, 0.9), pair(0, 1, 0.8)],
+            0.5,
+            false,
+        );
+        assert_eq!(
+            statuses(&d),
+            vec![(0, 0, Status::Ambiguous), (0, 1, Status::Ambiguous)]
+        );
+    }
+}
