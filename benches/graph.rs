@@ -144,6 +144,7 @@ async fn serve(url: &str) -> (String, actix_web::dev::ServerHandle) {
         bulk_limit: 1 << 29,
         log: "warn".into(),
         master_key: None,
+        log_format: ecograph::settings::LogFormat::Text,
     };
     let running = ecograph::startup::build(&settings).await.unwrap();
     let handle = running.server.handle();
