@@ -3,6 +3,7 @@
 use crate::api;
 use crate::api::auth::AccessControl;
 use crate::api::extract::Limits;
+use crate::api::observe::{self, RequestSpan};
 use crate::domain::Kind;
 use crate::service::{Ecosystem, KeyRing, REFRESH_EVERY};
 use crate::settings::Settings;
@@ -13,6 +14,7 @@ use std::future::Future;
 use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::Duration;
+use tracing_actix_web::TracingLogger;
 
 /// How long a stop waits for requests in flight before it closes their connections.
 pub const GRACE: Duration = Duration::from_secs(30);
@@ -96,7 +98,8 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Running> {
         let (app, _) = api::app(limits);
         app.app_data(data.clone())
             .app_data(access.clone())
-            .wrap(tracing_actix_web::TracingLogger::default())
+            .wrap(actix_web::middleware::from_fn(observe::record))
+            .wrap(TracingLogger::<RequestSpan>::new())
     })
     .workers(settings.workers)
     // Signals are handled by `serve`, which bounds the graceful stop.

@@ -10,6 +10,7 @@ pub mod keys;
 pub mod lists;
 pub mod mapping;
 pub mod matching;
+pub mod observe;
 pub mod pagination;
 pub mod query;
 pub mod records;

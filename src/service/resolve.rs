@@ -85,7 +85,10 @@ impl Ecosystem {
         let graph = self.graph.clone();
         let resolver = self.resolver.clone();
         let matcher: &'static Matcher = crate::matching::card::shipped_ref();
+        // The blocking thread logs under the request's span, so its lines carry the request id.
+        let span = tracing::Span::current();
         tokio::task::spawn_blocking(move || {
+            let _in = span.enter();
             ensure_index(&graph.read(), &resolver);
             let g = graph.read();
             let index = resolver.read();
