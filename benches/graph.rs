@@ -145,6 +145,7 @@ async fn serve(url: &str) -> (String, actix_web::dev::ServerHandle) {
         log: "warn".into(),
         master_key: None,
         log_format: ecograph::settings::LogFormat::Text,
+        metrics_token: None,
     };
     let running = ecograph::startup::build(&settings).await.unwrap();
     let handle = running.server.handle();

@@ -196,6 +196,9 @@ struct ServeArgs {
     /// Log lines as text or JSON [default: text].
     #[arg(long, env = "ECOGRAPH_LOG_FORMAT", value_enum)]
     log_format: Option<LogFormat>,
+    /// A token (at least 16 characters) that may read /metrics and nothing else.
+    #[arg(long, env = "ECOGRAPH_METRICS_TOKEN", hide_env_values = true)]
+    metrics_token: Option<String>,
     /// Optional TOML file with any of the settings above (flags and environment win).
     #[arg(long, env = "ECOGRAPH_CONFIG")]
     config: Option<PathBuf>,
@@ -292,6 +295,10 @@ fn resolve(args: ServeArgs) -> anyhow::Result<Settings> {
             .or(file.master_key)
             .filter(|k| !k.is_empty()),
         log_format: args.log_format.or(file.log_format).unwrap_or_default(),
+        metrics_token: args
+            .metrics_token
+            .or(file.metrics_token)
+            .filter(|t| !t.is_empty()),
     })
 }
 

@@ -34,6 +34,8 @@ pub struct FileSettings {
     pub master_key: Option<String>,
     /// Log line format, `text` or `json`.
     pub log_format: Option<LogFormat>,
+    /// A token that may read `/metrics` only.
+    pub metrics_token: Option<String>,
 }
 
 impl FileSettings {
@@ -73,6 +75,8 @@ pub struct Settings {
     pub master_key: Option<String>,
     /// How log lines are written.
     pub log_format: LogFormat,
+    /// A bearer token admitted to `/metrics` and nothing else, so a scraper needs no admin key.
+    pub metrics_token: Option<String>,
 }
 
 /// How log lines are written to stderr.

@@ -1,8 +1,10 @@
-//! Logging and tracing set-up.
+//! Logging, tracing and metrics set-up.
 
 mod escape;
+mod metrics;
 
 pub use escape::EscapedFields;
+pub use metrics::Metrics;
 
 use crate::settings::LogFormat;
 use std::io::IsTerminal;

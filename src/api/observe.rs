@@ -1,11 +1,14 @@
-//! What every request leaves behind: an `X-Request-Id` on its response, and a span that every log
-//! line of the request carries (id, method, route template, status, latency).
+//! What every request leaves behind: an `X-Request-Id` on its response, a span that every log line
+//! of the request carries (id, method, route template, status, latency), and its count and latency
+//! in the metrics.
 
+use crate::telemetry::Metrics;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
+use actix_web::web::Data;
 use actix_web::{Error, HttpMessage, HttpRequest, HttpResponse, ResponseError};
 use std::fmt;
 use std::time::Instant;
@@ -113,18 +116,30 @@ impl RootSpanBuilder for RequestSpan {
     }
 }
 
-/// Middleware, inside `TracingLogger`: sets `X-Request-Id` on every response and records the
-/// latency on the request's span.
+/// Middleware, inside `TracingLogger`: sets `X-Request-Id` on every response, records the
+/// latency on the request's span, and counts the request in the metrics.
 pub async fn record<B: MessageBody + 'static>(
     req: ServiceRequest,
     next: Next<B>,
 ) -> Result<ServiceResponse<B>, Error> {
     let started = Instant::now();
     let id = RequestId::of(req.request());
+    // Read before the call: the router needs the request to itself while it runs.
+    let route = route(req.request());
+    let method = method_label(req.method());
+    let metrics = req.app_data::<Data<Metrics>>().cloned();
     let span = req.extensions().get::<RootSpan>().map(|s| Span::clone(s));
     let outcome = next.call(req).await;
+    let seconds = started.elapsed().as_secs_f64();
+    let status = match &outcome {
+        Ok(res) => res.status(),
+        Err(e) => e.as_response_error().status_code(),
+    };
     if let Some(span) = span {
-        span.record("latency_ms", started.elapsed().as_secs_f64() * 1e3);
+        span.record("latency_ms", seconds * 1e3);
+    }
+    if let Some(metrics) = metrics {
+        metrics.observe_request(&route, method, status.as_u16(), seconds);
     }
     let id = HeaderValue::from_str(id.as_str()).expect("request ids are printable ASCII");
     match outcome {

@@ -79,6 +79,14 @@ impl Ecosystem {
             .map_err(|e| ServiceError::Task(e.to_string()))
     }
 
+    /// Accounts in the resolution index; 0 while it is not built.
+    pub fn resolution_index_len(&self) -> usize {
+        self.resolver
+            .read()
+            .as_ref()
+            .map_or(0, crate::matching::Index::len)
+    }
+
     /// Ranks the accounts a record may be, best first, at most `k`.
     #[tracing::instrument(skip_all, fields(k))]
     pub async fn resolve(&self, record: Record, k: usize) -> Result<Vec<Resolution>, ServiceError> {

@@ -134,6 +134,7 @@ pub fn settings(url: &str) -> Settings {
         log: "warn".into(),
         master_key: None,
         log_format: ecograph::settings::LogFormat::Text,
+        metrics_token: None,
     }
 }
 
