@@ -144,6 +144,8 @@ async fn serve(url: &str) -> (String, actix_web::dev::ServerHandle) {
         bulk_limit: 1 << 29,
         log: "warn".into(),
         master_key: None,
+        log_format: ecograph::settings::LogFormat::Text,
+        metrics_token: None,
     };
     let running = ecograph::startup::build(&settings).await.unwrap();
     let handle = running.server.handle();

@@ -1,7 +1,7 @@
 //! The `ecograph` command line: serve, import, and write the OpenAPI document.
 
 use clap::{Args, Parser, Subcommand};
-use ecograph::settings::{DEFAULT_ADDR, DEFAULT_DATABASE_URL, FileSettings, Settings};
+use ecograph::settings::{DEFAULT_ADDR, DEFAULT_DATABASE_URL, FileSettings, LogFormat, Settings};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -198,6 +198,12 @@ struct ServeArgs {
     /// Master key; without one the API is open and only loopback addresses may be used.
     #[arg(long, env = "ECOGRAPH_MASTER_KEY", hide_env_values = true)]
     master_key: Option<String>,
+    /// Log lines as text or JSON [default: text].
+    #[arg(long, env = "ECOGRAPH_LOG_FORMAT", value_enum)]
+    log_format: Option<LogFormat>,
+    /// A token (at least 16 characters) that may read /metrics and nothing else.
+    #[arg(long, env = "ECOGRAPH_METRICS_TOKEN", hide_env_values = true)]
+    metrics_token: Option<String>,
     /// Optional TOML file with any of the settings above (flags and environment win).
     #[arg(long, env = "ECOGRAPH_CONFIG")]
     config: Option<PathBuf>,
@@ -239,6 +245,9 @@ struct ImportArgs {
     /// Log filter, as for `serve` (`ecograph=debug` shows per-table load and per-group write timings).
     #[arg(long, env = "ECOGRAPH_LOG", default_value = "info")]
     log: String,
+    /// Log lines as text or JSON, as for `serve`.
+    #[arg(long, env = "ECOGRAPH_LOG_FORMAT", value_enum, default_value = "text")]
+    log_format: LogFormat,
 }
 
 /// `--linking` values.
@@ -290,6 +299,11 @@ fn resolve(args: ServeArgs) -> anyhow::Result<Settings> {
             .master_key
             .or(file.master_key)
             .filter(|k| !k.is_empty()),
+        log_format: args.log_format.or(file.log_format).unwrap_or_default(),
+        metrics_token: args
+            .metrics_token
+            .or(file.metrics_token)
+            .filter(|t| !t.is_empty()),
     })
 }
 
@@ -345,7 +359,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve(args) => {
             purge_freed_memory_at_once();
             let settings = resolve(args)?;
-            ecograph::telemetry::init(&settings.log);
+            ecograph::telemetry::init(&settings.log, settings.log_format);
             let running = ecograph::startup::build(&settings).await?;
             ecograph::startup::serve(running).await?;
         }
@@ -378,7 +392,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             );
         }
         Command::Import(args) => {
-            ecograph::telemetry::init(&args.log);
+            ecograph::telemetry::init(&args.log, args.log_format);
             let repo =
                 ecograph::store::open_for(&args.database_url, ecograph::store::Workload::Bulk)
                     .await?;

@@ -32,6 +32,10 @@ pub struct FileSettings {
     pub log: Option<String>,
     /// The master key.
     pub master_key: Option<String>,
+    /// Log line format, `text` or `json`.
+    pub log_format: Option<LogFormat>,
+    /// A token that may read `/metrics` only.
+    pub metrics_token: Option<String>,
 }
 
 impl FileSettings {
@@ -69,4 +73,19 @@ pub struct Settings {
     /// The master key: with one, every /v1 request needs a key; without one the service runs open
     /// and listens on loopback only.
     pub master_key: Option<String>,
+    /// How log lines are written.
+    pub log_format: LogFormat,
+    /// A bearer token admitted to `/metrics` and nothing else, so a scraper needs no admin key.
+    pub metrics_token: Option<String>,
+}
+
+/// How log lines are written to stderr.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// One human-readable line per event, coloured only on a terminal.
+    #[default]
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
 }

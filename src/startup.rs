@@ -3,16 +3,20 @@
 use crate::api;
 use crate::api::auth::AccessControl;
 use crate::api::extract::Limits;
+use crate::api::metrics::ScrapeToken;
+use crate::api::observe::{self, RequestSpan};
 use crate::domain::Kind;
 use crate::service::{Ecosystem, KeyRing, REFRESH_EVERY};
 use crate::settings::Settings;
 use crate::store;
+use crate::telemetry::Metrics;
 use actix_web::HttpServer;
 use actix_web::web::Data;
 use std::future::Future;
 use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::Duration;
+use tracing_actix_web::TracingLogger;
 
 /// How long a stop waits for requests in flight before it closes their connections.
 pub const GRACE: Duration = Duration::from_secs(30);
@@ -41,6 +45,13 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Running> {
         Some(k) if k.len() < 16 => anyhow::bail!("the master key must be at least 16 characters"),
         Some(_) => {}
     }
+    if settings
+        .metrics_token
+        .as_ref()
+        .is_some_and(|t| t.len() < 16)
+    {
+        anyhow::bail!("the metrics token must be at least 16 characters");
+    }
     // Bound before the store is opened, so that a taken port fails before a database is made.
     let listener = TcpListener::bind(settings.addr)
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.addr))?;
@@ -49,6 +60,8 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Running> {
     } else {
         store::open_existing(&settings.database_url).await?
     };
+    let metrics = Data::new(Metrics::new());
+    let repo = store::timed(repo, metrics.store_seconds());
     let keys = Arc::new(KeyRing::load(repo.clone()).await?);
     refresh_keys_periodically(Arc::downgrade(&keys));
     let (eco, summary) = Ecosystem::load(repo).await?;
@@ -92,11 +105,15 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Running> {
         keys,
         &api::spec(),
     ));
+    let scrape = Data::new(ScrapeToken::new(settings.metrics_token.clone()));
     let server = HttpServer::new(move || {
         let (app, _) = api::app(limits);
         app.app_data(data.clone())
             .app_data(access.clone())
-            .wrap(tracing_actix_web::TracingLogger::default())
+            .app_data(metrics.clone())
+            .app_data(scrape.clone())
+            .wrap(actix_web::middleware::from_fn(observe::record))
+            .wrap(TracingLogger::<RequestSpan>::new())
     })
     .workers(settings.workers)
     // Signals are handled by `serve`, which bounds the graceful stop.

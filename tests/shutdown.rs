@@ -10,7 +10,7 @@ use std::time::Duration;
 async fn the_server_stops_on_its_signal_and_keeps_what_it_acknowledged() {
     let db = sqlite_db();
     let s = settings(&db.url);
-    ecograph::telemetry::init(&s.log);
+    ecograph::telemetry::init(&s.log, s.log_format);
     let running = within("start-up", ecograph::startup::build(&s))
         .await
         .expect("server starts");

@@ -133,7 +133,7 @@ impl AccessControl {
     /// per address, separately: a credential that keeps failing is answered 429 without being
     /// checked, and an address past its limit gets 429 for failing attempts and for the master
     /// key (which a person chose, so it could be guessed), never for a valid issued key.
-    pub async fn authenticate(&self, req: &ServiceRequest) -> Result<Caller, ApiError> {
+    pub async fn authenticate(&self, req: &HttpRequest) -> Result<Caller, ApiError> {
         let Some(master) = &self.master_key else {
             return Ok(Caller {
                 key_id: "open".into(),
@@ -143,16 +143,7 @@ impl AccessControl {
         };
         let ip = req.peer_addr().map(|a| a.ip());
         let address_wait = ip.and_then(|ip| self.by_address.locked_out(&ip));
-        let token = req
-            .headers()
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| {
-                v.strip_prefix("Bearer ")
-                    .or_else(|| v.strip_prefix("bearer "))
-            })
-            .map(str::trim);
-        let Some(token) = token else {
+        let Some(token) = bearer(req) else {
             return Err(match address_wait {
                 Some(wait) => too_many(wait),
                 None => ApiError::new(
@@ -188,6 +179,28 @@ impl AccessControl {
         ))
     }
 
+    /// Whether the request's bearer token is `secret`, one a person chose (the metrics token) and
+    /// so throttled as the master key is: while the credential or the address is locked out, the
+    /// right secret gets 429, as a wrong one does. A mismatch is not counted here: the caller goes
+    /// on to [`AccessControl::authenticate`], which counts it.
+    pub fn presents(&self, req: &HttpRequest, secret: &str) -> Result<bool, ApiError> {
+        let Some(token) = bearer(req) else {
+            return Ok(false);
+        };
+        if !same_secret(token, secret) {
+            return Ok(false);
+        }
+        let credential: [u8; 32] = Sha256::digest(token.as_bytes()).into();
+        let wait = self.by_credential.locked_out(&credential).or_else(|| {
+            req.peer_addr()
+                .and_then(|a| self.by_address.locked_out(&a.ip()))
+        });
+        match wait {
+            Some(wait) => Err(too_many(wait)),
+            None => Ok(true),
+        }
+    }
+
     /// The caller of a live issued key; a token the ring does not know makes it re-read the store
     /// (at most every [`REFRESH_ON_MISS`]), so keys created from the command line work at once.
     async fn issued_key(&self, token: &str) -> Option<Caller> {
@@ -211,6 +224,18 @@ impl AccessControl {
             }
         }
     }
+}
+
+/// The token of an `Authorization: Bearer <token>` header, if the request has one.
+pub fn bearer(req: &HttpRequest) -> Option<&str> {
+    req.headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(str::trim)
 }
 
 /// One declared operation: its method, path pattern and admitted roles.
@@ -332,7 +357,7 @@ pub async fn guard(
         .ok_or_else(|| {
             ApiError::internal(&std::io::Error::other("access control is not configured"))
         })?;
-    let caller = ac.authenticate(&req).await?;
+    let caller = ac.authenticate(req.request()).await?;
     let rule = match ac.routes.find(req.method().as_str(), req.path()) {
         RouteMatch::Declared(rule) => rule,
         RouteMatch::OtherMethods => {

@@ -10,6 +10,8 @@ pub mod keys;
 pub mod lists;
 pub mod mapping;
 pub mod matching;
+pub mod metrics;
+pub mod observe;
 pub mod pagination;
 pub mod query;
 pub mod records;
@@ -44,6 +46,7 @@ use utoipa_actix_web::{AppExt, scope};
         (name = "mapping", description = "Account mapping: overlaps between the vendor and partners, by population"),
         (name = "access", description = "API keys and the audit log"),
         (name = "health", description = "Liveness and readiness"),
+        (name = "metrics", description = "Prometheus metrics"),
     )
 )]
 struct ApiDoc;
@@ -109,6 +112,7 @@ pub fn app(
         .openapi(ApiDoc::openapi())
         .service(health::healthz)
         .service(health::readyz)
+        .service(metrics::metrics)
         .service(
             scope::scope("/v1")
                 .service(entities::partners::put)

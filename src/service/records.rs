@@ -512,7 +512,9 @@ impl Ecosystem {
         let graph = self.graph.clone();
         let resolver = self.resolver.clone();
         let started = std::time::Instant::now();
+        let span = tracing::Span::current();
         let (pids, mut plans, accounts, ops) = tokio::task::spawn_blocking(move || {
+            let _in = span.enter();
             let g = graph.read();
             if linking == Linking::Fuzzy {
                 super::resolve::ensure_index(&g, &resolver);

@@ -79,13 +79,24 @@ impl Ecosystem {
             .map_err(|e| ServiceError::Task(e.to_string()))
     }
 
+    /// Accounts in the resolution index; 0 while it is not built.
+    pub fn resolution_index_len(&self) -> usize {
+        self.resolver
+            .read()
+            .as_ref()
+            .map_or(0, crate::matching::Index::len)
+    }
+
     /// Ranks the accounts a record may be, best first, at most `k`.
     #[tracing::instrument(skip_all, fields(k))]
     pub async fn resolve(&self, record: Record, k: usize) -> Result<Vec<Resolution>, ServiceError> {
         let graph = self.graph.clone();
         let resolver = self.resolver.clone();
         let matcher: &'static Matcher = crate::matching::card::shipped_ref();
+        // The blocking thread logs under the request's span, so its lines carry the request id.
+        let span = tracing::Span::current();
         tokio::task::spawn_blocking(move || {
+            let _in = span.enter();
             ensure_index(&graph.read(), &resolver);
             let g = graph.read();
             let index = resolver.read();

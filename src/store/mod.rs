@@ -6,9 +6,11 @@
 mod postgres;
 pub(crate) mod sql;
 mod sqlite;
+mod timed;
 
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
+pub use timed::timed;
 
 use crate::domain::{ApiKey, AuditEntry, Kind};
 use chrono::{DateTime, Utc};

@@ -133,6 +133,8 @@ pub fn settings(url: &str) -> Settings {
         bulk_limit: 8 << 20,
         log: "warn".into(),
         master_key: None,
+        log_format: ecograph::settings::LogFormat::Text,
+        metrics_token: None,
     }
 }
 
@@ -143,7 +145,7 @@ pub async fn spawn(url: &str) -> TestApp {
 
 /// Starts ecograph with the given settings.
 pub async fn spawn_with(s: Settings) -> TestApp {
-    ecograph::telemetry::init(&s.log);
+    ecograph::telemetry::init(&s.log, s.log_format);
     let running: Running = within("start-up", build(&s)).await.expect("server starts");
     let handle = running.server.handle();
     tokio::spawn(running.server);
