@@ -74,6 +74,10 @@ struct MatchArgs {
     /// two best candidates are different companies too close to call.
     #[arg(long)]
     all_pairs: bool,
+    /// Candidates compared per right record at most, those sharing the rarest blocking keys
+    /// [default: the model's, 200].
+    #[arg(long)]
+    max_candidates: Option<usize>,
 }
 
 #[derive(Debug, Args)]
@@ -440,7 +444,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Openapi => print!("{}", ecograph::api::openapi_yaml()),
         Command::Match(args) => {
-            let m = ecograph::matching::card::shipped();
+            let mut m = ecograph::matching::card::shipped();
+            if let Some(k) = args.max_candidates {
+                anyhow::ensure!(k >= 1, "--max-candidates must be at least 1");
+                m.blocking.max_candidates = k;
+            }
             let threshold = check_threshold(args.threshold, &m)?;
             let left = read_record_file(&args.left)?.records;
             let right = read_record_file(&args.right)?.records;

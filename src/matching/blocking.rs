@@ -32,6 +32,21 @@ pub struct BlockingConfig {
     pub window: usize,
     /// Length of the name-prefix key (characters, spaces removed).
     pub prefix_len: usize,
+    /// Candidates kept per query at most: those sharing the rarest key, then the most rarity
+    /// summed over the keys they share (rarity `ln(1 + indexed / posting length)`). The
+    /// caps above bound each key; this bounds their sum, so that on lists where every record
+    /// shares a root word, a descriptor and a city with hundreds of others the compared pairs
+    /// still grow linearly with the records.
+    #[serde(default = "default_max_candidates")]
+    pub max_candidates: usize,
+}
+
+/// The default of [`BlockingConfig::max_candidates`]: four times the mean candidates per record
+/// on the Febrl 4 lists (52), so that it binds only on crowded names.
+pub const DEFAULT_MAX_CANDIDATES: usize = 200;
+
+fn default_max_candidates() -> usize {
+    DEFAULT_MAX_CANDIDATES
 }
 
 impl Default for BlockingConfig {
@@ -44,6 +59,7 @@ impl Default for BlockingConfig {
             prefix_cap: 100,
             window: 10,
             prefix_len: 5,
+            max_candidates: DEFAULT_MAX_CANDIDATES,
         }
     }
 }

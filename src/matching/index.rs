@@ -342,7 +342,9 @@ impl Index {
         // Rarest tokens (and skeletons) first; keep only `max_tokens` of each.
         lists.sort_by_key(|(_, l)| l.len());
         let (mut n_tok, mut n_skel) = (0, 0);
-        let mut out: Vec<u32> = Vec::new();
+        // Each candidate with the summed rarity of the keys it shares with the query.
+        let mut out: Vec<(u32, f32)> = Vec::new();
+        let indexed = self.len().max(1) as f64;
         for (kind, list) in lists {
             match kind {
                 KeyKind::Token => {
@@ -359,19 +361,43 @@ impl Index {
                 }
                 _ => {}
             }
+            let rarity = (indexed / list.len() as f64).ln_1p() as f32;
             if list.len() <= blocking::cap(kind, cfg) {
-                out.extend_from_slice(list);
+                out.extend(list.iter().map(|s| (*s, rarity)));
             } else {
                 windowed = true;
                 let pos = list.partition_point(|s| self.name_of(*s) < q.name());
                 let lo = pos.saturating_sub(cfg.window);
                 let hi = (pos + cfg.window).min(list.len());
-                out.extend_from_slice(&list[lo..hi]);
+                out.extend(list[lo..hi].iter().map(|s| (*s, rarity)));
             }
         }
-        out.sort_unstable();
-        out.dedup();
-        (out, windowed)
+        out.sort_unstable_by_key(|(s, _)| *s);
+        // Per candidate: the rarity of the rarest key it shares, then the sum over its keys.
+        let mut merged: Vec<(u32, f32, f32)> = Vec::with_capacity(out.len());
+        for (s, w) in out {
+            match merged.last_mut() {
+                Some((last, max, sum)) if *last == s => {
+                    *max = max.max(w);
+                    *sum += w;
+                }
+                _ => merged.push((s, w, w)),
+            }
+        }
+        let k = cfg.max_candidates.max(1);
+        if merged.len() > k {
+            // The k sharing the rarest key, then the most rarity in all: one shared domain or
+            // rare word says more than many common words (a word and its skeleton and prefix
+            // repeat one another). Ties by slot, so the choice is deterministic.
+            merged.select_nth_unstable_by(k - 1, |a, b| {
+                b.1.total_cmp(&a.1)
+                    .then(b.2.total_cmp(&a.2))
+                    .then(a.0.cmp(&b.0))
+            });
+            merged.truncate(k);
+            merged.sort_unstable_by_key(|(s, _, _)| *s);
+        }
+        (merged.into_iter().map(|(s, _, _)| s).collect(), windowed)
     }
 
     /// The `k` best-scoring indexed records for `r`, best first.
@@ -535,6 +561,38 @@ mod tests {
                 found
             })
             .collect()
+    }
+
+    /// However many records share a query's keys, at most `max_candidates` are compared, and
+    /// those kept share the rarest keys: the record with the query's own rare domain survives the
+    /// cut over hundreds that share only its common words.
+    #[test]
+    fn candidates_are_bounded_and_the_rarest_keys_win() {
+        let records = records();
+        let index = Index::from_prepared(records.iter().map(prepare).collect());
+        let mut cfg = shipped_ref().blocking.clone();
+        let q = prepare(&Record {
+            id: "q".into(),
+            name: "Nordwind Logistik Technik Systeme GmbH".into(),
+            domain: Some("firm600.de".into()),
+            ..Record::default()
+        });
+        cfg.max_candidates = usize::MAX;
+        let (all, _) = index.candidates_windowed(&q, &cfg);
+        assert!(
+            all.len() > 40,
+            "the query must share keys with many: {}",
+            all.len()
+        );
+        assert!(all.iter().any(|s| index.key_of(*s) == Some(600)), "{all:?}");
+        cfg.max_candidates = 10;
+        let (cut, _) = index.candidates_windowed(&q, &cfg);
+        assert_eq!(cut.len(), 10);
+        assert!(cut.iter().all(|s| all.contains(s)));
+        assert!(
+            cut.iter().any(|s| index.key_of(*s) == Some(600)),
+            "the record with the query's domain is kept"
+        );
     }
 
     /// Building in bulk, inserting in batches (out of order, with a key given twice) and inserting
