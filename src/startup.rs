@@ -94,6 +94,14 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Running> {
             tracing::info!("store is not empty; demo data not loaded");
         }
     }
+    // The resolution index is built now, in the background, so that no request that resolves a
+    // record waits seconds for it; /readyz answers 503 until it is built.
+    let warming = eco.clone();
+    tokio::spawn(async move {
+        if let Err(e) = warming.warm_resolution().await {
+            tracing::error!(error = %e, "could not build the resolution index");
+        }
+    });
     let addr = listener.local_addr()?;
     let limits = Limits {
         json: settings.json_limit,

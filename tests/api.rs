@@ -677,3 +677,22 @@ n2,prospect,NORDWIND LOGISTIK,Germany
     assert_ne!(account("P-1", "n1"), account("P-1", "s1"));
     assert_eq!(eco.read(|g| g.count(Kind::Account)), 3);
 }
+
+#[actix_web::test]
+async fn the_resolution_index_is_built_at_start_up_without_a_request() {
+    let db = sqlite_db();
+    let app = spawn(&db.url).await;
+    app.put("/v1/accounts/A-1", &account("Acme Corporation", "acme.com"))
+        .await;
+    app.stop().await;
+    // A restart over a store with accounts: the index is built without anyone resolving.
+    let app = spawn(&db.url).await;
+    let (s, r) = app.get("/readyz").await;
+    assert_eq!(
+        (s, r["resolution_index"].as_str()),
+        (200, Some("ready")),
+        "{r}"
+    );
+    assert_eq!(app.eco.resolution_index_len(), 1);
+    app.stop().await;
+}

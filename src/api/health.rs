@@ -11,7 +11,8 @@ use utoipa::ToSchema;
 /// Readiness, with what the graph holds.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Ready {
-    /// `ready`, or `unavailable` when the store does not answer.
+    /// `ready`; `starting` while the resolution index is built; `unavailable` when the store
+    /// does not answer.
     pub status: String,
     /// The store backend.
     pub store: String,
@@ -23,6 +24,9 @@ pub struct Ready {
     pub deals: usize,
     /// Partner account records in the graph.
     pub partner_records: usize,
+    /// `ready`, or `building` while the index that resolves company records to accounts is built
+    /// after start-up (seconds at a million accounts); the answer is 503 until it is ready.
+    pub resolution_index: String,
 }
 
 /// The process is up.
@@ -34,7 +38,7 @@ pub async fn healthz() -> HttpResponse {
 
 /// The store answers and the graph is loaded.
 #[utoipa::path(tag = "health", operation_id = "readyz",
-    responses((status = 200, body = Ready), (status = 503, description = "Store unreachable", body = Ready)))]
+    responses((status = 200, body = Ready), (status = 503, description = "Store unreachable, or the resolution index still building (Retry-After: 1)", body = Ready)))]
 #[get("/readyz")]
 pub async fn readyz(eco: Data<Ecosystem>) -> HttpResponse {
     let ok = eco.store().ping().await.is_ok();
@@ -46,17 +50,26 @@ pub async fn readyz(eco: Data<Ecosystem>) -> HttpResponse {
             g.record_count(),
         )
     });
+    let indexed = eco.resolution_ready();
+    let status = match (ok, indexed) {
+        (false, _) => "unavailable",
+        (true, false) => "starting",
+        (true, true) => "ready",
+    };
     let body = Ready {
-        status: if ok { "ready" } else { "unavailable" }.into(),
+        status: status.into(),
         store: eco.store().backend().into(),
         partners,
         accounts,
         deals,
         partner_records,
+        resolution_index: if indexed { "ready" } else { "building" }.into(),
     };
-    if ok {
-        HttpResponse::Ok().json(body)
-    } else {
-        HttpResponse::ServiceUnavailable().json(body)
+    match (ok, indexed) {
+        (true, true) => HttpResponse::Ok().json(body),
+        (true, false) => HttpResponse::ServiceUnavailable()
+            .insert_header(("retry-after", "1"))
+            .json(body),
+        (false, _) => HttpResponse::ServiceUnavailable().json(body),
     }
 }

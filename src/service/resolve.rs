@@ -79,6 +79,12 @@ impl Ecosystem {
             .map_err(|e| ServiceError::Task(e.to_string()))
     }
 
+    /// Whether the resolution index is built.
+    pub fn resolution_ready(&self) -> bool {
+        // try_read: while the index is being built its slot is write-locked, and that means "not yet".
+        self.resolver.try_read().is_some_and(|r| r.is_some())
+    }
+
     /// Accounts in the resolution index; 0 while it is not built.
     pub fn resolution_index_len(&self) -> usize {
         self.resolver

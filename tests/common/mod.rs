@@ -149,6 +149,14 @@ pub async fn spawn_with(s: Settings) -> TestApp {
     let running: Running = within("start-up", build(&s)).await.expect("server starts");
     let handle = running.server.handle();
     tokio::spawn(running.server);
+    // As a load balancer would: requests go in once the resolution index, built in the
+    // background after start-up, is ready.
+    within("the resolution index", async {
+        while !running.eco.resolution_ready() {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    })
+    .await;
     TestApp {
         base: format!("http://{}", running.addr),
         client: reqwest::Client::new(),
