@@ -110,6 +110,22 @@ enum MatcherCommand {
         #[arg(long, default_value = "models")]
         models: PathBuf,
     },
+    /// Write a dense stress world (shared roots, descriptors and cities; 40% of right records
+    /// without a counterpart; bare brands; divisions) as left.csv, right.csv and truth.csv.
+    StressWorld {
+        /// Random seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Left (vendor) records.
+        #[arg(long, default_value_t = 1_000_000)]
+        left: usize,
+        /// Right (partner) records.
+        #[arg(long, default_value_t = 100_000)]
+        right: usize,
+        /// Output directory (created).
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Print the shipped model's metrics on every development set.
     Eval {
         /// The team's shared directory (holds data/er).
@@ -548,6 +564,47 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let out = ecograph::matching::card::train_and_write(&shared, &models)
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             print!("{out}");
+        }
+        Command::Matcher(MatcherCommand::StressWorld {
+            seed,
+            left,
+            right,
+            out,
+        }) => {
+            anyhow::ensure!(
+                left >= 1 && right >= 1,
+                "--left and --right must be at least 1"
+            );
+            let t = std::time::Instant::now();
+            let w = ecograph::matching::stress::generate(seed, left, right);
+            std::fs::create_dir_all(&out).map_err(|e| anyhow::anyhow!("{}: {e}", out.display()))?;
+            for (file, records) in [("left.csv", &w.left), ("right.csv", &w.right)] {
+                let mut csv = csv::Writer::from_path(out.join(file))?;
+                csv.write_record(["id", "name", "city", "country"])?;
+                for r in records {
+                    csv.write_record([
+                        r.id.as_str(),
+                        r.name.as_str(),
+                        r.city.as_deref().unwrap_or(""),
+                        r.country.as_deref().unwrap_or(""),
+                    ])?;
+                }
+                csv.flush()?;
+            }
+            let mut csv = csv::Writer::from_path(out.join("truth.csv"))?;
+            csv.write_record(["left_id", "right_id"])?;
+            for (l, r) in &w.truth {
+                csv.write_record([l, r])?;
+            }
+            csv.flush()?;
+            println!(
+                "stress world of seed {seed}: {} left, {} right records, {} true pairs, in {:.1} s -> {}",
+                w.left.len(),
+                w.right.len(),
+                w.truth.len(),
+                t.elapsed().as_secs_f64(),
+                out.display()
+            );
         }
         Command::Matcher(MatcherCommand::Eval { shared }) => {
             let out = ecograph::matching::card::eval_report(

@@ -18,6 +18,7 @@ pub mod model;
 pub mod normalize;
 pub mod record;
 pub mod similarity;
+pub mod stress;
 pub mod synth;
 pub mod train;
 

@@ -1,0 +1,215 @@
+//! A second, differently shaped world for the matcher: dense company names. The main generator
+//! (`synth`) coins a distinctive word per company, which makes matching easy; real lists are not
+//! so kind. Here many companies share a root word, a descriptor and a city ("Corvid Field
+//! Cleaning GmbH, Bremen" beside "Corvid Light Cleaning GmbH, Bremen"), some are a bare brand
+//! ("Kestrel"), some right records name a division of a left company ("Kestrel do Brasil
+//! Comércio Ltda"), and 40% of the right records have no counterpart at all, drawn from the same
+//! roots, descriptors and cities so that they are near misses rather than strangers.
+//!
+//! Used to measure (never to tune) the matcher and the blocking bounds on data unlike the
+//! training data: `ecograph matcher stress-world` writes the lists and their truth.
+
+use super::record::Record;
+use rand::prelude::*;
+use rand_chacha::ChaCha8Rng;
+
+const ROOTS_A: &[&str] = &[
+    "Cor", "Nor", "Vel", "Kes", "Zep", "Lum", "Bra", "Tal", "Quo", "Mar", "Hal", "Sil", "Ost",
+    "Ger", "Fen", "Dra", "Pav", "Rin", "Tor", "Ast",
+];
+const ROOTS_B: &[&str] = &[
+    "vid", "dex", "trix", "trel", "hyr", "ina", "vo", "lon", "rix", "ta", "gard", "wen", "mund",
+    "ley", "sor", "bel", "cas", "dor", "fin", "ric",
+];
+const DESCRIPTORS: &[&str] = &[
+    "Field",
+    "Light",
+    "Cleaning",
+    "Electronics",
+    "Logistics",
+    "Consulting",
+    "Systems",
+    "Services",
+    "Digital",
+    "Foods",
+    "Energy",
+    "Medical",
+    "Capital",
+    "Solutions",
+    "Software",
+    "Print",
+    "Marine",
+    "Steel",
+    "Textile",
+    "Analytics",
+    "Security",
+    "Health",
+    "Retail",
+    "Design",
+];
+const PLACES: &[(&str, &str, &[&str], &str)] = &[
+    (
+        "DE",
+        "GmbH",
+        &["Bremen", "Hamburg", "Berlin", "Munich"],
+        "Deutschland",
+    ),
+    ("GB", "Ltd", &["Leeds", "Bristol", "London"], "UK"),
+    (
+        "US",
+        "Inc",
+        &["Austin", "Denver", "Boston", "Chicago"],
+        "USA",
+    ),
+    ("BR", "Ltda", &["Recife", "Curitiba"], "do Brasil"),
+    ("NL", "B.V.", &["Utrecht", "Leiden"], "Nederland"),
+];
+
+/// The lists of a stress world and its truth.
+#[derive(Debug, Clone)]
+pub struct StressWorld {
+    /// The vendor side.
+    pub left: Vec<Record>,
+    /// The partner side: 60% copies (noisy, or a division) of a left record, 40% no counterpart.
+    pub right: Vec<Record>,
+    /// `(left id, right id)` of every true pair.
+    pub truth: Vec<(String, String)>,
+}
+
+struct Company {
+    root: String,
+    descriptors: Vec<&'static str>,
+    place: usize,
+    city: &'static str,
+}
+
+impl Company {
+    fn name(&self) -> String {
+        let mut words = vec![self.root.clone()];
+        words.extend(self.descriptors.iter().map(|d| d.to_string()));
+        words.push(PLACES[self.place].1.to_string());
+        words.join(" ")
+    }
+}
+
+fn company(r: &mut ChaCha8Rng) -> Company {
+    // Roots are drawn with a skew, so a few are shared by thousands of companies.
+    let a = ROOTS_A[(r.random::<f64>().powi(2) * ROOTS_A.len() as f64) as usize];
+    let b = ROOTS_B[(r.random::<f64>().powi(2) * ROOTS_B.len() as f64) as usize];
+    let n_desc = if r.random_bool(0.1) {
+        0
+    } else {
+        r.random_range(1..=2)
+    };
+    let descriptors = (0..n_desc)
+        .map(|_| DESCRIPTORS[r.random_range(0..DESCRIPTORS.len())])
+        .collect();
+    let place = r.random_range(0..PLACES.len());
+    let cities = PLACES[place].2;
+    Company {
+        root: format!("{a}{b}"),
+        descriptors,
+        place,
+        city: cities[r.random_range(0..cities.len())],
+    }
+}
+
+fn record(id: String, c: &Company, name: String) -> Record {
+    Record {
+        id,
+        name,
+        city: Some(c.city.to_string()),
+        country: Some(PLACES[c.place].0.to_string()),
+        ..Record::default()
+    }
+}
+
+/// A right-side spelling of a left company: its case, legal form or spacing changed, a letter of
+/// the root slipped, or a division of it named after a country.
+fn variant(r: &mut ChaCha8Rng, c: &Company) -> String {
+    let mut name = c.name();
+    match r.random_range(0..6) {
+        0 => name = name.to_uppercase(),
+        1 => {
+            let legal = PLACES[c.place].1;
+            name = name.trim_end_matches(legal).trim_end().to_string();
+        }
+        2 => name = name.replacen(' ', "  ", 1),
+        3 => {
+            // One letter of the root doubled: a typo, not another company.
+            let root = &c.root;
+            let k = r.random_range(1..root.len());
+            let typo = format!("{}{}", &root[..k], &root[k - 1..]);
+            name = name.replacen(root.as_str(), &typo, 1);
+        }
+        4 => {
+            let (_, legal, _, country) = PLACES[c.place];
+            name = format!("{} {} {}", c.root, country, legal);
+        }
+        _ => {}
+    }
+    name
+}
+
+/// Generates a stress world of `n_left` and `n_right` records, deterministic for `seed`.
+pub fn generate(seed: u64, n_left: usize, n_right: usize) -> StressWorld {
+    let mut r = ChaCha8Rng::seed_from_u64(seed);
+    let mut companies = Vec::with_capacity(n_left);
+    let mut seen = std::collections::HashSet::new();
+    while companies.len() < n_left {
+        let c = company(&mut r);
+        // One company per name and city: two left records that are one company would make the
+        // truth ambiguous.
+        if seen.insert((c.name(), c.city)) {
+            companies.push(c);
+        }
+    }
+    let left: Vec<Record> = companies
+        .iter()
+        .enumerate()
+        .map(|(i, c)| record(format!("L{i}"), c, c.name()))
+        .collect();
+    let mut right = Vec::with_capacity(n_right);
+    let mut truth = Vec::new();
+    for j in 0..n_right {
+        let id = format!("R{j}");
+        if r.random_bool(0.6) {
+            let i = r.random_range(0..n_left);
+            let name = variant(&mut r, &companies[i]);
+            right.push(record(id.clone(), &companies[i], name));
+            truth.push((left[i].id.clone(), id));
+        } else {
+            // A near miss: same roots, descriptors and cities, a company not on the left.
+            let c = loop {
+                let c = company(&mut r);
+                if !seen.contains(&(c.name(), c.city)) {
+                    break c;
+                }
+            };
+            right.push(record(id, &c, c.name()));
+        }
+    }
+    StressWorld { left, right, truth }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_world_is_dense_deterministic_and_forty_percent_unmatched() {
+        let w = generate(3, 5_000, 2_000);
+        let again = generate(3, 5_000, 2_000);
+        assert_eq!(w.right, again.right);
+        let share = w.truth.len() as f64 / w.right.len() as f64;
+        assert!((0.55..0.65).contains(&share), "{share}");
+        // Dense: the commonest root word opens hundreds of the left names.
+        let mut by_root = std::collections::HashMap::new();
+        for l in &w.left {
+            *by_root
+                .entry(l.name.split(' ').next().unwrap())
+                .or_insert(0) += 1;
+        }
+        assert!(by_root.values().max().unwrap() > &200, "{by_root:?}");
+    }
+}
