@@ -1,10 +1,9 @@
 //! API keys and the audit log (admin only).
 
 use super::auth::AccessControl;
-use super::entities::path_id;
 use super::error::{ApiError, ApiResult, Code, Problem};
 use super::extract::JsonBody;
-use super::pagination::{Page, limit};
+use super::pagination::{Page, cursor_after, cursor_of, limit};
 use super::query::Query;
 use crate::domain::{ApiKey, AuditEntry, Id, Role};
 use crate::service::{Actor, Ecosystem, NewKey};
@@ -20,6 +19,7 @@ use utoipa::{IntoParams, ToSchema};
 #[serde(deny_unknown_fields)]
 pub struct KeyInput {
     /// What the key is for, e.g. "PRM production".
+    #[schema(min_length = 1, max_length = 300, pattern = r"[\p{L}\p{N}]")]
     pub name: String,
     /// Its role.
     pub role: Role,
@@ -84,6 +84,7 @@ pub async fn create_key(
 #[into_params(parameter_in = Query)]
 pub struct KeyPage {
     /// Page size, 1-1000 (default 100).
+    #[serde(default, deserialize_with = "super::pagination::page_size")]
     pub limit: Option<usize>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -97,10 +98,12 @@ pub async fn list_keys(ac: Data<AccessControl>, q: Query<KeyPage>) -> ApiResult<
     let n = limit(q.limit)?;
     // Keys made with `ecograph keys create` beside the running service are listed too.
     ac.keys.refresh().await?;
-    let mut items = ac.keys.list(q.cursor.as_deref(), n + 1);
+    let mut items = ac
+        .keys
+        .list(cursor_after("key", q.cursor.as_deref())?, n + 1);
     let next_cursor = (items.len() > n).then(|| {
         items.truncate(n);
-        items.last().map(|k| k.id.clone())
+        items.last().map(|k| cursor_of("key", &k.id))
     });
     Ok(HttpResponse::Ok().json(Page {
         items,
@@ -152,6 +155,7 @@ pub struct AuditFilter {
     /// Only writes before this time.
     pub until: Option<DateTime<Utc>>,
     /// Page size, 1-1000 (default 100).
+    #[serde(default, deserialize_with = "super::pagination::page_size")]
     pub limit: Option<usize>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -166,14 +170,20 @@ pub async fn list_audit(eco: Data<Ecosystem>, q: Query<AuditFilter>) -> ApiResul
     let q = q.into_inner();
     let n = limit(q.limit)?;
     if let Some(r) = &q.record_id {
-        path_id(r).map_err(|e| e.field("record_id"))?;
+        Id::parse("record_id", r).map_err(|e| {
+            ApiError::new(
+                Code::InvalidQuery,
+                format!("invalid query parameter `record_id`: {}", e.message),
+            )
+            .field("record_id")
+        })?;
     }
     let query = AuditQuery {
         key_id: q.key_id,
         record_id: q.record_id,
         since: q.since,
         until: q.until,
-        after: q.cursor,
+        after: cursor_after("audit", q.cursor.as_deref())?.map(str::to_string),
         limit: n + 1,
     };
     let mut items = eco
@@ -183,7 +193,7 @@ pub async fn list_audit(eco: Data<Ecosystem>, q: Query<AuditFilter>) -> ApiResul
         .map_err(|e| ApiError::internal(&e))?;
     let next_cursor = if items.len() > n {
         items.truncate(n);
-        items.last().map(|e| e.id.clone())
+        items.last().map(|e| cursor_of("audit", &e.id))
     } else {
         None
     };

@@ -2,7 +2,9 @@
 
 use super::entities::{DealOut, path_id};
 use super::error::{ApiError, ApiResult, Code, Problem};
-use super::pagination::{Page, blocking_read, json, limit, page_sorted, take};
+use super::pagination::{
+    Page, blocking_read, cursor_after, cursor_of, json, limit, page_sorted, take,
+};
 use super::query::Query;
 use crate::domain::{
     Account, DealOutcome, DealStage, Id, Ipp, Kind, Partner, PartnerRecord, PartnerRole,
@@ -30,13 +32,13 @@ fn page_of<'a, T: 'a>(
     pick: fn(&Node) -> Option<&T>,
     keep: impl Fn(&T) -> bool,
     id: fn(&T) -> &Id,
-) -> Page<&'a T> {
+) -> ApiResult<Page<&'a T>> {
     let it = g
-        .iter_from(kind, cursor)
+        .iter_from(kind, cursor_after(kind.as_str(), cursor)?)
         .filter_map(pick)
         .filter(|t| keep(t));
-    let (items, next_cursor) = take(it, limit, |t| id(t).to_string());
-    Page { items, next_cursor }
+    let (items, next_cursor) = take(it, limit, |t| cursor_of(kind.as_str(), id(t).as_str()));
+    Ok(Page { items, next_cursor })
 }
 
 /// Partner filters.
@@ -60,6 +62,7 @@ pub struct PartnerFilter {
     /// Only partners serving this industry (any letter case).
     pub industry: Option<String>,
     /// Page size, 1-1000 (default 100).
+    #[serde(default, deserialize_with = "super::pagination::page_size")]
     pub limit: Option<usize>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -96,7 +99,7 @@ pub async fn list_partners(
                         .is_none_or(|i| eq_ci(&p.industries, i))
             },
             |p| &p.id,
-        );
+        )?;
         json(&page)
     })
     .await
@@ -122,6 +125,7 @@ pub struct AccountFilter {
     #[param(inline)]
     pub vendor_relation: Option<Population>,
     /// Page size, 1-1000 (default 100).
+    #[serde(default, deserialize_with = "super::pagination::page_size")]
     pub limit: Option<usize>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -169,7 +173,7 @@ pub async fn list_accounts(
                         .is_none_or(|v| a.vendor_relation == Some(v))
             },
             |a| &a.id,
-        );
+        )?;
         json(&page)
     })
     .await
@@ -191,6 +195,7 @@ pub struct DealFilter {
     #[param(inline)]
     pub outcome: Option<DealOutcome>,
     /// Page size, 1-1000 (default 100).
+    #[serde(default, deserialize_with = "super::pagination::page_size")]
     pub limit: Option<usize>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -225,7 +230,7 @@ pub async fn list_deals(eco: Data<Ecosystem>, q: Query<DealFilter>) -> ApiResult
                     && q.outcome.is_none_or(|o| d.outcome() == o)
             },
             |d| &d.id,
-        );
+        )?;
         let page = Page {
             items: page
                 .items
@@ -254,6 +259,7 @@ pub struct TouchpointFilter {
     #[param(inline)]
     pub kind: Option<TouchpointKind>,
     /// Page size, 1-1000 (default 100).
+    #[serde(default, deserialize_with = "super::pagination::page_size")]
     pub limit: Option<usize>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -293,7 +299,7 @@ pub async fn list_touchpoints(
                     && q.kind.is_none_or(|k| t.kind == k)
             },
             |t| &t.id,
-        );
+        )?;
         json(&page)
     })
     .await
@@ -311,6 +317,7 @@ pub struct PlayFilter {
     #[param(inline)]
     pub partner_type: Option<PartnerType>,
     /// Page size, 1-1000 (default 100).
+    #[serde(default, deserialize_with = "super::pagination::page_size")]
     pub limit: Option<usize>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -340,7 +347,7 @@ pub async fn list_plays(eco: Data<Ecosystem>, q: Query<PlayFilter>) -> ApiResult
                         .is_none_or(|t| p.partner_types.is_empty() || p.partner_types.contains(&t))
             },
             |p| &p.id,
-        );
+        )?;
         json(&page)
     })
     .await
@@ -352,6 +359,7 @@ pub async fn list_plays(eco: Data<Ecosystem>, q: Query<PlayFilter>) -> ApiResult
 #[into_params(parameter_in = Query)]
 pub struct PageParams {
     /// Page size, 1-1000 (default 100).
+    #[serde(default, deserialize_with = "super::pagination::page_size")]
     pub limit: Option<usize>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -377,7 +385,7 @@ pub async fn list_ipps(eco: Data<Ecosystem>, q: Query<PageParams>) -> ApiResult<
             },
             |_: &Ipp| true,
             |p| &p.id,
-        );
+        )?;
         json(&page)
     })
     .await
@@ -447,9 +455,13 @@ pub async fn account_partners(
                     .collect(),
             })
             .collect();
-        json(&page_sorted(rows, q.cursor.as_deref(), n, |r| {
-            &r.partner.id
-        }))
+        json(&page_sorted(
+            "partner",
+            rows,
+            q.cursor.as_deref(),
+            n,
+            |r| &r.partner.id,
+        )?)
     })
     .await
 }
@@ -475,7 +487,9 @@ pub async fn account_deals(
             .map(|v| DealOut::from(v.deal))
             .collect();
         deals.sort_by(|a, b| a.deal.id.cmp(&b.deal.id));
-        json(&page_sorted(deals, q.cursor.as_deref(), n, |d| &d.deal.id))
+        json(&page_sorted("deal", deals, q.cursor.as_deref(), n, |d| {
+            &d.deal.id
+        })?)
     })
     .await
 }
@@ -502,7 +516,9 @@ pub async fn partner_deals(
             .collect();
         deals.sort_by(|a, b| a.deal.id.cmp(&b.deal.id));
         deals.dedup_by(|a, b| a.deal.id == b.deal.id);
-        json(&page_sorted(deals, q.cursor.as_deref(), n, |d| &d.deal.id))
+        json(&page_sorted("deal", deals, q.cursor.as_deref(), n, |d| {
+            &d.deal.id
+        })?)
     })
     .await
 }
@@ -516,6 +532,7 @@ pub struct RecordFilter {
     #[param(inline)]
     pub relation: Option<Population>,
     /// Page size, 1-1000 (default 100).
+    #[serde(default, deserialize_with = "super::pagination::page_size")]
     pub limit: Option<usize>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -541,7 +558,7 @@ pub async fn partner_accounts(
             .into_iter()
             .filter(|r| q.relation.is_none_or(|rel| r.relation == rel))
             .collect();
-        let page = page_sorted(records, q.cursor.as_deref(), n, |r| r.id);
+        let page = page_sorted("record", records, q.cursor.as_deref(), n, |r| r.id)?;
         json(&Page {
             items: page
                 .items
@@ -571,13 +588,13 @@ macro_rules! touchpoints_of {
                 require(g, $kind, &id)?;
                 let all = g.touchpoints_of($kind, &id);
                 // Ordered by time, so the cursor is a position: the id of the last touchpoint seen.
-                let start = match q.cursor.as_deref() {
+                let start = match cursor_after("touchpoint", q.cursor.as_deref())? {
                     None => 0,
                     Some(c) => all.iter().position(|t| t.id.as_str() == c).map(|i| i + 1).ok_or_else(|| {
                         ApiError::new(Code::InvalidQuery, format!("cursor '{c}' is not a touchpoint of this {}", $kind)).field("cursor")
                     })?,
                 };
-                let (items, next_cursor) = take(all.into_iter().skip(start), n, |t| t.id.to_string());
+                let (items, next_cursor) = take(all.into_iter().skip(start), n, |t| cursor_of("touchpoint", t.id.as_str()));
                 json(&Page { items, next_cursor })
             })
             .await

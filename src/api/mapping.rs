@@ -58,6 +58,7 @@ pub struct OverlapFilter {
     #[param(inline)]
     pub partner_population: Option<Population>,
     /// Page size, 1-1000 (default 100).
+    #[serde(default, deserialize_with = "super::pagination::page_size")]
     pub limit: Option<usize>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -83,7 +84,9 @@ pub async fn overlaps(
     blocking_read(&eco, move |g| {
         let all = mapping::overlaps(g, &id, &v, q.vendor_population, q.partner_population)
             .ok_or_else(|| no_partner(&id))?;
-        json(&page_sorted(all, q.cursor.as_deref(), n, |o| &o.account.id))
+        json(&page_sorted("account", all, q.cursor.as_deref(), n, |o| {
+            &o.account.id
+        })?)
     })
     .await
 }

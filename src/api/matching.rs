@@ -24,6 +24,7 @@ pub struct RecordInput {
     #[serde(default)]
     pub id: Option<String>,
     /// Company name as written.
+    #[schema(min_length = 1, max_length = 300, pattern = r"[\p{L}\p{N}]")]
     pub name: String,
     /// Web domain.
     #[serde(default)]
@@ -55,6 +56,40 @@ pub struct RecordInput {
     /// Industry.
     #[serde(default)]
     pub industry: Option<String>,
+}
+
+/// A record of a match list: a `RecordInput` whose `id` is required and not blank, since matched
+/// pairs are reported by id.
+pub struct MatchRecord;
+
+impl utoipa::PartialSchema for MatchRecord {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{AllOfBuilder, ObjectBuilder, Type};
+        let id = ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some(r"\S"))
+            .description(Some(
+                "The caller's id for the record; pairs are reported by it",
+            ));
+        AllOfBuilder::new()
+            .item(utoipa::openapi::Ref::from_schema_name("RecordInput"))
+            .item(ObjectBuilder::new().property("id", id).required("id"))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for MatchRecord {
+    fn schemas(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        schemas.push((
+            "RecordInput".into(),
+            <RecordInput as utoipa::PartialSchema>::schema(),
+        ));
+    }
 }
 
 impl RecordInput {
@@ -159,8 +194,10 @@ fn threshold(t: Option<f64>) -> ApiResult<f64> {
 #[serde(deny_unknown_fields)]
 pub struct MatchRequest {
     /// Left list, e.g. the vendor's accounts.
+    #[schema(value_type = Vec<MatchRecord>, max_items = 50_000)]
     pub left: Vec<RecordInput>,
     /// Right list, e.g. a partner's CRM export.
+    #[schema(value_type = Vec<MatchRecord>, max_items = 50_000)]
     pub right: Vec<RecordInput>,
     /// Match probability threshold; the model's own (fixed at training) when absent.
     #[serde(default)]
@@ -276,6 +313,7 @@ pub struct ResolveRequest {
     pub record: RecordInput,
     /// Candidates to return, 1-50 (default 5).
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 50)]
     pub limit: Option<usize>,
     /// Threshold for `is_match`; the model's own when absent.
     #[serde(default)]

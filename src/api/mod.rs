@@ -2,6 +2,7 @@
 //! business rules.
 
 pub mod auth;
+pub mod contract;
 pub mod entities;
 pub mod error;
 pub mod extract;
@@ -18,6 +19,8 @@ pub mod records;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::Next;
 use actix_web::web::{self, Data};
 use actix_web::{App, HttpRequest, HttpResponse};
 use error::{ApiError, Code};
@@ -85,6 +88,31 @@ async fn no_route(req: HttpRequest) -> Result<HttpResponse, ApiError> {
     }
 }
 
+/// Answers a method the spec does not declare on a path it does with 405 and the methods it has
+/// (`Allow`, as RFC 9110 asks). The spec is public, so this comes before authentication.
+async fn refuse_undeclared_method(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let allow = req
+        .app_data::<Data<query::DeclaredQueries>>()
+        .map(|table| table.methods(req.path()).join(", "))
+        .unwrap_or_default();
+    let declared = allow.split(", ").any(|m| m == req.method().as_str());
+    if allow.is_empty() || declared {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    }
+    let err = ApiError::new(
+        Code::MethodNotAllowed,
+        format!("{} is not allowed on {}", req.method(), req.path()),
+    );
+    let mut res = actix_web::ResponseError::error_response(&err);
+    if let Ok(v) = HeaderValue::from_str(&allow) {
+        res.headers_mut().insert(header::ALLOW, v);
+    }
+    Ok(req.into_response(res).map_into_boxed_body())
+}
+
 fn path_error(err: actix_web::error::PathError, _req: &HttpRequest) -> actix_web::Error {
     ApiError::new(Code::InvalidQuery, format!("invalid path: {err}")).into()
 }
@@ -107,7 +135,7 @@ pub fn app(
     >,
     utoipa::openapi::OpenApi,
 ) {
-    let (app, spec) = App::new()
+    let (app, mut spec) = App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
         .service(health::healthz)
@@ -168,11 +196,17 @@ pub fn app(
                 .service(mapping::targets),
         )
         .split_for_parts();
+    contract::complete(&mut spec);
     let app = app
         .app_data(Data::new(limits))
+        .app_data(Data::new(query::DeclaredQueries::from_spec(&spec)))
         .app_data(web::PathConfig::default().error_handler(path_error))
         .default_service(web::to(no_route))
-        .wrap(actix_web::middleware::from_fn(auth::guard));
+        // Authentication runs first (the last `wrap` is outermost): an unknown caller learns nothing
+        // of an operation's parameters.
+        .wrap(actix_web::middleware::from_fn(query::refuse_undeclared))
+        .wrap(actix_web::middleware::from_fn(auth::guard))
+        .wrap(actix_web::middleware::from_fn(refuse_undeclared_method));
     (app, spec)
 }
 

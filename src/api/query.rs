@@ -3,9 +3,13 @@
 
 use super::error::{ApiError, Code};
 use super::extract::field_named_by;
-use actix_web::dev::Payload;
+use actix_web::body::MessageBody;
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::web::Data;
 use actix_web::{FromRequest, HttpRequest};
 use serde::de::DeserializeOwned;
+use std::collections::{BTreeSet, HashMap};
 use std::future::{Ready, ready};
 
 /// Query parameters deserialised into `T`.
@@ -53,6 +57,106 @@ impl<T: DeserializeOwned> FromRequest for Query<T> {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         ready(parse_query(req.query_string()).map(Query))
     }
+}
+
+/// The `/v1` operations of the spec, by method and route pattern, with the query parameters each
+/// declares.
+#[derive(Debug, Default)]
+pub struct DeclaredQueries(HashMap<(String, String), BTreeSet<String>>);
+
+impl DeclaredQueries {
+    /// Reads the declared query parameters of every `/v1` operation from the spec.
+    pub fn from_spec(spec: &utoipa::openapi::OpenApi) -> Self {
+        use utoipa::openapi::path::ParameterIn;
+        let mut table = HashMap::new();
+        for (path, item) in spec
+            .paths
+            .paths
+            .iter()
+            .filter(|(p, _)| p.starts_with("/v1/"))
+        {
+            let ops = [
+                ("GET", &item.get),
+                ("PUT", &item.put),
+                ("POST", &item.post),
+                ("DELETE", &item.delete),
+                ("PATCH", &item.patch),
+            ];
+            for (method, op) in ops {
+                let Some(op) = op else { continue };
+                let names = op
+                    .parameters
+                    .iter()
+                    .flatten()
+                    .filter(|p| p.parameter_in == ParameterIn::Query)
+                    .map(|p| p.name.clone())
+                    .collect();
+                table.insert((method.to_string(), path.clone()), names);
+            }
+        }
+        DeclaredQueries(table)
+    }
+
+    /// The methods the spec declares on any route pattern that matches `path`, for `Allow`.
+    pub fn methods(&self, path: &str) -> Vec<&str> {
+        let segments: Vec<&str> = path.split('/').collect();
+        let matches = |pattern: &str| {
+            let p: Vec<&str> = pattern.split('/').collect();
+            p.len() == segments.len()
+                && p.iter()
+                    .zip(&segments)
+                    .all(|(p, s)| p.starts_with('{') || p == s)
+        };
+        let mut m: Vec<&str> = self
+            .0
+            .keys()
+            .filter(|(_, p)| matches(p))
+            .map(|(m, _)| m.as_str())
+            .collect();
+        m.sort_unstable();
+        m.dedup();
+        m
+    }
+
+    /// The first parameter of `query` that the operation does not declare, with those it does.
+    fn undeclared(&self, method: &str, pattern: &str, query: &str) -> Option<(String, String)> {
+        let names = self.0.get(&(method.to_string(), pattern.to_string()))?;
+        let unknown = form_urlencoded::parse(query.as_bytes())
+            .map(|(k, _)| k)
+            .find(|k| !names.contains(k.as_ref()))?;
+        let expected = if names.is_empty() {
+            "it takes none".to_string()
+        } else {
+            let list: Vec<&str> = names.iter().map(String::as_str).collect();
+            format!("it takes {}", list.join(", "))
+        };
+        Some((unknown.into_owned(), expected))
+    }
+}
+
+/// Refuses a request whose query string names a parameter its operation does not declare, on every
+/// method alike: a misspelt option is an error, never silently ignored.
+pub async fn refuse_undeclared(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    if !req.query_string().is_empty()
+        && let (Some(table), Some(pattern)) =
+            (req.app_data::<Data<DeclaredQueries>>(), req.match_pattern())
+        && let Some((name, expected)) =
+            table.undeclared(req.method().as_str(), &pattern, req.query_string())
+    {
+        return Err(ApiError::new(
+            Code::InvalidQuery,
+            format!(
+                "unknown query parameter `{name}` for {} {pattern}; {expected}",
+                req.method()
+            ),
+        )
+        .field(name)
+        .into());
+    }
+    next.call(req).await
 }
 
 #[cfg(test)]

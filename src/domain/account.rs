@@ -30,6 +30,7 @@ pub enum AccountOwner {
 #[serde(deny_unknown_fields)]
 pub struct AccountInput {
     /// Company name.
+    #[schema(min_length = 1, max_length = 300, pattern = r"[\p{L}\p{N}]")]
     pub name: String,
     /// Web domain or URL.
     #[serde(default)]

@@ -13,6 +13,7 @@ use utoipa::ToSchema;
 #[serde(deny_unknown_fields)]
 pub struct Certification {
     /// Certification name, e.g. "Cloud Architect".
+    #[schema(min_length = 1, max_length = 300, pattern = r"[\p{L}\p{N}]")]
     pub name: String,
     /// When it was earned.
     pub earned_on: NaiveDate,
@@ -48,6 +49,7 @@ impl Default for Sharing {
 #[serde(deny_unknown_fields)]
 pub struct PartnerInput {
     /// Legal or trading name.
+    #[schema(min_length = 1, max_length = 300, pattern = r"[\p{L}\p{N}]")]
     pub name: String,
     /// Partner type.
     #[serde(rename = "type")]

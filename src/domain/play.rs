@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 #[serde(deny_unknown_fields)]
 pub struct PlayInput {
     /// Play name.
+    #[schema(min_length = 1, max_length = 300, pattern = r"[\p{L}\p{N}]")]
     pub name: String,
     /// The motion it packages.
     pub motion: PlayMotion,

@@ -32,6 +32,7 @@ pub struct PartnerRecordInput {
     /// How the partner knows the company.
     pub relation: Population,
     /// Company name as the partner spells it.
+    #[schema(min_length = 1, max_length = 300, pattern = r"[\p{L}\p{N}]")]
     pub name: String,
     /// Web domain.
     #[serde(default)]
