@@ -116,6 +116,14 @@ async fn a_method_a_path_lacks_is_answered_405_naming_the_methods_it_has() {
     assert_eq!(r.status().as_u16(), 405);
     let allow = r.headers().get("allow").expect("an Allow header");
     assert_eq!(allow.to_str().unwrap(), "DELETE, GET, PUT");
+    let r = app
+        .client
+        .get(format!("{}/v1/partners/bulk", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 405);
+    assert_eq!(r.headers().get("allow").unwrap().to_str().unwrap(), "POST");
     app.stop().await;
 }
 

@@ -137,7 +137,7 @@ pub struct TargetQuery {
     pub min_score: Option<String>,
     /// The instant touchpoint recency is measured from (RFC 3339, or a date for its midnight UTC);
     /// now when absent. Later touchpoints are ignored; deals and account lists are as they are now.
-    #[param(value_type = Option<String>)]
+    #[param(value_type = Option<String>, min_length = 1)]
     pub as_of: Option<String>,
     /// Page size, 1-1000 (default 100).
     #[param(value_type = Option<usize>, minimum = 1, maximum = 1000)]

@@ -107,10 +107,18 @@ impl DeclaredQueries {
                     .zip(&segments)
                     .all(|(p, s)| p.starts_with('{') || p == s)
         };
-        let mut m: Vec<&str> = self
+        // `/v1/partners/bulk` is that route, not `/v1/partners/{id}`: the most literal patterns win.
+        let literals = |pattern: &str| pattern.split('/').filter(|s| !s.starts_with('{')).count();
+        let best = self
             .0
             .keys()
             .filter(|(_, p)| matches(p))
+            .map(|(_, p)| literals(p))
+            .max();
+        let mut m: Vec<&str> = self
+            .0
+            .keys()
+            .filter(|(_, p)| matches(p) && Some(literals(p)) == best)
             .map(|(m, _)| m.as_str())
             .collect();
         m.sort_unstable();
