@@ -140,6 +140,32 @@ async fn an_invalid_record_id_filter_of_the_audit_log_is_a_query_error() {
     app.stop().await;
 }
 
+#[actix_web::test]
+async fn a_whole_number_written_with_a_decimal_point_is_a_count_as_json_schema_says() {
+    let db = sqlite_db();
+    let app = spawn(&db.url).await;
+    app.put(
+        "/v1/accounts/A-1",
+        &json!({"name": "Acme", "domain": "acme.example"}),
+    )
+    .await;
+    let (s, body) = app
+        .post(
+            "/v1/entities/resolve",
+            &json!({"record": {"name": "Acme"}, "limit": 3.0}),
+        )
+        .await;
+    assert_eq!(s, 200, "{body}");
+    let (s, body) = app
+        .post(
+            "/v1/entities/resolve",
+            &json!({"record": {"name": "Acme"}, "limit": 2.5}),
+        )
+        .await;
+    assert_eq!((s, body["field"].as_str()), (422, Some("limit")), "{body}");
+    app.stop().await;
+}
+
 #[test]
 fn every_v1_operation_documents_its_problem_responses_and_bounded_limits() {
     let spec = serde_json::to_value(ecograph::api::spec()).unwrap();

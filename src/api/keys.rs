@@ -19,7 +19,11 @@ use utoipa::{IntoParams, ToSchema};
 #[serde(deny_unknown_fields)]
 pub struct KeyInput {
     /// What the key is for, e.g. "PRM production".
-    #[schema(min_length = 1, max_length = 300, pattern = r"[\p{L}\p{N}]")]
+    #[schema(
+        min_length = 1,
+        max_length = 300,
+        pattern = r"^[^\u0000]*[\p{L}\p{N}][^\u0000]*$"
+    )]
     pub name: String,
     /// Its role.
     pub role: Role,

@@ -24,7 +24,11 @@ pub struct RecordInput {
     #[serde(default)]
     pub id: Option<String>,
     /// Company name as written.
-    #[schema(min_length = 1, max_length = 300, pattern = r"[\p{L}\p{N}]")]
+    #[schema(
+        min_length = 1,
+        max_length = 300,
+        pattern = r"^[^\u0000]*[\p{L}\p{N}][^\u0000]*$"
+    )]
     pub name: String,
     /// Web domain.
     #[serde(default)]
@@ -201,6 +205,7 @@ pub struct MatchRequest {
     pub right: Vec<RecordInput>,
     /// Match probability threshold; the model's own (fixed at training) when absent.
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 1)]
     pub threshold: Option<f64>,
     /// Return every pair above the threshold, for review; those not chosen have status
     /// `candidate`. Default false: only decided pairs (`match` and `ambiguous`).
@@ -312,12 +317,28 @@ pub struct ResolveRequest {
     /// The record.
     pub record: RecordInput,
     /// Candidates to return, 1-50 (default 5).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "whole_number")]
     #[schema(minimum = 1, maximum = 50)]
     pub limit: Option<usize>,
     /// Threshold for `is_match`; the model's own when absent.
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 1)]
     pub threshold: Option<f64>,
+}
+
+/// Reads a count written as a JSON number with no fractional part, `5` or `5.0` alike, as JSON
+/// Schema's `integer` does.
+fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<usize>, D::Error> {
+    let Some(n) = <Option<f64> as Deserialize>::deserialize(d)? else {
+        return Ok(None);
+    };
+    if n.fract() == 0.0 && (0.0..=usize::MAX as f64).contains(&n) {
+        Ok(Some(n as usize))
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "expected a whole number, got {n}"
+        )))
+    }
 }
 
 /// A candidate account.

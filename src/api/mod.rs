@@ -36,7 +36,7 @@ use utoipa_actix_web::{AppExt, scope};
         description = "Partner-ecosystem intelligence: partners, accounts, deals and touchpoints as one property graph.",
         license(name = "Apache-2.0")
     ),
-    components(schemas(error::Problem)),
+    components(schemas(error::Problem, crate::domain::PartnerRecordInput)),
     modifiers(&BearerScheme),
     tags(
         (name = "partners", description = "Partners and applicants, their account lists and deals"),

@@ -30,7 +30,11 @@ pub enum AccountOwner {
 #[serde(deny_unknown_fields)]
 pub struct AccountInput {
     /// Company name.
-    #[schema(min_length = 1, max_length = 300, pattern = r"[\p{L}\p{N}]")]
+    #[schema(
+        min_length = 1,
+        max_length = 300,
+        pattern = r"^[^\u0000]*[\p{L}\p{N}][^\u0000]*$"
+    )]
     pub name: String,
     /// Web domain or URL.
     #[serde(default)]

@@ -13,7 +13,11 @@ use utoipa::ToSchema;
 #[serde(deny_unknown_fields)]
 pub struct Certification {
     /// Certification name, e.g. "Cloud Architect".
-    #[schema(min_length = 1, max_length = 300, pattern = r"[\p{L}\p{N}]")]
+    #[schema(
+        min_length = 1,
+        max_length = 300,
+        pattern = r"^[^\u0000]*[\p{L}\p{N}][^\u0000]*$"
+    )]
     pub name: String,
     /// When it was earned.
     pub earned_on: NaiveDate,
@@ -49,7 +53,11 @@ impl Default for Sharing {
 #[serde(deny_unknown_fields)]
 pub struct PartnerInput {
     /// Legal or trading name.
-    #[schema(min_length = 1, max_length = 300, pattern = r"[\p{L}\p{N}]")]
+    #[schema(
+        min_length = 1,
+        max_length = 300,
+        pattern = r"^[^\u0000]*[\p{L}\p{N}][^\u0000]*$"
+    )]
     pub name: String,
     /// Partner type.
     #[serde(rename = "type")]

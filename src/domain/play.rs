@@ -9,7 +9,11 @@ use utoipa::ToSchema;
 #[serde(deny_unknown_fields)]
 pub struct PlayInput {
     /// Play name.
-    #[schema(min_length = 1, max_length = 300, pattern = r"[\p{L}\p{N}]")]
+    #[schema(
+        min_length = 1,
+        max_length = 300,
+        pattern = r"^[^\u0000]*[\p{L}\p{N}][^\u0000]*$"
+    )]
     pub name: String,
     /// The motion it packages.
     pub motion: PlayMotion,

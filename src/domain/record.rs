@@ -32,7 +32,11 @@ pub struct PartnerRecordInput {
     /// How the partner knows the company.
     pub relation: Population,
     /// Company name as the partner spells it.
-    #[schema(min_length = 1, max_length = 300, pattern = r"[\p{L}\p{N}]")]
+    #[schema(
+        min_length = 1,
+        max_length = 300,
+        pattern = r"^[^\u0000]*[\p{L}\p{N}][^\u0000]*$"
+    )]
     pub name: String,
     /// Web domain.
     #[serde(default)]
