@@ -163,6 +163,18 @@ async fn a_whole_number_written_with_a_decimal_point_is_a_count_as_json_schema_s
         )
         .await;
     assert_eq!((s, body["field"].as_str()), (422, Some("limit")), "{body}");
+
+    let mut p = partner("Nordlicht");
+    p["employees"] = json!(687.0);
+    let (s, body) = app.put("/v1/partners/P-1", &p).await;
+    assert_eq!((s, &body["employees"]), (201, &json!(687)), "{body}");
+    p["employees"] = json!(2.5);
+    let (s, body) = app.put("/v1/partners/P-1", &p).await;
+    assert_eq!(
+        (s, body["field"].as_str()),
+        (422, Some("employees")),
+        "{body}"
+    );
     app.stop().await;
 }
 

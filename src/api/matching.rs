@@ -317,28 +317,13 @@ pub struct ResolveRequest {
     /// The record.
     pub record: RecordInput,
     /// Candidates to return, 1-50 (default 5).
-    #[serde(default, deserialize_with = "whole_number")]
+    #[serde(default, deserialize_with = "crate::domain::whole_number")]
     #[schema(minimum = 1, maximum = 50)]
     pub limit: Option<usize>,
     /// Threshold for `is_match`; the model's own when absent.
     #[serde(default)]
     #[schema(minimum = 0, maximum = 1)]
     pub threshold: Option<f64>,
-}
-
-/// Reads a count written as a JSON number with no fractional part, `5` or `5.0` alike, as JSON
-/// Schema's `integer` does.
-fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<usize>, D::Error> {
-    let Some(n) = <Option<f64> as Deserialize>::deserialize(d)? else {
-        return Ok(None);
-    };
-    if n.fract() == 0.0 && (0.0..=usize::MAX as f64).contains(&n) {
-        Ok(Some(n as usize))
-    } else {
-        Err(serde::de::Error::custom(format!(
-            "expected a whole number, got {n}"
-        )))
-    }
 }
 
 /// A candidate account.

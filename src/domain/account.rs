@@ -49,7 +49,7 @@ pub struct AccountInput {
     #[serde(default)]
     pub region: Option<Region>,
     /// Head count.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::whole_number")]
     #[schema(maximum = 10_000_000)]
     pub employees: Option<u32>,
     /// Yearly revenue in the reporting currency.

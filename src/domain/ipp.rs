@@ -34,11 +34,11 @@ pub struct IppInput {
     #[serde(default)]
     pub capabilities: Vec<String>,
     /// Smallest fitting head count.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::whole_number")]
     #[schema(maximum = 10_000_000)]
     pub min_employees: Option<u32>,
     /// Largest fitting head count.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::whole_number")]
     #[schema(maximum = 10_000_000)]
     pub max_employees: Option<u32>,
 }

@@ -25,7 +25,8 @@ pub use play::{Play, PlayInput};
 pub use record::{PartnerRecord, PartnerRecordInput, RECORD_CSV_COLUMNS};
 pub use touchpoint::{Touchpoint, TouchpointInput};
 pub use values::{
-    Amount, CountryCode, Currency, DomainName, Id, Name, head_count, plausible_date, plausible_time,
+    Amount, CountryCode, Currency, DomainName, Id, Name, head_count, plausible_date,
+    plausible_time, whole_number,
 };
 
 use std::fmt;

@@ -84,7 +84,7 @@ pub struct PartnerInput {
     #[serde(default)]
     pub products: Vec<String>,
     /// Head count.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::whole_number")]
     #[schema(maximum = 10_000_000)]
     pub employees: Option<u32>,
     /// Web domain or URL.

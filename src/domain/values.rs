@@ -328,6 +328,28 @@ pub fn plausible_time(field: &str, t: DateTime<Utc>) -> Result<DateTime<Utc>, In
     plausible_date(field, t.date_naive()).map(|_| t)
 }
 
+/// Reads an optional count written as a JSON number with no fractional part, `5` and `5.0` alike,
+/// as JSON Schema's `integer` allows.
+pub fn whole_number<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: TryFrom<u64>,
+{
+    use serde::de::Error;
+    let Some(n) = <Option<f64> as Deserialize>::deserialize(d)? else {
+        return Ok(None);
+    };
+    if n.fract() != 0.0 || n < 0.0 {
+        return Err(D::Error::custom(format!(
+            "must be a whole number, not negative, got {n}"
+        )));
+    }
+    // Past 2^64 the cast saturates, and every such count is refused as too large.
+    T::try_from(n as u64)
+        .map(Some)
+        .map_err(|_| D::Error::custom(format!("{n} is too large")))
+}
+
 /// Largest head count accepted: more than any employer has (the largest have about 2.3 million).
 pub const MAX_EMPLOYEES: u32 = 10_000_000;
 
