@@ -51,7 +51,7 @@ def before_load_schema(ctx, raw_schema):
 
     A cursor is a token the server issues as `next_cursor`; one made up by a generator is refused
     (400) by design, and no schema can describe which tokens a listing has issued. The refusal of
-    made-up cursors is tested in tests/api.rs.
+    made-up cursors is tested in tests/contract.rs.
     """
     for item in raw_schema.get("paths", {}).values():
         for op in item.values():
