@@ -4,8 +4,8 @@
 //! A pair list is not a decision. When a partner record reaches two vendor accounts, at most one
 //! of them is its company, unless the two accounts are themselves one company entered twice.
 //! So, for each right record, its best candidate wins, together with the left records that are
-//! duplicates of that candidate; a different company within [`TIE_LOGIT`] of it makes the record
-//! ambiguous. Then, for each left record claimed by several right records that are not
+//! duplicates of that candidate and score within [`TIE_LOGIT`] of it; a different company within
+//! [`TIE_LOGIT`] of it makes the record ambiguous. Then, for each left record claimed by several right records that are not
 //! duplicates of one another, the best claim wins and a close rival is ambiguous too.
 
 use super::evidence::MatchPair;
@@ -105,7 +105,10 @@ pub fn decide(
         statuses[0] = Status::Match;
         let mut rival = None;
         for (k, c) in cands.iter().enumerate().skip(1).take(MAX_WEIGHED - 1) {
-            if lefts.same(matcher, best, c.left, threshold) {
+            // A duplicate of the best must also score about as well against this record: the
+            // model seeing a clear difference here outweighs its judgement of the two alone.
+            let close = best_logit - logit(c.score) < TIE_LOGIT;
+            if close && lefts.same(matcher, best, c.left, threshold) {
                 statuses[k] = Status::Match;
             } else if rival.is_none() {
                 rival = Some(k);
