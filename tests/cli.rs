@@ -1,4 +1,5 @@
-//! The `match` and `dedupe` commands on files as people export them, run as the binary.
+//! The command line run as the binary: `match` and `dedupe` on files as people export them, and
+//! what the commands say of a database they cannot use.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -156,4 +157,68 @@ fn serve_demo_finds_the_demo_from_any_directory_and_names_a_missing_one() {
     child.kill().unwrap();
     child.wait().unwrap();
     assert!(loaded, "{}", seen.join("\n"));
+}
+
+#[test]
+fn a_mistyped_database_url_is_an_error_that_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("typo.db");
+    let url = format!("sqlite://{}", missing.display());
+    for args in [
+        vec!["keys", "list", "--database-url", url.as_str()],
+        vec!["keys", "revoke", "abc", "--database-url", url.as_str()],
+        vec![
+            "keys",
+            "create",
+            "--role",
+            "prm",
+            "--database-url",
+            url.as_str(),
+        ],
+        vec![
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--database-url",
+            url.as_str(),
+        ],
+    ] {
+        let o = ecograph(&args);
+        assert!(!o.status.success(), "{args:?}");
+        let err = text(&o.stderr);
+        assert!(
+            err.contains(&format!("there is no database at {}", missing.display())),
+            "{args:?}: {err}"
+        );
+        assert_eq!(
+            err.matches("there is no database").count(),
+            1,
+            "said once: {err}"
+        );
+        assert!(!missing.exists(), "{args:?} created {}", missing.display());
+    }
+}
+
+#[test]
+fn an_unreachable_postgresql_is_named_with_its_cause_at_once() {
+    // Port 1 on loopback: nothing listens there, so the connection is refused at once; the pool's
+    // own error after its time-out would say only "pool timed out".
+    let o = ecograph(&[
+        "keys",
+        "list",
+        "--database-url",
+        "postgres://someone:secret@127.0.0.1:1/db",
+    ]);
+    assert!(!o.status.success());
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("cannot connect to postgres://someone:***@127.0.0.1:1/db"),
+        "{err}"
+    );
+    assert!(err.to_lowercase().contains("refused"), "{err}");
+    assert!(
+        !err.contains("secret"),
+        "the password is not printed: {err}"
+    );
+    assert!(!err.contains("timed out"), "{err}");
 }
