@@ -62,7 +62,12 @@ impl<T: DeserializeOwned> FromRequest for Query<T> {
 /// The operations of the spec, by method and route pattern, with the query parameters each
 /// declares.
 #[derive(Debug, Default)]
-pub struct DeclaredQueries(HashMap<(String, String), BTreeSet<String>>);
+pub struct DeclaredQueries {
+    params: HashMap<(String, String), BTreeSet<String>>,
+    /// Each operation's method, pattern segments and count of literal segments, split once here
+    /// because [`DeclaredQueries::methods`] runs on every request.
+    routes: Vec<(String, Vec<String>, usize)>,
+}
 
 impl DeclaredQueries {
     /// Reads the declared query parameters of every operation from the spec.
@@ -89,32 +94,41 @@ impl DeclaredQueries {
                 table.insert((method.to_string(), path.clone()), names);
             }
         }
-        DeclaredQueries(table)
+        let routes = table
+            .keys()
+            .map(|(method, pattern): &(String, String)| {
+                let segments: Vec<String> = pattern.split('/').map(str::to_string).collect();
+                let literals = segments.iter().filter(|s| !s.starts_with('{')).count();
+                (method.clone(), segments, literals)
+            })
+            .collect();
+        DeclaredQueries {
+            params: table,
+            routes,
+        }
     }
 
     /// The methods the spec declares on any route pattern that matches `path`, for `Allow`.
     pub fn methods(&self, path: &str) -> Vec<&str> {
         let segments: Vec<&str> = path.split('/').collect();
-        let matches = |pattern: &str| {
-            let p: Vec<&str> = pattern.split('/').collect();
+        let matches = |p: &[String]| {
             p.len() == segments.len()
                 && p.iter()
                     .zip(&segments)
                     .all(|(p, s)| p.starts_with('{') || p == s)
         };
         // `/v1/partners/bulk` is that route, not `/v1/partners/{id}`: the most literal patterns win.
-        let literals = |pattern: &str| pattern.split('/').filter(|s| !s.starts_with('{')).count();
         let best = self
-            .0
-            .keys()
-            .filter(|(_, p)| matches(p))
-            .map(|(_, p)| literals(p))
+            .routes
+            .iter()
+            .filter(|(_, p, _)| matches(p))
+            .map(|(_, _, literals)| *literals)
             .max();
         let mut m: Vec<&str> = self
-            .0
-            .keys()
-            .filter(|(_, p)| matches(p) && Some(literals(p)) == best)
-            .map(|(m, _)| m.as_str())
+            .routes
+            .iter()
+            .filter(|(_, p, literals)| Some(*literals) == best && matches(p))
+            .map(|(m, _, _)| m.as_str())
             .collect();
         m.sort_unstable();
         m.dedup();
@@ -127,7 +141,9 @@ impl DeclaredQueries {
         if !pattern.starts_with("/v1/") {
             return None;
         }
-        let names = self.0.get(&(method.to_string(), pattern.to_string()))?;
+        let names = self
+            .params
+            .get(&(method.to_string(), pattern.to_string()))?;
         let unknown = form_urlencoded::parse(query.as_bytes())
             .map(|(k, _)| k)
             .find(|k| !names.contains(k.as_ref()))?;
