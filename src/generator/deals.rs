@@ -3,8 +3,12 @@
 //! Generated in one sequential pass (one random stream), streaming to the output files: a deal's
 //! partners, outcome, touchpoints and registration events are decided together, because the
 //! touchpoints and registrations are the traces of the same hidden causes that decide the outcome.
+//! The decisions on each registration follow from those events in [`super::registrations`].
 
 use super::catalog::{COUNTRIES, PRODUCTS};
+use super::registrations::{
+    self, Cause, CoPartnerOut, DealTerms, Filed, PROTECTION_DAYS, registration_id,
+};
 use super::sample::{Stream, lognormal, pick, rng_for, sigmoid, skewed, weighted};
 use super::world::{PartnerGen, World, region_ix, type_ix};
 use super::{Ndjson, Progress, account_id};
@@ -15,9 +19,6 @@ use chrono::{DateTime, Datelike, Days, NaiveDate, TimeDelta, Utc};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
-
-/// Days a registration protects its partner: a second registration inside it is a duplicate.
-pub(crate) const PROTECTION_DAYS: u64 = 90;
 
 /// What one partner achieved, for `truth/factors.ndjson`.
 #[derive(Debug, Default, Clone)]
@@ -93,18 +94,6 @@ struct TouchOut<'a> {
 }
 
 #[derive(Serialize)]
-struct RegistrationOut<'a> {
-    id: &'a str,
-    deal_id: &'a str,
-    partner_id: &'a str,
-    account_id: &'a str,
-    registered_at: DateTime<Utc>,
-    products: &'a [&'static str],
-    region: Region,
-    status: &'static str,
-}
-
-#[derive(Serialize)]
 struct DisputeOut<'a> {
     registration_id: &'a str,
     deal_id: &'a str,
@@ -148,7 +137,10 @@ struct Part {
 /// The deal pass.
 pub(crate) struct DealGen<'w> {
     w: &'w World,
+    seed: u64,
     rng: ChaCha8Rng,
+    /// The current deal's registrations, held until its amount and outcome are drawn.
+    filed: Vec<Filed>,
     out: DealSinks,
     /// Per-partner results.
     pub stats: Vec<Stats>,
@@ -160,7 +152,9 @@ impl<'w> DealGen<'w> {
     pub fn new(seed: u64, w: &'w World, out: DealSinks) -> Self {
         DealGen {
             w,
+            seed,
             rng: rng_for(seed, Stream::Deals, 0),
+            filed: Vec::new(),
             out,
             stats: vec![Stats::default(); w.partners.len()],
             counts: DealCounts::default(),
@@ -267,7 +261,7 @@ impl<'w> DealGen<'w> {
         }
         let mut direct_conflict = false;
         if direct_only {
-            direct_conflict = self.direct_conflict(&deal_id, a, &acc, created, cycle, &products)?;
+            direct_conflict = self.direct_conflict(&deal_id, a, created, cycle)?;
         }
 
         let customer = w.vendor[a as usize].relation == Some(Population::Customer);
@@ -393,6 +387,17 @@ impl<'w> DealGen<'w> {
         for p in &parts {
             self.deal_touches(p, &acc, &deal_id, created, end, won, &products)?;
         }
+
+        let terms = DealTerms {
+            deal_id: &deal_id,
+            account_id: &acc,
+            products: &products,
+            amount,
+            currency,
+            close_date,
+            closed: matches!(stage, DealStage::ClosedWon | DealStage::ClosedLost).then_some(won),
+        };
+        self.write_registrations(&terms, &parts)?;
 
         let partners = parts
             .iter()
@@ -590,7 +595,7 @@ impl<'w> DealGen<'w> {
 
         // Newcomer against the incumbent: another partner already serves the account. An active
         // incumbent (recent services delivery) objects far more often.
-        let mut status = "approved";
+        let mut cause = None;
         let mut cause_other: Option<u32> = None;
         if !w.incumbent(registrant, a) {
             let incumbent = w
@@ -615,18 +620,18 @@ impl<'w> DealGen<'w> {
                     self.touch(inc, acc, None, TouchpointKind::ServicesDelivery, when, None)?;
                 }
                 if self.rng.random_bool(if active { 0.4 } else { 0.08 }) {
-                    status = "disputed";
+                    cause = Some(Cause::Incumbent);
                     cause_other = Some(inc);
                 }
             }
         }
-        let reg_id = self.registration(deal_id, registrant, acc, at, products, region, status)?;
+        let reg_id = self.registration(registrant, at, cause);
         let mut disputed = false;
         if let Some(inc) = cause_other {
             self.dispute(
                 &reg_id,
                 deal_id,
-                "incumbent",
+                Cause::Incumbent,
                 Some(&w.partners[inc as usize].id),
             )?;
             self.stats[registrant as usize].disputes += 1;
@@ -669,12 +674,11 @@ impl<'w> DealGen<'w> {
                 };
                 self.touch(c, acc, None, kind, t, None)?;
                 let reg_at = self.at(when);
-                let id =
-                    self.registration(deal_id, c, acc, reg_at, products, region, "disputed")?;
+                let id = self.registration(c, reg_at, Some(Cause::DuplicateRegistration));
                 self.dispute(
                     &id,
                     deal_id,
-                    "duplicate_registration",
+                    Cause::DuplicateRegistration,
                     Some(&w.partners[registrant as usize].id),
                 )?;
                 self.stats[c as usize].disputes += 1;
@@ -702,9 +706,8 @@ impl<'w> DealGen<'w> {
                     let lag = self.rng.random_range(0..30);
                     let reg_at = self.at(day + Days::new(lag));
                     if reg_at.date_naive() < w.as_of {
-                        let id = self
-                            .registration(deal_id, p, acc, reg_at, products, region, "rejected")?;
-                        self.dispute(&id, deal_id, "unauthorised_region", None)?;
+                        let id = self.registration(p, reg_at, Some(Cause::UnauthorisedRegion));
+                        self.dispute(&id, deal_id, Cause::UnauthorisedRegion, None)?;
                         self.stats[p as usize].disputes += 1;
                     }
                 }
@@ -729,9 +732,8 @@ impl<'w> DealGen<'w> {
                 let lag = self.rng.random_range(0..30);
                 let reg_at = self.at(day + Days::new(lag));
                 if reg_at.date_naive() < w.as_of {
-                    let id =
-                        self.registration(deal_id, p, acc, reg_at, products, region, "rejected")?;
-                    self.dispute(&id, deal_id, "unauthorised_product", None)?;
+                    let id = self.registration(p, reg_at, Some(Cause::UnauthorisedProduct));
+                    self.dispute(&id, deal_id, Cause::UnauthorisedProduct, None)?;
                     self.stats[p as usize].disputes += 1;
                 }
             }
@@ -744,10 +746,8 @@ impl<'w> DealGen<'w> {
         &mut self,
         deal_id: &str,
         a: u32,
-        acc: &str,
         created: NaiveDate,
         cycle: u64,
-        products: &[&'static str],
     ) -> anyhow::Result<bool> {
         let w = self.w;
         let knowers = w.knowers_of(a);
@@ -762,51 +762,62 @@ impl<'w> DealGen<'w> {
         {
             return Ok(false);
         }
-        let region = w.companies[a as usize].region();
         let at = self.at(day);
-        let id = self.registration(deal_id, p, acc, at, products, region, "disputed")?;
-        self.dispute(&id, deal_id, "direct_conflict", Some("direct"))?;
+        let id = self.registration(p, at, Some(Cause::DirectConflict));
+        self.dispute(&id, deal_id, Cause::DirectConflict, Some("direct"))?;
         self.stats[p as usize].disputes += 1;
         Ok(true)
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn registration(
-        &mut self,
-        deal_id: &str,
-        p: u32,
-        acc: &str,
-        at: DateTime<Utc>,
-        products: &[&'static str],
-        region: Region,
-        status: &'static str,
-    ) -> anyhow::Result<String> {
-        let id = format!("R-{:07}", self.out.registrations.count + 1);
+    /// Files a registration by partner `p`; it is written with the deal, whose terms come later.
+    fn registration(&mut self, p: u32, at: DateTime<Utc>, cause: Option<Cause>) -> String {
+        let number = self.out.registrations.count + self.filed.len() + 1;
         self.stats[p as usize].registrations += 1;
-        self.out.registrations.line(&RegistrationOut {
-            id: &id,
-            deal_id,
-            partner_id: &self.w.partners[p as usize].id,
-            account_id: acc,
-            registered_at: at,
-            products,
-            region,
-            status,
-        })?;
-        Ok(id)
+        self.filed.push(Filed {
+            number,
+            partner: p,
+            at,
+            cause,
+        });
+        registration_id(number)
+    }
+
+    /// Writes the deal's registrations; each names the deal's partners other than its registrant.
+    fn write_registrations(&mut self, terms: &DealTerms<'_>, parts: &[Part]) -> anyhow::Result<()> {
+        let w = self.w;
+        for f in std::mem::take(&mut self.filed) {
+            let partners = parts
+                .iter()
+                .filter(|p| p.partner != f.partner)
+                .map(|p| CoPartnerOut {
+                    partner_id: &w.partners[p.partner as usize].id,
+                    role: p.role,
+                })
+                .collect();
+            registrations::write(
+                &mut self.out.registrations,
+                self.seed,
+                w.as_of,
+                terms,
+                &f,
+                &w.partners[f.partner as usize].id,
+                partners,
+            )?;
+        }
+        Ok(())
     }
 
     fn dispute(
         &mut self,
         reg: &str,
         deal_id: &str,
-        cause: &'static str,
+        cause: Cause,
         other: Option<&str>,
     ) -> anyhow::Result<()> {
         self.out.disputes.line(&DisputeOut {
             registration_id: reg,
             deal_id,
-            cause,
+            cause: cause.as_str(),
             other_party: other,
         })
     }

@@ -17,6 +17,7 @@ mod names;
 mod noise;
 mod programs;
 mod records;
+mod registrations;
 mod sample;
 mod world;
 
@@ -401,7 +402,7 @@ fn write_manifest(cfg: &GenConfig, w: &World, s: &GenSummary, path: &Path) -> an
         seed: cfg.seed,
         config: cfg,
         as_of: w.as_of,
-        protection_days: deals::PROTECTION_DAYS,
+        protection_days: registrations::PROTECTION_DAYS,
         counts: Counts {
             partners: s.partners,
             accounts: s.accounts,

@@ -25,6 +25,8 @@ pub(crate) enum Stream {
     Deals = 7,
     /// Account-level touchpoints.
     Touches = 8,
+    /// The decisions on one registration.
+    Decisions = 9,
 }
 
 /// SplitMix64 finaliser: spreads nearby inputs over the whole seed space.

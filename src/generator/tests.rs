@@ -222,9 +222,9 @@ fn every_reference_resolves() {
             );
         }
     }
-    let mut not_approved = HashSet::new();
     let registrations = lines(d, "registrations.ndjson");
     assert_eq!(registrations.len(), s.registrations);
+    let mut registration_ids = HashSet::new();
     for r in &registrations {
         let deal = r["deal_id"].as_str().unwrap();
         assert_eq!(
@@ -232,21 +232,15 @@ fn every_reference_resolves() {
             r["account_id"].as_str().map(str::to_string).as_ref()
         );
         assert!(partners.contains(r["partner_id"].as_str().unwrap()));
-        let status = r["status"].as_str().unwrap();
-        assert!(["approved", "rejected", "disputed"].contains(&status));
-        if status != "approved" {
-            not_approved.insert(r["id"].as_str().unwrap().to_string());
+        for p in r["partners"].as_array().into_iter().flatten() {
+            assert!(partners.contains(p["partner_id"].as_str().unwrap()));
         }
+        assert!(registration_ids.insert(r["id"].as_str().unwrap().to_string()));
     }
     let disputes = lines(d, "truth/disputes.ndjson");
     assert_eq!(disputes.len(), s.disputes);
-    assert_eq!(
-        disputes.len(),
-        not_approved.len(),
-        "one truth row per disputed or rejected registration"
-    );
     for x in &disputes {
-        assert!(not_approved.contains(x["registration_id"].as_str().unwrap()));
+        assert!(registration_ids.contains(x["registration_id"].as_str().unwrap()));
         assert!(deal_account.contains_key(x["deal_id"].as_str().unwrap()));
         if let Some(other) = x["other_party"].as_str() {
             assert!(other == "direct" || partners.contains(other), "{other}");
@@ -518,5 +512,167 @@ fn deals_disputes_and_outcomes_follow_the_hidden_model() {
         "quality drives wins: {} vs {}",
         rate(true),
         rate(false)
+    );
+}
+
+/// The state a registration reaches by `decision`, under the rules the importer enforces; `None`
+/// when the decision is not allowed there.
+fn next_state(state: &str, decision: &str) -> Option<&'static str> {
+    Some(match (state, decision) {
+        ("pending", "approve") | ("approved", "extend") | ("disputed", "resolve") => "approved",
+        ("pending" | "disputed", "reject") => "rejected",
+        ("pending" | "approved", "dispute") => "disputed",
+        ("pending", "extend") => "pending",
+        ("pending" | "approved", "expire") => "expired",
+        ("approved", "win") => "won",
+        ("approved", "lose") => "lost",
+        _ => return None,
+    })
+}
+
+#[test]
+fn registrations_carry_their_deal_and_a_legal_decision_history_that_matches_the_truth() {
+    let (dir, s) = generated(&config(21, 150, 16_000));
+    let d = dir.path();
+    let manifest: Value =
+        serde_json::from_slice(&std::fs::read(d.join("manifest.json")).expect("manifest"))
+            .expect("json");
+    let as_of: NaiveDate = manifest["as_of"].as_str().unwrap().parse().unwrap();
+    let as_of = as_of.and_time(chrono::NaiveTime::MIN).and_utc();
+    let deals: HashMap<String, Value> = lines(d, "deals.ndjson")
+        .into_iter()
+        .map(|v| (v["id"].as_str().unwrap().to_string(), v))
+        .collect();
+    let truth: HashMap<String, String> = lines(d, "truth/disputes.ndjson")
+        .into_iter()
+        .map(|v| {
+            (
+                v["registration_id"].as_str().unwrap().to_string(),
+                v["cause"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let keys: HashSet<&str> = [
+        "id",
+        "partner_id",
+        "account_id",
+        "deal_id",
+        "products",
+        "amount",
+        "currency",
+        "expected_close_date",
+        "partners",
+        "registered_at",
+        "decisions",
+    ]
+    .into();
+    let at = |v: &Value| -> chrono::DateTime<chrono::Utc> {
+        v.as_str().unwrap().parse().expect("a UTC timestamp")
+    };
+
+    let registrations = lines(d, "registrations.ndjson");
+    assert_eq!(registrations.len(), s.registrations);
+    let mut with_dispute = HashSet::new();
+    let mut finals: HashMap<&str, usize> = HashMap::new();
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for r in &registrations {
+        let id = r["id"].as_str().unwrap();
+        let fields = r.as_object().unwrap();
+        assert!(fields.keys().all(|k| keys.contains(k.as_str())), "{r}");
+        assert!(
+            keys.iter()
+                .all(|k| *k == "partners" || fields.contains_key(*k)),
+            "{r}"
+        );
+        let deal = &deals[r["deal_id"].as_str().unwrap()];
+        assert!(r["amount"].as_f64().unwrap() > 0.0, "{id}");
+        assert_eq!(r["amount"], deal["amount"], "{id}");
+        assert_eq!(r["currency"], deal["currency"], "{id}");
+        assert_eq!(r["products"], deal["products"], "{id}");
+        assert_eq!(r["expected_close_date"], deal["close_date"], "{id}");
+        let registrant = r["partner_id"].as_str().unwrap();
+        let others: Vec<&Value> = deal["partners"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["partner_id"] != registrant)
+            .collect();
+        let named = r["partners"].as_array().map(Vec::as_slice).unwrap_or(&[]);
+        assert!(
+            r.get("partners").is_none() || !named.is_empty(),
+            "{id}: omitted when empty"
+        );
+        assert_eq!(named.len(), others.len(), "{id}");
+        for (n, o) in named.iter().zip(&others) {
+            assert_eq!(n["partner_id"], o["partner_id"], "{id}");
+            assert_eq!(n["role"], o["role"], "{id}");
+        }
+
+        let registered = at(&r["registered_at"]);
+        assert!(registered < as_of, "{id}");
+        let (mut state, mut last, mut extends) = ("pending", registered, 0);
+        for x in r["decisions"].as_array().unwrap() {
+            let obj = x.as_object().unwrap();
+            assert!(
+                obj.keys()
+                    .all(|k| ["decision", "at", "reason"].contains(&k.as_str())),
+                "{x}"
+            );
+            let decision = x["decision"].as_str().unwrap();
+            let when = at(&x["at"]);
+            assert!(when > last, "{id}: {decision} out of order");
+            assert!(when < as_of, "{id}: {decision} at or after as_of");
+            if let Some(reason) = x.get("reason") {
+                let reason = reason.as_str().unwrap();
+                assert!(!reason.is_empty() && reason.len() < 120, "{reason}");
+            }
+            state = next_state(state, decision)
+                .unwrap_or_else(|| panic!("{id}: {decision} is not allowed when {state}"));
+            match decision {
+                "dispute" => {
+                    with_dispute.insert(id.to_string());
+                }
+                "extend" => {
+                    assert!(when < registrations::protection_end(registered, extends));
+                    extends += 1;
+                }
+                "expire" => assert_eq!(
+                    when,
+                    registrations::protection_end(registered, extends),
+                    "{id}: expires when its protection ends"
+                ),
+                "win" => assert_eq!(deal["stage"], "closed_won", "{id}"),
+                "lose" => assert_eq!(deal["stage"], "closed_lost", "{id}"),
+                _ => {}
+            }
+            *seen.entry(decision).or_default() += 1;
+            last = when;
+        }
+        *finals.entry(state).or_default() += 1;
+        if let Some(cause) = truth.get(id)
+            && cause.starts_with("unauthorised_")
+        {
+            assert!(["pending", "rejected"].contains(&state), "{id}: {state}");
+        }
+    }
+
+    let disputed: HashSet<String> = truth
+        .iter()
+        .filter(|(_, cause)| !cause.starts_with("unauthorised_"))
+        .map(|(id, _)| id.clone())
+        .collect();
+    assert!(!disputed.is_empty());
+    assert_eq!(
+        with_dispute, disputed,
+        "a dispute decision exactly on the registrations the truth calls disputed"
+    );
+    for decision in [
+        "approve", "reject", "dispute", "resolve", "extend", "expire", "win", "lose",
+    ] {
+        assert!(seen.contains_key(decision), "no {decision} in {seen:?}");
+    }
+    assert!(
+        finals["won"] + finals["lost"] > registrations.len() / 2,
+        "most registrations end with their deal: {finals:?}"
     );
 }
