@@ -146,6 +146,8 @@ async fn serve(url: &str) -> (String, actix_web::dev::ServerHandle) {
         master_key: None,
         log_format: ecograph::settings::LogFormat::Text,
         metrics_token: None,
+        rules: Default::default(),
+        expiry_every: std::time::Duration::from_secs(60),
     };
     let running = ecograph::startup::build(&settings).await.unwrap();
     let handle = running.server.handle();

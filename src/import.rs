@@ -128,6 +128,40 @@ fn parse_lists(files: Vec<PathBuf>) -> tokio::task::JoinHandle<anyhow::Result<Ve
     })
 }
 
+/// Registrations assessed and written per transaction by an import.
+const REGISTRATION_BATCH: usize = 50_000;
+
+/// Imports a registration history. The file is read whole and ordered by registration time, so
+/// that each batch is assessed after every earlier registration is in the graph.
+async fn import_registrations(
+    eco: &Ecosystem,
+    path: &Path,
+    progress: bool,
+) -> anyhow::Result<BulkReport> {
+    let bytes =
+        std::fs::read(path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+    let mut rows = tokio::task::spawn_blocking(move || {
+        crate::api::extract::parse_ndjson::<crate::domain::RegistrationInput>(&bytes)
+    })
+    .await?;
+    rows.sort_by_key(|(_, r)| r.as_ref().ok().map(|i| i.registered_at));
+    let pb = crate::progress::bar(progress, "registrations", rows.len() as u64);
+    let mut total = BulkReport::default();
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let batch: Vec<_> = rows.by_ref().take(REGISTRATION_BATCH).collect();
+        let n = batch.len() as u64;
+        let report = eco
+            .import_registrations(batch, false, &Actor::cli("import"))
+            .await?;
+        // Row numbers are the file's already: no offset.
+        merge(&mut total, report, 0);
+        pb.inc(n);
+    }
+    pb.finish_and_clear();
+    Ok(total)
+}
+
 async fn import_ndjson<I: DeserializeOwned + Send + 'static>(
     eco: &Ecosystem,
     path: &Path,
@@ -298,6 +332,16 @@ pub async fn import_dir_with(
     );
     ndjson!("plays.ndjson", Kind::Play, PlayInput, Play, Play);
     ndjson!("ipps.ndjson", Kind::Ipp, IppInput, Ipp, Ipp);
+    let p = dir.join("registrations.ndjson");
+    if p.exists() {
+        let t = Instant::now();
+        let r = import_registrations(eco, &p, progress).await?;
+        out.files.push(FileReport {
+            name: "registrations.ndjson".to_string(),
+            report: r,
+            seconds: t.elapsed().as_secs_f64(),
+        });
+    }
     out.seconds = started.elapsed().as_secs_f64();
     Ok(out)
 }

@@ -5,16 +5,20 @@
 //! (`domain`, `graph`, `generator`) import neither actix nor sqlx.
 
 pub mod api;
+pub mod conflict;
 pub mod csvtext;
 pub mod domain;
+pub mod features;
 pub mod generator;
 pub mod graph;
 pub mod import;
 pub mod mapping;
 pub mod matching;
 pub mod progress;
+pub mod registry;
 pub mod service;
 pub mod settings;
 pub mod startup;
 pub mod store;
 pub mod telemetry;
+pub mod training;

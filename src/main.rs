@@ -53,6 +53,38 @@ enum Command {
     /// Train or evaluate the company matcher on the labelled development sets.
     #[command(subcommand)]
     Matcher(MatcherCommand),
+    /// Train a model on what the store holds and register it as a new version.
+    #[command(subcommand)]
+    Train(TrainCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum TrainCommand {
+    /// The channel-conflict model: every registration in the store, its features as of its own
+    /// registration, labelled by whether it received a dispute; the latest 20% held out.
+    Conflict(TrainConflictArgs),
+}
+
+#[derive(Debug, Args)]
+struct TrainConflictArgs {
+    /// Database URL, as for `serve`.
+    #[arg(long, env = "ECOGRAPH_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+    database_url: String,
+    /// Settings file whose `[rules_of_engagement]` decide the windows features use.
+    #[arg(long, env = "ECOGRAPH_SETTINGS")]
+    settings: Option<PathBuf>,
+    /// Also write every registration's features, label and split to this CSV.
+    #[arg(long)]
+    export_features: Option<PathBuf>,
+    /// Measure only: do not save the new version.
+    #[arg(long)]
+    dry_run: bool,
+    /// Write the new model as JSON to this file too (how the committed default is made).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Log filter, as for `serve`.
+    #[arg(long, env = "ECOGRAPH_LOG", default_value = "warn")]
+    log: String,
 }
 
 #[derive(Debug, Args)]
@@ -319,6 +351,8 @@ fn resolve(args: ServeArgs) -> anyhow::Result<Settings> {
             .master_key
             .or(file.master_key)
             .filter(|k| !k.is_empty()),
+        rules: file.rules_of_engagement.unwrap_or_default(),
+        expiry_every: std::time::Duration::from_secs(60),
         log_format: args.log_format.or(file.log_format).unwrap_or_default(),
         metrics_token: args
             .metrics_token
@@ -417,6 +451,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 ecograph::store::open_for(&args.database_url, ecograph::store::Workload::Bulk)
                     .await?;
             let (eco, _) = ecograph::service::Ecosystem::load(repo).await?;
+            ecograph::training::use_serving_engine(&eco, ecograph::conflict::Rules::default())
+                .await?;
             let report = ecograph::import::import_dir_with(
                 &eco,
                 &args.dir,
@@ -459,6 +495,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             );
         }
         Command::Openapi => print!("{}", ecograph::api::openapi_yaml()),
+        Command::Train(TrainCommand::Conflict(args)) => train_conflict(args).await?,
         Command::Match(args) => {
             let mut m = ecograph::matching::card::shipped();
             if let Some(k) = args.max_candidates {
@@ -684,5 +721,72 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             );
         }
     }
+    Ok(())
+}
+
+/// `ecograph train conflict`.
+async fn train_conflict(args: TrainConflictArgs) -> anyhow::Result<()> {
+    use ecograph::conflict::Metrics;
+    ecograph::telemetry::init(&args.log, LogFormat::Text);
+    let rules = match &args.settings {
+        Some(p) => FileSettings::read(p)?
+            .rules_of_engagement
+            .unwrap_or_default(),
+        None => ecograph::conflict::Rules::default(),
+    };
+    rules.validate().map_err(anyhow::Error::msg)?;
+    let started = std::time::Instant::now();
+    let repo = ecograph::store::open_existing(&args.database_url).await?;
+    let (eco, loaded) = ecograph::service::Ecosystem::load(repo).await?;
+    eprintln!("loaded the graph in {:.1} s", loaded.seconds);
+    let run = ecograph::training::train_conflict(
+        &eco,
+        &rules,
+        &ecograph::store::display_url(&args.database_url),
+        args.export_features.as_deref(),
+        !args.dry_run,
+    )
+    .await?;
+    let m = &run.trained.model;
+    let c = &m.card;
+    println!(
+        "registrations {}  trained on {}  held out {} (registered from {})",
+        c.registrations, c.trained_on, c.held_out, c.split_at
+    );
+    println!(
+        "{:<22} {:>8} {:>8} {:>8} {:>8} {:>10} {:>8}",
+        "held-out", "ROC AUC", "PR AUC", "Brier", "ECE", "P@high", "R@high"
+    );
+    let row = |name: &str, x: &Metrics| {
+        println!(
+            "{:<22} {:>8.4} {:>8.4} {:>8.4} {:>8.4} {:>10.4} {:>8.4}",
+            name, x.roc_auc, x.pr_auc, x.brier, x.ece, x.precision_at_high, x.recall_at_high
+        )
+    };
+    row("new model", &c.metrics);
+    row("rules only", &c.rules_baseline);
+    if let (Some(cur), Some(v)) = (&run.trained.current, &run.current_version) {
+        row(&format!("current ({v})"), cur);
+    }
+    if let Some(p) = &args.out {
+        std::fs::write(p, serde_json::to_string_pretty(m)? + "\n")
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", p.display()))?;
+        println!("model written to {}", p.display());
+    }
+    if let Some(p) = &args.export_features {
+        println!("features written to {}", p.display());
+    }
+    match &run.saved_as {
+        Some(v) => println!(
+            "saved as version {v}; a running service serves it after POST /v1/models/reload or a restart"
+        ),
+        None => println!("not saved (--dry-run)"),
+    }
+    println!(
+        "features {:.1} s, fit {:.1} s, total {:.1} s",
+        run.feature_seconds,
+        run.fit_seconds,
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }

@@ -36,6 +36,8 @@ pub struct FileSettings {
     pub log_format: Option<LogFormat>,
     /// A token that may read `/metrics` only.
     pub metrics_token: Option<String>,
+    /// The rules of engagement deal registrations are assessed by.
+    pub rules_of_engagement: Option<crate::conflict::Rules>,
 }
 
 impl FileSettings {
@@ -77,6 +79,10 @@ pub struct Settings {
     pub log_format: LogFormat,
     /// A bearer token admitted to `/metrics` and nothing else, so a scraper needs no admin key.
     pub metrics_token: Option<String>,
+    /// The rules of engagement (settings file section `[rules_of_engagement]`; defaults otherwise).
+    pub rules: crate::conflict::Rules,
+    /// How often registrations whose protection window ended are expired.
+    pub expiry_every: std::time::Duration,
 }
 
 /// How log lines are written to stderr.

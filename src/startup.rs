@@ -73,12 +73,29 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Running> {
         touchpoints = summary.entities[Kind::Touchpoint as usize],
         plays = summary.entities[Kind::Play as usize],
         ipps = summary.entities[Kind::Ipp as usize],
+        registrations = summary.entities[Kind::Registration as usize],
         partner_records = summary.records,
         seconds = format!("{:.3}", summary.seconds),
         resident_mib = crate::telemetry::resident_bytes().map(|b| b >> 20),
         "graph loaded from the store"
     );
     let eco = Data::from(Arc::new(eco));
+    settings.rules.validate().map_err(anyhow::Error::msg)?;
+    let serving = crate::registry::serving_conflict(&**eco.store()).await?;
+    tracing::info!(
+        conflict_model = serving
+            .as_ref()
+            .map_or("none (rules only)", |s| s.version.as_str()),
+        "conflict assessment ready"
+    );
+    eco.set_engine(crate::conflict::Engine {
+        rules: settings.rules.clone(),
+        model: serving,
+    });
+    expire_periodically(
+        Arc::downgrade(&eco.clone().into_inner()),
+        settings.expiry_every,
+    );
     if settings.demo {
         let empty = eco.read(|g| Kind::ALL.iter().all(|k| g.count(*k) == 0));
         if empty {
@@ -145,6 +162,22 @@ fn refresh_keys_periodically(keys: std::sync::Weak<KeyRing>) {
             let Some(keys) = keys.upgrade() else { return };
             if let Err(e) = keys.refresh().await {
                 tracing::warn!(error = %e, "could not re-read the API keys from the store");
+            }
+        }
+    });
+}
+
+/// Expires registrations whose protection window has ended, every `every`, so that nobody has to
+/// call for it; ends when the service is dropped.
+fn expire_periodically(eco: std::sync::Weak<Ecosystem>, every: Duration) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            let Some(eco) = eco.upgrade() else { return };
+            if let Err(e) = eco.expire_due(chrono::Utc::now()).await {
+                tracing::warn!(error = %e, "could not expire registrations");
             }
         }
     });

@@ -29,6 +29,10 @@ pub const SCHEME: &str = "bearer";
 /// Routes whose path starts with one of these admit a partner key for its own partner only.
 pub const PARTNER_SCOPE_PREFIXES: [&str; 2] = ["/v1/partners/{id}", "/v1/mapping/partners/{id}"];
 
+/// Routes that admit a partner key and confine it themselves: its own registrations only, other
+/// partners never named to it.
+pub const PARTNER_SELF_SCOPED: [&str; 2] = ["/v1/deal-registrations", "/v1/rules-of-engagement"];
+
 /// Failures allowed for one presented credential in a window before it is answered 429 unchecked.
 /// A misconfigured integration retrying a wrong or revoked key is told to back off; nobody else is.
 const MAX_FAILURES_PER_CREDENTIAL: u32 = 10;
@@ -383,7 +387,10 @@ pub async fn guard(
         )
         .into());
     }
-    if caller.role == Role::Partner {
+    let self_scoped = PARTNER_SELF_SCOPED
+        .iter()
+        .any(|p| rule.pattern.starts_with(p));
+    if caller.role == Role::Partner && !self_scoped {
         let own = caller.partner_id.as_ref().map(Id::as_str);
         let scoped = PARTNER_SCOPE_PREFIXES
             .iter()

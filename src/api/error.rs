@@ -44,6 +44,12 @@ pub enum Code {
     Unavailable,
     /// Something failed inside ecograph; details are in its log.
     Internal,
+    /// The id is taken by a different request.
+    IdTaken,
+    /// The decision is not allowed from the registration's status.
+    IllegalTransition,
+    /// A company record could be either of two accounts.
+    AmbiguousAccount,
 }
 
 impl Code {
@@ -66,6 +72,9 @@ impl Code {
             Code::TooManyRequests => "too_many_requests",
             Code::Unavailable => "unavailable",
             Code::Internal => "internal",
+            Code::IdTaken => "id_taken",
+            Code::IllegalTransition => "illegal_transition",
+            Code::AmbiguousAccount => "ambiguous_account",
         }
     }
 
@@ -80,7 +89,8 @@ impl Code {
             Code::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Code::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Code::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Code::StillReferenced => StatusCode::CONFLICT,
+            Code::StillReferenced | Code::IdTaken | Code::IllegalTransition => StatusCode::CONFLICT,
+            Code::AmbiguousAccount => StatusCode::UNPROCESSABLE_ENTITY,
             Code::Unauthorized => StatusCode::UNAUTHORIZED,
             Code::Forbidden => StatusCode::FORBIDDEN,
             Code::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
@@ -110,6 +120,10 @@ pub struct Problem {
     /// For `rows_rejected`: what the bulk request read and why its rows were refused.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub report: Option<BulkReport>,
+    /// For `ambiguous_account`: the accounts the company record could be.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub candidates: Option<serde_json::Value>,
 }
 
 /// An error on its way to the client.
@@ -125,6 +139,8 @@ pub struct ApiError {
     pub retry_after: Option<u64>,
     /// The report of a bulk request that wrote nothing.
     pub report: Option<Box<BulkReport>>,
+    /// Candidates of an ambiguous company record.
+    pub candidates: Option<serde_json::Value>,
 }
 
 impl ApiError {
@@ -136,6 +152,7 @@ impl ApiError {
             field: None,
             retry_after: None,
             report: None,
+            candidates: None,
         }
     }
 
@@ -195,6 +212,7 @@ impl ApiError {
             detail: self.message.clone(),
             field: self.field.clone(),
             report: self.report.as_deref().cloned(),
+            candidates: self.candidates.clone(),
         }
     }
 }
@@ -237,7 +255,14 @@ impl From<ServiceError> for ApiError {
                 let field = field.clone();
                 ApiError::new(Code::UnknownReference, e.to_string()).field(field)
             }
-            ServiceError::Conflict { message, .. } => ApiError::new(Code::StillReferenced, message),
+            ServiceError::Conflict { code, message } => ApiError::new(
+                match code {
+                    "id_taken" => Code::IdTaken,
+                    "illegal_transition" => Code::IllegalTransition,
+                    _ => Code::StillReferenced,
+                },
+                message,
+            ),
             ServiceError::Store(ref s) => ApiError::internal(s),
             ServiceError::Task(ref t) => ApiError::internal(&std::io::Error::other(t.clone())),
         }

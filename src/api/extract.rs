@@ -288,7 +288,7 @@ fn in_json_terms(msg: &str) -> String {
     out
 }
 
-fn json_error(path: &str, e: &serde_json::Error) -> ApiError {
+pub(crate) fn json_error(path: &str, e: &serde_json::Error) -> ApiError {
     use serde_json::error::Category;
     match e.classify() {
         Category::Syntax | Category::Eof | Category::Io => ApiError::new(

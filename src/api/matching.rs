@@ -97,7 +97,7 @@ impl utoipa::ToSchema for MatchRecord {
 }
 
 impl RecordInput {
-    fn into_record(self, field: &str, need_id: bool) -> ApiResult<Record> {
+    pub(crate) fn into_record(self, field: &str, need_id: bool) -> ApiResult<Record> {
         if self.name.trim().is_empty() {
             return Err(ApiError::new(Code::InvalidField, "must not be empty")
                 .field(format!("{field}.name")));

@@ -12,10 +12,12 @@ pub mod lists;
 pub mod mapping;
 pub mod matching;
 pub mod metrics;
+pub mod models;
 pub mod observe;
 pub mod pagination;
 pub mod query;
 pub mod records;
+pub mod registrations;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
@@ -193,7 +195,16 @@ pub fn app(
                 .service(mapping::matrix)
                 .service(mapping::overlaps)
                 .service(mapping::partner_overlaps)
-                .service(mapping::targets),
+                .service(mapping::targets)
+                .service(registrations::register)
+                .service(registrations::assess)
+                .service(registrations::list)
+                .service(registrations::bulk)
+                .service(registrations::get_one)
+                .service(registrations::decide)
+                .service(registrations::rules)
+                .service(models::list)
+                .service(models::reload),
         )
         .split_for_parts();
     contract::complete(&mut spec);

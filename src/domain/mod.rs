@@ -9,6 +9,7 @@ mod ipp;
 mod partner;
 mod play;
 mod record;
+mod registration;
 mod touchpoint;
 mod values;
 
@@ -23,6 +24,10 @@ pub use ipp::{Ipp, IppInput};
 pub use partner::{Certification, Partner, PartnerInput, Sharing};
 pub use play::{Play, PlayInput};
 pub use record::{PartnerRecord, PartnerRecordInput, RECORD_CSV_COLUMNS};
+pub use registration::{
+    Claim, ClaimFields, CoPartner, CoPartnerInput, Decision, DecisionInput, DecisionKind,
+    MAX_CO_PARTNERS, Refused, Registration, RegistrationInput, RegistrationStatus, clean_reason,
+};
 pub use touchpoint::{Touchpoint, TouchpointInput};
 pub use values::{
     Amount, CountryCode, Currency, DomainName, Id, Name, head_count, plausible_date,
@@ -30,6 +35,9 @@ pub use values::{
 };
 
 use std::fmt;
+
+/// A list of product names as entities hold it.
+pub type CompactProducts = Box<[compact_str::CompactString]>;
 
 /// A validation failure: the field at fault and what is wrong with it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,17 +94,20 @@ pub enum Kind {
     Play,
     /// An Ideal Partner Profile.
     Ipp,
+    /// A deal registration.
+    Registration,
 }
 
 impl Kind {
     /// All kinds, in the order their references allow them to load.
-    pub const ALL: [Kind; 6] = [
+    pub const ALL: [Kind; 7] = [
         Kind::Partner,
         Kind::Account,
         Kind::Deal,
         Kind::Touchpoint,
         Kind::Play,
         Kind::Ipp,
+        Kind::Registration,
     ];
 
     /// The singular name used in messages and store tables.
@@ -108,6 +119,7 @@ impl Kind {
             Kind::Touchpoint => "touchpoint",
             Kind::Play => "play",
             Kind::Ipp => "ipp",
+            Kind::Registration => "registration",
         }
     }
 }

@@ -121,7 +121,10 @@ struct RegistrationOut<'a> {
     products: &'a [&'static str],
     amount: f64,
     currency: &'static str,
-    expected_close_date: NaiveDate,
+    /// Absent when the deal closed before the registration: an expected close date cannot be in
+    /// the past, and the importer refuses one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expected_close_date: Option<NaiveDate>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     partners: Vec<CoPartnerOut<'a>>,
     registered_at: DateTime<Utc>,
@@ -148,7 +151,7 @@ pub(crate) fn write(
         products: deal.products,
         amount: deal.amount,
         currency: deal.currency,
-        expected_close_date: deal.close_date,
+        expected_close_date: (deal.close_date >= filed.at.date_naive()).then_some(deal.close_date),
         partners,
         registered_at: filed.at,
         decisions,

@@ -12,7 +12,8 @@ use record::RecordIndex;
 pub use record::{RecordRef, StoredRecord};
 
 use crate::domain::{
-    Account, Deal, Id, Ipp, Kind, Partner, PartnerRecord, PartnerRole, Play, Touchpoint,
+    Account, Deal, Id, Ipp, Kind, Partner, PartnerRecord, PartnerRole, Play, Registration,
+    Touchpoint,
 };
 use petgraph::Direction;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
@@ -35,6 +36,8 @@ pub enum Node {
     Play(Box<Play>),
     /// An Ideal Partner Profile.
     Ipp(Box<Ipp>),
+    /// A deal registration.
+    Registration(Box<Registration>),
 }
 
 impl Node {
@@ -47,6 +50,7 @@ impl Node {
             Node::Touchpoint(_) => Kind::Touchpoint,
             Node::Play(_) => Kind::Play,
             Node::Ipp(_) => Kind::Ipp,
+            Node::Registration(_) => Kind::Registration,
         }
     }
 }
@@ -71,6 +75,14 @@ pub enum Edge {
     TouchOn,
     /// Touchpoint -> deal it concerned.
     TouchAbout,
+    /// Partner -> registration it made.
+    Registers,
+    /// Partner -> registration that names it alongside the registrant.
+    NamedIn,
+    /// Registration -> account it claims.
+    RegistrationFor,
+    /// Registration -> the vendor's deal it claims.
+    RegistrationOf,
 }
 
 /// A reference from one entity to another that does not exist.
@@ -88,7 +100,7 @@ pub struct MissingRef {
 #[derive(Debug, Default, Clone)]
 pub struct EcoGraph {
     g: StableDiGraph<Node, Edge>,
-    ids: [BTreeMap<Id, NodeIndex>; 6],
+    ids: [BTreeMap<Id, NodeIndex>; Kind::ALL.len()],
     records: RecordIndex,
     domains: DomainIndex,
 }
@@ -186,6 +198,17 @@ impl EcoGraph {
             .and_then(|i| self.g.node_weight(i))
         {
             Some(Node::Deal(d)) => Some(d),
+            _ => None,
+        }
+    }
+
+    /// A registration by id.
+    pub fn registration(&self, id: &str) -> Option<&Registration> {
+        match self
+            .index(Kind::Registration, id)
+            .and_then(|i| self.g.node_weight(i))
+        {
+            Some(Node::Registration(r)) => Some(r),
             _ => None,
         }
     }
@@ -301,6 +324,20 @@ impl EcoGraph {
                 need("account_id".into(), Kind::Account, &t.account_id);
                 if let Some(d) = &t.deal_id {
                     need("deal_id".into(), Kind::Deal, d);
+                }
+            }
+            Node::Registration(r) => {
+                need("partner_id".into(), Kind::Partner, &r.claim.partner_id);
+                need("account_id".into(), Kind::Account, &r.claim.account_id);
+                if let Some(d) = &r.claim.deal_id {
+                    need("deal_id".into(), Kind::Deal, d);
+                }
+                for (i, p) in r.claim.partners.iter().enumerate() {
+                    need(
+                        format!("partners[{i}].partner_id"),
+                        Kind::Partner,
+                        &p.partner_id,
+                    );
                 }
             }
             Node::Partner(_) | Node::Play(_) | Node::Ipp(_) => {}
@@ -473,6 +510,12 @@ impl EcoGraph {
                 .map(|e| e.id())
                 .collect(),
             Node::Touchpoint(_) => self.g.edges(ix).map(|e| e.id()).collect(),
+            Node::Registration(_) => self
+                .g
+                .edges_directed(ix, Direction::Outgoing)
+                .chain(self.g.edges_directed(ix, Direction::Incoming))
+                .map(|e| e.id())
+                .collect(),
         };
         for e in stale {
             self.g.remove_edge(e);
@@ -506,6 +549,24 @@ impl EcoGraph {
                 add.push((ix, idx(self, Kind::Account, &t.account_id), Edge::TouchOn));
                 if let Some(d) = &t.deal_id {
                     add.push((ix, idx(self, Kind::Deal, d), Edge::TouchAbout));
+                }
+            }
+            Node::Registration(r) => {
+                add.push((
+                    idx(self, Kind::Partner, &r.claim.partner_id),
+                    ix,
+                    Edge::Registers,
+                ));
+                add.push((
+                    ix,
+                    idx(self, Kind::Account, &r.claim.account_id),
+                    Edge::RegistrationFor,
+                ));
+                if let Some(d) = &r.claim.deal_id {
+                    add.push((ix, idx(self, Kind::Deal, d), Edge::RegistrationOf));
+                }
+                for p in &r.claim.partners {
+                    add.push((idx(self, Kind::Partner, &p.partner_id), ix, Edge::NamedIn));
                 }
             }
             Node::Partner(_) | Node::Play(_) | Node::Ipp(_) => {}
@@ -599,6 +660,7 @@ pub fn node_id(node: &Node) -> &Id {
         Node::Touchpoint(t) => &t.id,
         Node::Play(p) => &p.id,
         Node::Ipp(p) => &p.id,
+        Node::Registration(r) => &r.id,
     }
 }
 

@@ -1,7 +1,9 @@
 //! Adjacency queries over the ecosystem graph.
 
 use super::{EcoGraph, Edge, Node, RecordRef};
-use crate::domain::{Account, Deal, Kind, Partner, PartnerRecord, PartnerRole, Touchpoint};
+use crate::domain::{
+    Account, Deal, Kind, Partner, PartnerRecord, PartnerRole, Registration, Touchpoint,
+};
 use petgraph::Direction;
 use petgraph::stable_graph::NodeIndex;
 use petgraph::visit::EdgeRef;
@@ -26,6 +28,8 @@ pub struct Neighbourhood {
     pub records: usize,
     /// Accounts it owns.
     pub owned_accounts: usize,
+    /// Deal registrations that refer to it.
+    pub registrations: usize,
 }
 
 impl Neighbourhood {
@@ -220,7 +224,8 @@ impl EcoGraph {
                 Edge::DealFor => n.deals += 1,
                 Edge::TouchBy | Edge::TouchOn | Edge::TouchAbout => n.touchpoints += 1,
                 Edge::Knows(_) => n.records += 1,
-                Edge::Participates { .. } | Edge::Owns => {}
+                Edge::RegistrationFor | Edge::RegistrationOf => n.registrations += 1,
+                Edge::Participates { .. } | Edge::Owns | Edge::Registers | Edge::NamedIn => {}
             }
         }
         if kind == Kind::Partner {
@@ -228,11 +233,40 @@ impl EcoGraph {
                 match e.weight() {
                     Edge::Participates { .. } => n.deals += 1,
                     Edge::Owns => n.owned_accounts += 1,
+                    Edge::Registers | Edge::NamedIn => n.registrations += 1,
                     _ => {}
                 }
             }
         }
         n
+    }
+
+    /// The registrations claiming an account, in no particular order.
+    pub fn registrations_of_account(&self, account_id: &str) -> Vec<&Registration> {
+        let Some(a) = self.index(Kind::Account, account_id) else {
+            return Vec::new();
+        };
+        self.g
+            .edges_directed(a, Direction::Incoming)
+            .filter_map(|e| match (e.weight(), self.g.node_weight(e.source())) {
+                (Edge::RegistrationFor, Some(Node::Registration(r))) => Some(r.as_ref()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The registrations a partner made, in no particular order.
+    pub fn registrations_of_partner(&self, partner_id: &str) -> Vec<&Registration> {
+        let Some(p) = self.index(Kind::Partner, partner_id) else {
+            return Vec::new();
+        };
+        self.g
+            .edges_directed(p, Direction::Outgoing)
+            .filter_map(|e| match (e.weight(), self.g.node_weight(e.target())) {
+                (Edge::Registers, Some(Node::Registration(r))) => Some(r.as_ref()),
+                _ => None,
+            })
+            .collect()
     }
 
     /// Every entity and record in a canonical order, for comparing two graphs.

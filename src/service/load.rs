@@ -21,7 +21,7 @@ type NodeParser = fn(&str) -> Result<Node, serde_json::Error>;
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LoadSummary {
     /// Entities per kind, in [`Kind::ALL`] order.
-    pub entities: [usize; 6],
+    pub entities: [usize; Kind::ALL.len()],
     /// Partner account records.
     pub records: usize,
     /// Wall time in seconds.
@@ -61,13 +61,14 @@ impl Ecosystem {
         let builder = std::thread::Builder::new()
             .name("graph-load".into())
             .spawn(move || build(rx, capacity))?;
-        let parsers: [NodeParser; 6] = [
+        let parsers: [NodeParser; Kind::ALL.len()] = [
             |s| Ok(Node::Partner(Box::new(serde_json::from_str(s)?))),
             |s| Ok(Node::Account(Box::new(serde_json::from_str(s)?))),
             |s| Ok(Node::Deal(Box::new(serde_json::from_str(s)?))),
             |s| Ok(Node::Touchpoint(Box::new(serde_json::from_str(s)?))),
             |s| Ok(Node::Play(Box::new(serde_json::from_str(s)?))),
             |s| Ok(Node::Ipp(Box::new(serde_json::from_str(s)?))),
+            |s| Ok(Node::Registration(Box::new(serde_json::from_str(s)?))),
         ];
         let read = async {
             for (kind, parse) in Kind::ALL.into_iter().zip(parsers) {
@@ -103,6 +104,7 @@ impl Ecosystem {
             store,
             gate: tokio::sync::Mutex::new(()),
             resolver: Arc::new(RwLock::new(None)),
+            conflict: RwLock::new(Arc::new(crate::conflict::Engine::default())),
         };
         Ok((eco, summary))
     }
@@ -112,15 +114,23 @@ impl Ecosystem {
 /// record, and for deals and touchpoints the relations they usually carry (over-reserving costs
 /// address space, not resident memory, until it is used).
 async fn capacity(store: &dyn Repository) -> anyhow::Result<Capacity> {
-    let mut rows = [0usize; 6];
+    let mut rows = [0usize; Kind::ALL.len()];
     for kind in Kind::ALL {
         rows[kind as usize] = usize::try_from(store.count(Table::Entity(kind)).await?)?;
     }
     let records = usize::try_from(store.count(Table::Records).await?)?;
-    let [partners, accounts, deals, touchpoints, plays, ipps] = rows;
+    let [
+        partners,
+        accounts,
+        deals,
+        touchpoints,
+        plays,
+        ipps,
+        registrations,
+    ] = rows;
     Ok(Capacity {
-        nodes: partners + accounts + deals + touchpoints + plays + ipps,
-        edges: records + accounts / 8 + deals * 5 + touchpoints * 3,
+        nodes: partners + accounts + deals + touchpoints + plays + ipps + registrations,
+        edges: records + accounts / 8 + deals * 5 + touchpoints * 3 + registrations * 3,
         records,
         accounts,
     })

@@ -10,6 +10,7 @@ mod error;
 mod keys;
 mod load;
 mod records;
+mod registrations;
 mod resolve;
 mod write;
 
@@ -18,6 +19,7 @@ pub use error::ServiceError;
 pub use keys::{KeyRing, NewKey, REFRESH_EVERY, TOKEN_PREFIX, same_secret};
 pub use load::LoadSummary;
 pub use records::{AccountList, Linking, ListWrite, RESOLVED_ACCOUNT_PREFIX};
+pub use registrations::{NewRegistration, Registered, RegistrationDoc, RegistrationFilter};
 pub use resolve::{Resolution, account_record};
 pub use write::{BulkReport, MAX_LISTED_REJECTIONS, Rejection, Rows, Upserted};
 
@@ -32,6 +34,7 @@ pub struct Ecosystem {
     store: Arc<dyn Repository>,
     gate: tokio::sync::Mutex<()>,
     resolver: Arc<RwLock<Option<crate::matching::Index>>>,
+    conflict: RwLock<Arc<crate::conflict::Engine>>,
 }
 
 impl Ecosystem {

@@ -45,6 +45,11 @@ pub enum StoreError {
     },
 }
 
+/// A database URL safe to print or store in a model card: any password replaced by `***`.
+pub fn display_url(url: &str) -> String {
+    postgres::without_password(url)
+}
+
 /// A table of the store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Table {
@@ -64,6 +69,7 @@ impl Table {
             Table::Entity(Kind::Touchpoint) => "touchpoints",
             Table::Entity(Kind::Play) => "plays",
             Table::Entity(Kind::Ipp) => "ipps",
+            Table::Entity(Kind::Registration) => "registrations",
             Table::Records => "partner_records",
         }
     }
@@ -77,6 +83,7 @@ impl Table {
             Table::Entity(Kind::Touchpoint) => "SELECT COUNT(*) FROM touchpoints",
             Table::Entity(Kind::Play) => "SELECT COUNT(*) FROM plays",
             Table::Entity(Kind::Ipp) => "SELECT COUNT(*) FROM ipps",
+            Table::Entity(Kind::Registration) => "SELECT COUNT(*) FROM registrations",
             Table::Records => "SELECT COUNT(*) FROM partner_records",
         }
     }
@@ -90,6 +97,7 @@ impl Table {
             Table::Entity(Kind::Touchpoint) => "SELECT CAST(doc AS TEXT) FROM touchpoints",
             Table::Entity(Kind::Play) => "SELECT CAST(doc AS TEXT) FROM plays",
             Table::Entity(Kind::Ipp) => "SELECT CAST(doc AS TEXT) FROM ipps",
+            Table::Entity(Kind::Registration) => "SELECT CAST(doc AS TEXT) FROM registrations",
             Table::Records => "SELECT CAST(doc AS TEXT) FROM partner_records",
         }
     }
@@ -139,6 +147,8 @@ pub enum Op {
     },
     /// Insert an API key, or update its name, expiry and revocation.
     PutKey(ApiKey),
+    /// Insert a trained model version.
+    PutModel(StoredModel),
     /// Record who made the write this batch holds.
     Audit(AuditEntry),
 }
@@ -160,6 +170,19 @@ pub struct AuditQuery {
     pub limit: usize,
 }
 
+/// A trained model version as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredModel {
+    /// Version id (time-ordered).
+    pub id: String,
+    /// The model's name, e.g. `conflict`.
+    pub name: String,
+    /// When it was trained.
+    pub created_at: DateTime<Utc>,
+    /// The fitted model with its card, as JSON.
+    pub doc: String,
+}
+
 /// The durable store behind the graph.
 pub trait Repository: Send + Sync + 'static {
     /// Which backend this is, for logs and readiness.
@@ -173,6 +196,16 @@ pub trait Repository: Send + Sync + 'static {
 
     /// Number of rows in a table.
     fn count(&self, table: Table) -> BoxFuture<'_, Result<u64, StoreError>>;
+
+    /// One entity's stored document, if it exists.
+    fn get<'a>(
+        &'a self,
+        kind: Kind,
+        id: &'a str,
+    ) -> BoxFuture<'a, Result<Option<String>, StoreError>>;
+
+    /// The versions of a model, newest first.
+    fn models<'a>(&'a self, name: &'a str) -> BoxFuture<'a, Result<Vec<StoredModel>, StoreError>>;
 
     /// Checks the database answers.
     fn ping(&self) -> BoxFuture<'_, Result<(), StoreError>>;

@@ -8,7 +8,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 /// A URL safe to print: any password replaced by `***`.
-fn without_password(url: &str) -> String {
+pub(crate) fn without_password(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
         (Some(s), Some(at)) if at > s => {
             let creds = &url[s + 3..at];

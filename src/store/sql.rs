@@ -84,6 +84,16 @@ macro_rules! sql_repository {
                                 });
                                 qb.push(" ON CONFLICT (id) DO UPDATE SET revoked_at = excluded.revoked_at, expires_at = excluded.expires_at, name = excluded.name");
                             }
+                            Op::PutModel(m) => {
+                                qb = QueryBuilder::new("INSERT INTO models (id, name, created_at, doc) ");
+                                qb.push_values(std::iter::once(m), |mut b, m| {
+                                    b.push_bind(m.id.clone())
+                                        .push_bind(m.name.clone())
+                                        .push_bind($crate::store::sql::ts(m.created_at))
+                                        .push_bind(m.doc.clone())
+                                        .push_unseparated($json);
+                                });
+                            }
                             Op::Audit(a) => {
                                 let mut head: QueryBuilder<$db> =
                                     QueryBuilder::new("INSERT INTO audit (id, at, key_id, role, route, records) ");
@@ -135,6 +145,52 @@ macro_rules! sql_repository {
                 async move {
                     let n: i64 = sqlx::query_scalar(table.count_rows()).fetch_one(&self.pool).await?;
                     Ok(u64::try_from(n).unwrap_or(0))
+                }
+                .boxed()
+            }
+
+            fn get<'a>(
+                &'a self,
+                kind: $crate::domain::Kind,
+                id: &'a str,
+            ) -> futures_util::future::BoxFuture<'a, Result<Option<String>, $crate::store::StoreError>> {
+                use futures_util::FutureExt;
+                use sqlx::QueryBuilder;
+                async move {
+                    let mut qb: QueryBuilder<$db> = QueryBuilder::new(format!(
+                        "SELECT CAST(doc AS TEXT) FROM {} WHERE id = ",
+                        $crate::store::Table::Entity(kind).name()
+                    ));
+                    qb.push_bind(id.to_string());
+                    let doc: Option<String> = qb.build_query_scalar().fetch_optional(&self.pool).await?;
+                    Ok(doc)
+                }
+                .boxed()
+            }
+
+            fn models<'a>(
+                &'a self,
+                name: &'a str,
+            ) -> futures_util::future::BoxFuture<'a, Result<Vec<$crate::store::StoredModel>, $crate::store::StoreError>> {
+                use futures_util::FutureExt;
+                use sqlx::{QueryBuilder, Row};
+                async move {
+                    let mut qb: QueryBuilder<$db> = QueryBuilder::new(
+                        "SELECT id, name, created_at, CAST(doc AS TEXT) FROM models WHERE name = ",
+                    );
+                    qb.push_bind(name.to_string()).push(" ORDER BY created_at DESC, id DESC");
+                    let rows = qb.build().fetch_all(&self.pool).await?;
+                    rows.into_iter()
+                        .map(|r| {
+                            Ok($crate::store::StoredModel {
+                                id: r.get(0),
+                                name: r.get(1),
+                                created_at: $crate::store::sql::parse_ts(&r.get::<String, _>(2))?,
+                                doc: r.get(3),
+                            })
+                        })
+                        .collect::<Result<Vec<_>, sqlx::Error>>()
+                        .map_err(Into::into)
                 }
                 .boxed()
             }

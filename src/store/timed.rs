@@ -1,7 +1,7 @@
 //! A repository that times the calls made to another, for the store-latency histogram.
 
-use super::{AuditQuery, Op, Repository, StoreError, Table};
-use crate::domain::{ApiKey, AuditEntry};
+use super::{AuditQuery, Op, Repository, StoreError, StoredModel, Table};
+use crate::domain::{ApiKey, AuditEntry, Kind};
 use futures_util::future::BoxFuture;
 use futures_util::stream::BoxStream;
 use prometheus::HistogramVec;
@@ -49,6 +49,18 @@ impl Repository for Timed {
 
     fn count(&self, table: Table) -> BoxFuture<'_, Result<u64, StoreError>> {
         self.time("count", self.inner.count(table))
+    }
+
+    fn get<'a>(
+        &'a self,
+        kind: Kind,
+        id: &'a str,
+    ) -> BoxFuture<'a, Result<Option<String>, StoreError>> {
+        self.time("get", self.inner.get(kind, id))
+    }
+
+    fn models<'a>(&'a self, name: &'a str) -> BoxFuture<'a, Result<Vec<StoredModel>, StoreError>> {
+        self.time("models", self.inner.models(name))
     }
 
     fn ping(&self) -> BoxFuture<'_, Result<(), StoreError>> {

@@ -135,6 +135,8 @@ pub fn settings(url: &str) -> Settings {
         master_key: None,
         log_format: ecograph::settings::LogFormat::Text,
         metrics_token: None,
+        rules: Default::default(),
+        expiry_every: std::time::Duration::from_secs(60),
     }
 }
 
