@@ -70,9 +70,9 @@ struct TrainConflictArgs {
     /// Database URL, as for `serve`.
     #[arg(long, env = "ECOGRAPH_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
     database_url: String,
-    /// Settings file whose `[rules_of_engagement]` decide the windows features use.
-    #[arg(long, env = "ECOGRAPH_SETTINGS")]
-    settings: Option<PathBuf>,
+    /// The settings file, as for `serve`: its `[rules_of_engagement]` decide the windows features use.
+    #[arg(long, env = "ECOGRAPH_CONFIG")]
+    config: Option<PathBuf>,
     /// Also write every registration's features, label and split to this CSV.
     #[arg(long)]
     export_features: Option<PathBuf>,
@@ -728,7 +728,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 async fn train_conflict(args: TrainConflictArgs) -> anyhow::Result<()> {
     use ecograph::conflict::Metrics;
     ecograph::telemetry::init(&args.log, LogFormat::Text);
-    let rules = match &args.settings {
+    let rules = match &args.config {
         Some(p) => FileSettings::read(p)?
             .rules_of_engagement
             .unwrap_or_default(),

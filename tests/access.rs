@@ -145,6 +145,7 @@ fn expected() -> BTreeMap<(&'static str, &'static str), &'static [&'static str]>
     t.insert(("POST", "/v1/deal-registrations/bulk"), W);
     t.insert(("GET", "/v1/rules-of-engagement"), DESK_AND_PARTNER);
     t.insert(("GET", "/v1/models"), DESK);
+    t.insert(("GET", "/v1/conflicts/predicted"), DESK);
     t.insert(("POST", "/v1/models/reload"), ADMIN);
     t
 }

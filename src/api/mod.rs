@@ -203,6 +203,7 @@ pub fn app(
                 .service(registrations::get_one)
                 .service(registrations::decide)
                 .service(registrations::rules)
+                .service(registrations::predicted)
                 .service(models::list)
                 .service(models::reload),
         )

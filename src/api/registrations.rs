@@ -279,6 +279,7 @@ pub async fn register(
         Registered::Created(d) | Registered::Replayed(d) => d,
     };
     redact_for(&eco, &caller, &mut doc.assessment);
+    doc.request_digest.clear();
     Ok(HttpResponse::Created().json(RegistrationOut {
         doc,
         account_resolution: resolution,
@@ -410,6 +411,7 @@ pub async fn get_one(
         return Err(missing());
     }
     redact_for(&eco, &caller, &mut doc.assessment);
+    doc.request_digest.clear();
     Ok(HttpResponse::Ok().json(doc))
 }
 
@@ -455,6 +457,8 @@ pub async fn decide(
             &actor,
         )
         .await?;
+    let mut doc = doc;
+    doc.request_digest.clear();
     Ok(HttpResponse::Ok().json(doc))
 }
 
@@ -499,4 +503,65 @@ pub async fn bulk(
 #[get("/rules-of-engagement")]
 pub async fn rules(eco: Data<Ecosystem>) -> ApiResult<HttpResponse> {
     Ok(HttpResponse::Ok().json(&eco.engine().rules))
+}
+
+/// Watchlist query.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PredictedQuery {
+    /// Only predictions at least this likely, 0-1 (default: the `low` level's threshold).
+    pub min_probability: Option<f64>,
+    /// Page size, 1-1000 (default 100).
+    #[serde(default, deserialize_with = "super::pagination::page_size")]
+    pub limit: Option<usize>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// Conflicts that have not happened yet: accounts where several partners are active (recent
+/// touchpoints or open deals), and for each active partner without a live registration there, the
+/// assessment a registration by it would get now, most likely first. Each carries its reasons
+/// (findings) and the features that moved it. Pages are positions in the ranking as computed for
+/// each request; a cursor names the position it resumes after.
+#[utoipa::path(tag = "deal registration", operation_id = "predicted_conflicts", security(("bearer" = ["admin", "prm", "deal_desk"])),
+    params(PredictedQuery),
+    responses((status = 200, body = Page<crate::conflict::watch::Predicted>),
+        (status = 400, description = "Invalid query", body = Problem, content_type = "application/problem+json")))]
+#[get("/conflicts/predicted")]
+pub async fn predicted(eco: Data<Ecosystem>, q: Query<PredictedQuery>) -> ApiResult<HttpResponse> {
+    let q = q.into_inner();
+    let limit = super::pagination::limit(q.limit)?;
+    let engine = eco.engine();
+    let min = match q.min_probability {
+        None => engine.rules.levels.low,
+        Some(p) if (0.0..=1.0).contains(&p) => p,
+        Some(_) => {
+            return Err(ApiError::new(Code::InvalidQuery, "must be between 0 and 1")
+                .field("min_probability"));
+        }
+    };
+    let skip = match cursor_after("predicted", q.cursor.as_deref())? {
+        None => 0,
+        Some(c) => c.parse::<usize>().map_err(|_| {
+            ApiError::new(
+                Code::InvalidQuery,
+                format!("cursor '{c}' is not one this listing returned"),
+            )
+            .field("cursor")
+        })?,
+    };
+    let eco2 = eco.clone();
+    let all = actix_web::web::block(move || {
+        eco2.read(|g| crate::conflict::watch::scan(g, &engine, Utc::now(), min))
+    })
+    .await
+    .map_err(|e| ApiError::internal(&e))?;
+    let total = all.len();
+    let items: Vec<_> = all.into_iter().skip(skip).take(limit).collect();
+    let next = skip + items.len();
+    Ok(HttpResponse::Ok().json(Page {
+        items,
+        next_cursor: (next < total).then(|| cursor_of("predicted", &next.to_string())),
+    }))
 }

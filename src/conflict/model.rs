@@ -12,6 +12,11 @@ use utoipa::ToSchema;
 /// weights finite when a feature separates the classes perfectly in a small history.
 pub const ALPHA: f64 = 1.0;
 
+/// L-BFGS iterations at most. Chosen on a development world (generated with seed 5, used for no
+/// reported figure): held-out ROC AUC 0.9515 at 300 against 0.9518 at 1,000 and 0.9491 at 150,
+/// with the fit taking 10 s instead of 70-92 s.
+pub const MAX_ITERATIONS: u64 = 300;
+
 /// Why a model could not be fitted or used.
 #[derive(Debug, thiserror::Error)]
 pub enum ModelError {
@@ -182,16 +187,52 @@ pub struct Card {
     pub rules_baseline: Metrics,
 }
 
+/// Terms of the model: every feature, then every product of two features (a feature with itself
+/// included). Pairwise products let a linear model express what a single feature cannot — a rival
+/// registration matters less from a partner that will be refused for authorisation anyway — and
+/// keep it a logistic regression, calibrated by construction. Chosen over features alone on a
+/// validation slice (the latest 20%) of the training part of the world the default is trained on:
+/// ROC AUC 0.9531 against 0.9401, where a boosted peer scored 0.9497.
+pub const TERMS: usize = N + N * (N + 1) / 2;
+
+/// The terms of a feature vector.
+pub fn expand(x: &[f64; N]) -> Vec<f64> {
+    let mut t = Vec::with_capacity(TERMS);
+    t.extend_from_slice(x);
+    for i in 0..N {
+        for j in i..N {
+            t.push(x[i] * x[j]);
+        }
+    }
+    t
+}
+
+/// The features a term is made of.
+fn term_features(k: usize) -> (usize, Option<usize>) {
+    if k < N {
+        return (k, None);
+    }
+    let mut k = k - N;
+    for i in 0..N {
+        let row = N - i;
+        if k < row {
+            return (i, Some(i + k));
+        }
+        k -= row;
+    }
+    unreachable!("term index within TERMS")
+}
+
 /// A fitted conflict model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConflictModel {
-    /// Feature names, in the order of the weights.
+    /// Feature names, in vector order (the terms are these and their pairwise products).
     pub features: Vec<String>,
-    /// Feature means in the training part.
+    /// Term means in the training part.
     pub mean: Vec<f64>,
-    /// Feature standard deviations in the training part (1 where a feature was constant).
+    /// Term standard deviations in the training part (1 where a term was constant).
     pub scale: Vec<f64>,
-    /// Weights on standardised features.
+    /// Weights on standardised terms.
     pub weights: Vec<f64>,
     /// Intercept.
     pub bias: f64,
@@ -206,7 +247,8 @@ pub struct Driver {
     pub feature: String,
     /// Its value for this registration.
     pub value: f64,
-    /// What it adds to the log-odds of a dispute, against an average registration.
+    /// What it adds to the log-odds of a dispute, against an average registration (a product
+    /// term's share is split evenly between its two features).
     pub contribution: f64,
 }
 
@@ -227,30 +269,39 @@ impl ConflictModel {
                 undisputed,
             });
         }
-        let n = x.len() as f64;
-        let mean: Vec<f64> = (0..N)
-            .map(|j| x.iter().map(|r| r[j]).sum::<f64>() / n)
+        let rows: Vec<Vec<f64>> = x.iter().map(expand).collect();
+        let n = rows.len() as f64;
+        let mut mean = vec![0.0; TERMS];
+        for r in &rows {
+            for (m, v) in mean.iter_mut().zip(r) {
+                *m += v / n;
+            }
+        }
+        let mut var = vec![0.0; TERMS];
+        for r in &rows {
+            for ((s, v), m) in var.iter_mut().zip(r).zip(&mean) {
+                *s += (v - m).powi(2) / n;
+            }
+        }
+        let scale: Vec<f64> = var
+            .iter()
+            .map(|v| if *v > 1e-12 { v.sqrt() } else { 1.0 })
             .collect();
-        let scale: Vec<f64> = (0..N)
-            .map(|j| {
-                let var = x.iter().map(|r| (r[j] - mean[j]).powi(2)).sum::<f64>() / n;
-                if var > 1e-12 { var.sqrt() } else { 1.0 }
-            })
-            .collect();
-        let flat: Vec<f64> = x
+        let flat: Vec<f64> = rows
             .iter()
             .flat_map(|r| {
-                (0..N)
+                (0..TERMS)
                     .map(|j| (r[j] - mean[j]) / scale[j])
                     .collect::<Vec<_>>()
             })
             .collect();
-        let xa = Array2::from_shape_vec((x.len(), N), flat)
+        drop(rows);
+        let xa = Array2::from_shape_vec((x.len(), TERMS), flat)
             .map_err(|e| ModelError::Fit(e.to_string()))?;
         let ds = Dataset::new(xa, Array1::from_vec(y.to_vec()));
         let fitted = LogisticRegression::default()
             .alpha(ALPHA)
-            .max_iterations(1000)
+            .max_iterations(MAX_ITERATIONS)
             .fit(&ds)
             .map_err(|e| ModelError::Fit(e.to_string()))?;
         // linfa's "positive" class is the larger label; flip so the logit is for a dispute.
@@ -269,9 +320,9 @@ impl ConflictModel {
     pub fn check(&self) -> Result<(), ModelError> {
         let ok = self.features.len() == N
             && self.features.iter().zip(NAMES).all(|(a, b)| a == b)
-            && self.mean.len() == N
-            && self.scale.len() == N
-            && self.weights.len() == N;
+            && self.mean.len() == TERMS
+            && self.scale.len() == TERMS
+            && self.weights.len() == TERMS;
         if ok {
             Ok(())
         } else {
@@ -279,28 +330,44 @@ impl ConflictModel {
         }
     }
 
+    /// Each term's part in the log-odds, against the average registration.
+    fn parts(&self, x: &[f64; N]) -> Vec<f64> {
+        expand(x)
+            .iter()
+            .enumerate()
+            .map(|(j, v)| self.weights[j] * (v - self.mean[j]) / self.scale[j])
+            .collect()
+    }
+
     /// The probability of a dispute.
     pub fn probability(&self, x: &[f64; N]) -> f64 {
-        let z = self.bias
-            + (0..N)
-                .map(|j| self.weights[j] * (x[j] - self.mean[j]) / self.scale[j])
-                .sum::<f64>();
-        sigmoid(z)
+        sigmoid(self.bias + self.parts(x).iter().sum::<f64>())
     }
 
     /// The probability with the `k` features that moved it most.
     pub fn explain(&self, x: &[f64; N], k: usize) -> (f64, Vec<Driver>) {
+        let parts = self.parts(x);
+        let mut by_feature = [0.0; N];
+        for (t, c) in parts.iter().enumerate() {
+            match term_features(t) {
+                (i, None) => by_feature[i] += c,
+                (i, Some(j)) => {
+                    by_feature[i] += c / 2.0;
+                    by_feature[j] += c / 2.0;
+                }
+            }
+        }
         let mut drivers: Vec<Driver> = (0..N)
             .map(|j| Driver {
                 feature: self.features[j].clone(),
                 value: x[j],
-                contribution: self.weights[j] * (x[j] - self.mean[j]) / self.scale[j],
+                contribution: by_feature[j],
             })
             .filter(|d| d.contribution.abs() > 1e-9)
             .collect();
         drivers.sort_by(|a, b| b.contribution.abs().total_cmp(&a.contribution.abs()));
         drivers.truncate(k);
-        (self.probability(x), drivers)
+        (sigmoid(self.bias + parts.iter().sum::<f64>()), drivers)
     }
 }
 
@@ -326,6 +393,20 @@ mod tests {
         let y = [true, false, false, false, true, false, false, false];
         assert!(ece(&p, &y, 10) < 1e-12);
         assert!((ece(&[0.95; 4], &[false; 4], 10) - 0.95).abs() < 1e-12);
+    }
+
+    #[test]
+    fn every_term_names_its_features() {
+        let x: [f64; N] = std::array::from_fn(|i| i as f64 + 1.0);
+        let t = expand(&x);
+        assert_eq!(t.len(), TERMS);
+        for (k, v) in t.iter().enumerate() {
+            let want = match term_features(k) {
+                (i, None) => x[i],
+                (i, Some(j)) => x[i] * x[j],
+            };
+            assert_eq!(*v, want, "term {k}");
+        }
     }
 
     #[test]

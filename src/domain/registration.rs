@@ -341,10 +341,6 @@ pub struct Registration {
     /// Decisions in the order they were taken.
     #[serde(default)]
     pub decisions: Vec<Decision>,
-    /// A digest of the request that created it: a retry with the same id must send the same.
-    #[serde(default)]
-    #[schema(ignore)]
-    pub request_digest: String,
 }
 
 impl Registration {
@@ -357,7 +353,6 @@ impl Registration {
             status: RegistrationStatus::Pending,
             protected_until: at + window,
             decisions: Vec::new(),
-            request_digest: String::new(),
         }
     }
 

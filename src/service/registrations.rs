@@ -11,7 +11,7 @@ use crate::domain::{
     Claim, DecisionInput, DecisionKind, Id, Kind, Refused, Registration, RegistrationInput,
     RegistrationStatus,
 };
-use crate::features::conflict::{Overlay, Subject, subject_of};
+use crate::features::conflict::{Histories, Overlay, Subject, subject_of};
 use crate::graph::{EcoGraph, Node};
 use crate::store::Op;
 use chrono::{DateTime, Utc};
@@ -27,6 +27,11 @@ pub struct RegistrationDoc {
     pub registration: Registration,
     /// The assessment made as of its registration.
     pub assessment: Assessment,
+    /// A digest of the request that made it, so that a retry can be told from another request
+    /// with the same id; stored, never served.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[schema(ignore)]
+    pub request_digest: String,
 }
 
 /// A registration to make now.
@@ -157,16 +162,16 @@ impl Ecosystem {
         actor: &Actor,
     ) -> Result<Registered, ServiceError> {
         let _gate = self.gate.lock().await;
-        let existing = self.read(|g| g.registration(new.id.as_str()).cloned());
-        if let Some(old) = existing {
-            if old.request_digest == new.digest {
-                let doc = self
-                    .registration_doc(new.id.as_str())
-                    .await?
-                    .ok_or_else(|| ServiceError::NotFound {
-                        kind: Kind::Registration,
-                        id: new.id.to_string(),
-                    })?;
+        let exists = self.read(|g| g.contains(Kind::Registration, new.id.as_str()));
+        if exists {
+            let doc = self
+                .registration_doc(new.id.as_str())
+                .await?
+                .ok_or_else(|| ServiceError::NotFound {
+                    kind: Kind::Registration,
+                    id: new.id.to_string(),
+                })?;
+            if doc.request_digest == new.digest {
                 return Ok(Registered::Replayed(doc));
             }
             return Err(ServiceError::Conflict {
@@ -183,12 +188,12 @@ impl Ecosystem {
             let g = self.graph.read();
             check_claim(&g, &new.id, &new.claim)?;
             let assessment = engine.assess(&g, &subject(Some(new.id.as_str()), &new.claim, now));
-            let mut registration =
+            let registration =
                 Registration::new(new.id.clone(), new.claim, now, engine.rules.protection());
-            registration.request_digest = new.digest;
             RegistrationDoc {
                 registration,
                 assessment,
+                request_digest: new.digest,
             }
         };
         let id = doc.registration.id.to_string();
@@ -414,11 +419,26 @@ impl Ecosystem {
                 }
             }
             let overlay = Overlay::new(regs.iter().map(|(_, r)| r));
+            let ids: std::collections::HashSet<&str> =
+                regs.iter().map(|(_, r)| r.id.as_str()).collect();
+            let in_graph = g
+                .iter_from(Kind::Registration, None)
+                .filter_map(|n| match n {
+                    Node::Registration(r) if !ids.contains(r.id.as_str()) => Some(r.as_ref()),
+                    _ => None,
+                });
+            let histories = Histories::new(in_graph.chain(regs.iter().map(|(_, r)| r)));
             let docs: Vec<RegistrationDoc> = regs
                 .par_iter()
                 .map(|(_, r)| RegistrationDoc {
-                    assessment: engine.assess_with(&g, Some(&overlay), &subject_of(r)),
+                    assessment: engine.assess_with(
+                        &g,
+                        Some(&overlay),
+                        Some(&histories),
+                        &subject_of(r),
+                    ),
                     registration: r.clone(),
+                    request_digest: String::new(),
                 })
                 .collect();
             (docs, rejected)
