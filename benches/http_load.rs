@@ -1,9 +1,13 @@
-//! Latency of entity reads under concurrent load: N connections each issuing GETs of random accounts
-//! for a fixed time against a running ecograph, then p50/p90/p99/max. Criterion reports medians of
-//! sequential calls; tail latency under concurrency needs this open-loop harness.
+//! Latency under concurrent load: N connections each issuing requests for a fixed time against a
+//! running ecograph, then p50/p90/p99/max. Criterion reports medians of sequential calls; tail
+//! latency under concurrency needs this open-loop harness.
 //!
+//! ECOGRAPH_LOAD_MODE: `read` (default; GETs of random accounts) or `register` (POSTs of new deal
+//! registrations by random partners on random accounts, each assessed inline and written).
 //! ECOGRAPH_LOAD_URL (default http://127.0.0.1:8080), ECOGRAPH_LOAD_CONNECTIONS (64),
-//! ECOGRAPH_LOAD_SECONDS (20), ECOGRAPH_LOAD_ACCOUNTS (1,000,000: ids A-0000001.. to draw from).
+//! ECOGRAPH_LOAD_SECONDS (20), ECOGRAPH_LOAD_RATE (requests per second in all; unpaced if 0),
+//! ECOGRAPH_LOAD_ACCOUNTS (1,000,000: ids A-0000001.. to draw from), ECOGRAPH_LOAD_PARTNERS
+//! (10,000: ids P-00001..).
 //! Without a reachable server it says so and exits successfully, so `cargo bench` alone still runs.
 
 use rand::{Rng, SeedableRng};
@@ -23,6 +27,12 @@ async fn main() {
     let secs: u64 = env("ECOGRAPH_LOAD_SECONDS", 20);
     let accounts: u32 = env("ECOGRAPH_LOAD_ACCOUNTS", 1_000_000);
     let rate: f64 = env("ECOGRAPH_LOAD_RATE", 0.0);
+    let partners: u32 = env("ECOGRAPH_LOAD_PARTNERS", 10_000);
+    let register = env("ECOGRAPH_LOAD_MODE", "read".to_string()) == "register";
+    // Registration ids unique to this run, so a second run does not replay the first's.
+    let run = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
     let gap = (rate > 0.0).then(|| Duration::from_secs_f64(conns as f64 / rate));
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(conns)
@@ -52,11 +62,21 @@ async fn main() {
                 }
                 let id = rng.random_range(1..=accounts);
                 let t = Instant::now();
-                match client
-                    .get(format!("{base}/v1/accounts/A-{id:07}"))
-                    .send()
-                    .await
-                {
+                let request = if register {
+                    let p = rng.random_range(1..=partners);
+                    client
+                        .post(format!("{base}/v1/deal-registrations"))
+                        .json(&serde_json::json!({
+                            "id": format!("LOAD-{run}-{c}-{}", lat.len() + errors as usize),
+                            "partner_id": format!("P-{p:05}"),
+                            "account_id": format!("A-{id:07}"),
+                            "products": ["Atlas CRM"],
+                            "amount": 50000
+                        }))
+                } else {
+                    client.get(format!("{base}/v1/accounts/A-{id:07}"))
+                };
+                match request.send().await {
                     Ok(r) if r.status().is_success() => {
                         let _ = r.bytes().await;
                         lat.push(t.elapsed());

@@ -344,9 +344,18 @@ impl ConflictModel {
         sigmoid(self.bias + self.parts(x).iter().sum::<f64>())
     }
 
-    /// The probability with the `k` features that moved it most.
+    /// The probability with the `k` features that moved it most: each term's part in the log-odds
+    /// against the average registration (every feature at its training mean), a product's part split
+    /// evenly between its two features, so the parts sum to the logit's distance from the average's.
     pub fn explain(&self, x: &[f64; N], k: usize) -> (f64, Vec<Driver>) {
-        let parts = self.parts(x);
+        let average: [f64; N] = std::array::from_fn(|j| self.mean[j]);
+        let base = expand(&average);
+        let parts: Vec<f64> = expand(x)
+            .iter()
+            .zip(&base)
+            .enumerate()
+            .map(|(j, (v, b))| self.weights[j] * (v - b) / self.scale[j])
+            .collect();
         let mut by_feature = [0.0; N];
         for (t, c) in parts.iter().enumerate() {
             match term_features(t) {
@@ -367,7 +376,7 @@ impl ConflictModel {
             .collect();
         drivers.sort_by(|a, b| b.contribution.abs().total_cmp(&a.contribution.abs()));
         drivers.truncate(k);
-        (sigmoid(self.bias + parts.iter().sum::<f64>()), drivers)
+        (self.probability(x), drivers)
     }
 }
 

@@ -437,7 +437,7 @@ impl Registration {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum Refused {
     /// The state machine does not allow it.
-    #[error("a {from} registration cannot take the decision '{decision}'")]
+    #[error("a registration that is {from} cannot take the decision '{decision}'")]
     Illegal {
         /// The current status.
         from: RegistrationStatus,
