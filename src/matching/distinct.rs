@@ -100,6 +100,11 @@ impl<'a> Freqs<'a> {
         self.idf
     }
 
+    /// Idf of `t` in the list at hand (on the corpus's scale: 1 + ln of one over its share).
+    pub fn idf_of(&self, t: &str) -> f64 {
+        1.0 - self.share(t, 0).ln()
+    }
+
     fn prior(&self, t: &str) -> f64 {
         (1.0 - self.idf.get(t)).exp().min(1.0)
     }

@@ -125,7 +125,7 @@ pub fn expensive_one(
         1 => similarity::levenshtein(a.compact(), b.compact()),
         2 => similarity::token_set_sorted(a.sorted(), b.sorted()),
         3 => similarity::levenshtein(a.sorted(), b.sorted()),
-        4 => similarity::soft_idf_names(a.name(), b.name(), f.idf()),
+        4 => similarity::soft_idf_names_by(a.name(), b.name(), &|t| f.idf_of(t)),
         12 => both_or_zero(a.address(), b.address(), similarity::levenshtein),
         14 => both_or_zero(a.city(), b.city(), similarity::jaro_winkler),
         18 => name_diff().cost_feature(),

@@ -23,13 +23,17 @@ pub enum Source<'a> {
     Dedupe(&'a DedupeSet),
     /// A labelled two-list set.
     Link(&'a LinkSet),
+    /// A stress world: trained on, but kept out of the word-frequency corpus. Its few hundred
+    /// made-up roots and descriptors would teach the corpus that "field", "light" or "nordex"
+    /// are common words in company names anywhere.
+    Stress(&'a LinkSet),
 }
 
 impl Source<'_> {
     fn name(&self) -> &str {
         match self {
             Source::Dedupe(d) => &d.name,
-            Source::Link(l) => &l.name,
+            Source::Link(l) | Source::Stress(l) => &l.name,
         }
     }
 }
@@ -90,7 +94,7 @@ pub fn labelled(src: &Source, idf: &IdfTable, cfg: &BlockingConfig) -> Xy {
                 })
                 .unzip()
         }
-        Source::Link(l) => {
+        Source::Link(l) | Source::Stress(l) => {
             let lp: Vec<Prepared> = l.left.par_iter().map(prepare).collect();
             let rp: Vec<Prepared> = l.right.par_iter().map(prepare).collect();
             let index = Index::from_prepared(lp.clone());
@@ -114,13 +118,14 @@ pub fn labelled(src: &Source, idf: &IdfTable, cfg: &BlockingConfig) -> Xy {
     }
 }
 
-/// Token idfs over all training records' names.
+/// Token idfs over the names of the training records, stress worlds left out.
 pub fn idf_of(sources: &[Source]) -> IdfTable {
     let mut docs: Vec<Vec<String>> = Vec::new();
     for s in sources {
         let recs: Vec<&super::record::Record> = match s {
             Source::Dedupe(d) => d.records.iter().collect(),
             Source::Link(l) => l.left.iter().chain(&l.right).collect(),
+            Source::Stress(_) => continue,
         };
         docs.extend(
             recs.par_iter()
@@ -217,7 +222,7 @@ pub fn leave_one_out(
                 "patstat" => Source::Dedupe(patstat),
                 "chicago" => Source::Dedupe(chicago),
                 "febrl4" => Source::Link(febrl),
-                "stress" => Source::Link(&stress),
+                "stress" => Source::Stress(&stress),
                 _ => Source::Dedupe(&synth),
             });
         }
@@ -234,7 +239,7 @@ pub fn leave_one_out(
             "febrl4" => (vec![eval_link(&m, febrl)], Source::Link(febrl)),
             "stress" => (
                 vec![eval_link(&m, &stress_test)],
-                Source::Link(&stress_test),
+                Source::Stress(&stress_test),
             ),
             _ => (vec![], Source::Dedupe(&synth_test)),
         };
