@@ -15,6 +15,9 @@
 //! - containment: a short name that wholly opens a longer one whose rest is legal, geographic,
 //!   descriptor or domain words ("Veltrix" / "Veltrix Information", "Railgo" / "therailgo.com"),
 //!   scaled by how distinctive the short name is in the list.
+//!
+//! The soft-idf name similarity takes its word weights from here too ([`Freqs::idf_of`]), so the
+//! model weighs a word by one frequency, not two.
 
 use serde::{Deserialize, Serialize};
 
@@ -85,19 +88,6 @@ impl<'a> Freqs<'a> {
             list,
             held: [a_held, b_held],
         }
-    }
-
-    /// The same list, with the pair's records the other way round.
-    pub fn swapped(self) -> Self {
-        Freqs {
-            held: [self.held[1], self.held[0]],
-            ..self
-        }
-    }
-
-    /// The training corpus's idf table.
-    pub fn idf(&self) -> &'a IdfTable {
-        self.idf
     }
 
     /// Idf of `t` in the list at hand (on the corpus's scale: 1 + ln of one over its share).
