@@ -64,8 +64,20 @@ fn both<T: ?Sized>(a: Option<&T>, b: Option<&T>, f: impl Fn(&T, &T) -> f64) -> (
 
 /// Computes the feature vector for a pair, plus each field's headline similarity.
 pub fn compare(a: &Prepared, b: &Prepared, f: &Freqs) -> ([f64; N_FEATURES], [f64; 7]) {
+    compare_given(a, b, f, None)
+}
+
+/// [`compare`], reusing the pair's name comparison when the caller has made it already.
+pub fn compare_given(
+    a: &Prepared,
+    b: &Prepared,
+    f: &Freqs,
+    mut diff: Option<NameDiff>,
+) -> ([f64; N_FEATURES], [f64; 7]) {
     let mut x = cheap(a, b);
-    expensive(a, b, f, &mut x);
+    for i in EXPENSIVE {
+        x[i] = expensive_one(i, a, b, f, &mut diff);
+    }
     let same_country = if x[17] > 0.0 { 0.0 } else { 1.0 - x[16] };
     let headline = [x[4], x[6], x[8], x[10], x[12], x[14], same_country];
     (x, headline)
@@ -144,14 +156,6 @@ pub fn expensive_bound(i: usize, a: &Prepared, b: &Prepared) -> f64 {
         12 => both_or_zero(a.address(), b.address(), similarity::levenshtein_bound),
         14 => both_or_zero(a.city(), b.city(), |_, _| 1.0),
         _ => 1.0,
-    }
-}
-
-/// Fills the [`EXPENSIVE`] features.
-pub fn expensive(a: &Prepared, b: &Prepared, f: &Freqs, x: &mut [f64; N_FEATURES]) {
-    let mut diff = None;
-    for i in EXPENSIVE {
-        x[i] = expensive_one(i, a, b, f, &mut diff);
     }
 }
 

@@ -199,7 +199,11 @@ impl Matcher {
     /// Match probability and per-field evidence of a pair scored in a list with token
     /// frequencies `f`.
     pub fn score_pair_in(&self, a: &Prepared, b: &Prepared, f: &Freqs) -> (f64, Vec<Evidence>) {
-        let (x, headline) = features::compare(a, b, f);
+        let mut heard = Vec::new();
+        let diff = distinct::compare_names(a, b, f, |side, t, nats| {
+            heard.push((side, t.to_string(), nats));
+        });
+        let (x, headline) = features::compare_given(a, b, f, Some(diff));
         let mut contrib = [0.0; 7];
         let mut missing = [false; 7];
         for (i, v) in x.iter().enumerate() {
@@ -208,10 +212,6 @@ impl Matcher {
                 missing[features::field_of(i)] = true;
             }
         }
-        let mut heard = Vec::new();
-        let diff = distinct::compare_names(a, b, f, |side, t, nats| {
-            heard.push((side, t.to_string(), nats));
-        });
         // The cost of the one-side term shared among its tokens by their information (the
         // term saturates, so each token's share is scaled with it).
         let term = self.weights[features::ONE_SIDE] * x[features::ONE_SIDE];
