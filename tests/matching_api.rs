@@ -74,3 +74,48 @@ fn lists_dedupe_and_index() {
     assert!(idx.resolve(&right[0], 3, &m).iter().all(|c| c.key != 0));
     assert!(m.match_lists(&[], &right, 0.5).0.is_empty());
 }
+
+/// In a list where "Corvid" and "Cleaning" are in a hundred and fifty names, two names that share
+/// them but differ in a rare word are two companies, and the evidence names the words that differ
+/// and what each cost; a bare rare name opening a longer one is the same company.
+#[test]
+fn names_differing_in_a_distinctive_word_show_it_in_the_evidence() {
+    use ecograph::matching::{PairSide, Relation};
+    let m = model();
+    let city = |name: &str, id: usize| Record {
+        id: id.to_string(),
+        name: name.into(),
+        city: Some("Bremen".into()),
+        country: Some("DE".into()),
+        ..Default::default()
+    };
+    let words = ["Harbour", "Quartz", "Ember", "Solace", "Granite", "Willow"];
+    let mut left: Vec<Record> = (0..150)
+        .map(|i| city(&format!("Corvid {} Cleaning {i} GmbH", words[i % 6]), i))
+        .collect();
+    left.push(city("Corvid Field Cleaning GmbH", 150));
+    left.push(city("Veltrix", 151));
+    let right = vec![
+        city("Corvid Light Cleaning GmbH", 0),
+        city("Veltrix Information", 1),
+    ];
+    let (pairs, _) = m.match_lists(&left, &right, 0.0);
+    let find = |l: usize, r: usize| pairs.iter().find(|p| p.left == l && p.right == r).unwrap();
+    let field = find(150, 0);
+    assert!(field.score < m.threshold(), "{}", field.score);
+    let name = &field.evidence[0];
+    assert_eq!(name.field, "name");
+    let words: Vec<(&str, PairSide)> = name
+        .one_side
+        .iter()
+        .map(|o| (o.token.as_str(), o.side))
+        .collect();
+    assert_eq!(
+        words,
+        vec![("field", PairSide::First), ("light", PairSide::Second)]
+    );
+    assert!(name.one_side.iter().all(|o| o.cost < 0.0));
+    let veltrix = find(151, 1);
+    assert_eq!(veltrix.evidence[0].relation, Some(Relation::Same));
+    assert!(veltrix.score >= m.threshold(), "{}", veltrix.score);
+}

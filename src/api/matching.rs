@@ -3,7 +3,7 @@
 use super::error::{ApiError, ApiResult, Code, Problem};
 use super::extract::{Limits, parse_json, read_body};
 use crate::domain::Account;
-use crate::matching::{Evidence, Record};
+use crate::matching::{Evidence, PairSide, Record, Relation};
 use crate::service::Ecosystem;
 use actix_web::web::{Data, Payload};
 use actix_web::{HttpRequest, HttpResponse, post};
@@ -156,6 +156,50 @@ pub struct EvidenceOut {
     pub similarity: Option<f64>,
     /// Its additive share of the match logit.
     pub contribution: f64,
+    /// Name only: the distinctive tokens found in one of the two names only, and what each cost
+    /// (their shares of `contribution`; a word common in the list being matched costs little).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub one_side: Vec<OneSideOut>,
+    /// Name only: when one name wholly opens the other and the rest is legal, geographic,
+    /// descriptor or domain words, `same` (the same company) or `division` (the rest places it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relation: Option<RelationOut>,
+}
+
+/// A name token present on one side of a pair only.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OneSideOut {
+    /// The token, normalised (lower case, ASCII).
+    pub token: String,
+    /// Whose name holds it: `left` or `right` in a match; `record` (the one being resolved) or
+    /// `account` in a resolution.
+    pub side: TokenSide,
+    /// Its share of the match logit (negative: it counts against a match).
+    pub cost: f64,
+}
+
+/// Whose name holds a one-side token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenSide {
+    /// The left record of a match.
+    Left,
+    /// The right record of a match.
+    Right,
+    /// The record being resolved.
+    Record,
+    /// The candidate account of a resolution.
+    Account,
+}
+
+/// How a name that wholly opens another relates to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RelationOut {
+    /// The same company.
+    Same,
+    /// A division of the company.
+    Division,
 }
 
 /// Whether a field was compared.
@@ -168,9 +212,26 @@ pub enum EvidenceState {
     Missing,
 }
 
-fn evidence(e: Vec<Evidence>) -> Vec<EvidenceOut> {
+/// Evidence as the API shows it; `sides` names the first and second record of the pair.
+fn evidence(e: Vec<Evidence>, sides: [TokenSide; 2]) -> Vec<EvidenceOut> {
     e.into_iter()
         .map(|e| EvidenceOut {
+            one_side: e
+                .one_side
+                .into_iter()
+                .map(|o| OneSideOut {
+                    token: o.token,
+                    side: match o.side {
+                        PairSide::First => sides[0],
+                        PairSide::Second => sides[1],
+                    },
+                    cost: o.cost,
+                })
+                .collect(),
+            relation: e.relation.map(|r| match r {
+                Relation::Same => RelationOut::Same,
+                Relation::Division => RelationOut::Division,
+            }),
             field: e.field,
             state: if e.missing {
                 EvidenceState::Missing
@@ -296,7 +357,7 @@ pub async fn match_records(req: HttpRequest, payload: Payload) -> ApiResult<Http
                     right_id: right[p.right].id.clone(),
                     score: p.score,
                     status: status.as_str().to_string(),
-                    evidence: evidence(p.evidence),
+                    evidence: evidence(p.evidence, [TokenSide::Left, TokenSide::Right]),
                 })
                 .collect(),
             threshold,
@@ -427,7 +488,7 @@ pub async fn resolve_entity(
             is_match: r.score >= threshold,
             account: r.account,
             score: r.score,
-            evidence: evidence(r.evidence),
+            evidence: evidence(r.evidence, [TokenSide::Record, TokenSide::Account]),
         })
         .collect();
     Ok(HttpResponse::Ok().json(ResolveResponse {

@@ -110,7 +110,8 @@ impl BlockingStats {
     }
 }
 
-fn hash_key(tag: u8, s: &str) -> u64 {
+/// The key of a tagged string (`b't'` for a name token).
+pub(crate) fn hash_key(tag: u8, s: &str) -> u64 {
     let mut h = DefaultHasher::new();
     tag.hash(&mut h);
     s.hash(&mut h);

@@ -178,6 +178,12 @@ pub fn iso2_code_token(tok: &str) -> Option<String> {
         .map(|(c, _)| c.to_string())
 }
 
+/// Whether a name token names a country ("deutschland", "brasil", "uk"): a word that places a
+/// company rather than names it.
+pub fn is_country_word(tok: &str) -> bool {
+    (tok.len() >= 3 || tok == "uk") && COUNTRIES.iter().any(|(_, names)| names.contains(&tok))
+}
+
 /// A trailing tag after punctuation ("Acme, NL", "Acme (Germany)"): names always count, codes
 /// only when unambiguous.
 pub fn tag_to_iso2(raw: &str) -> Option<String> {

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 
 use super::cluster::Brands;
+use super::decide;
 use super::devsets::{DedupeSet, LinkSet};
 use super::index;
 use super::model::Matcher;
@@ -106,6 +107,29 @@ pub struct EvalRow {
     pub pair_completeness: f64,
     /// Share of all pairs that blocking discarded.
     pub reduction_ratio: f64,
+    /// Linkage sets only: pairwise metrics of the decided matches ([`super::decide`]).
+    pub decided: Option<Prf>,
+    /// Expected calibration error over the blocked candidate pairs, when measured.
+    pub ece: Option<f64>,
+}
+
+/// Expected calibration error in ten equal-width bins of predicted probability: the gap between
+/// the mean prediction and the share of true pairs in each bin, weighed by the bin's pairs.
+pub fn ece(probs: &[f64], labels: &[bool]) -> f64 {
+    let mut sum_p = [0.0; 10];
+    let mut sum_y = [0.0; 10];
+    let mut n = [0usize; 10];
+    for (p, y) in probs.iter().zip(labels) {
+        let b = ((p * 10.0) as usize).min(9);
+        sum_p[b] += p;
+        sum_y[b] += f64::from(u8::from(*y));
+        n[b] += 1;
+    }
+    let total = probs.len().max(1) as f64;
+    (0..10)
+        .filter(|b| n[*b] > 0)
+        .map(|b| (sum_p[b] - sum_y[b]).abs() / total)
+        .sum()
 }
 
 /// Runs dedupe + clustering on a labelled set at the matcher's threshold.
@@ -133,6 +157,8 @@ pub fn eval_dedupe(m: &Matcher, set: &DedupeSet) -> EvalRow {
             1.0
         },
         reduction_ratio: stats.reduction_ratio,
+        decided: None,
+        ece: None,
     }
 }
 
@@ -157,11 +183,25 @@ pub fn eval_link(m: &Matcher, set: &LinkSet) -> EvalRow {
         .map(|l| lcount.get(l.as_str()).copied().unwrap_or(0) as f64)
         .sum();
     let tp = matches.iter().filter(|p| same(p.left, p.right)).count() as f64;
+    let listed = matches.len() as f64;
+    let chosen: Vec<(usize, usize)> =
+        decide::decide(m, &set.left, &set.right, matches, m.threshold(), false)
+            .into_iter()
+            .filter(|(_, s)| *s == decide::Status::Match)
+            .map(|(p, _)| (p.left, p.right))
+            .collect();
+    let decided_tp = chosen.iter().filter(|(i, j)| same(*i, *j)).count() as f64;
     EvalRow {
         set: set.name.clone(),
         records: set.left.len() + set.right.len(),
-        pairwise: Prf::from_counts(tp, matches.len() as f64, true_pairs),
+        pairwise: Prf::from_counts(tp, listed, true_pairs),
         bcubed: None,
+        decided: Some(Prf::from_counts(
+            decided_tp,
+            chosen.len() as f64,
+            true_pairs,
+        )),
+        ece: None,
         pair_completeness: if true_pairs > 0.0 {
             kept / true_pairs
         } else {
@@ -174,12 +214,12 @@ pub fn eval_link(m: &Matcher, set: &LinkSet) -> EvalRow {
 /// Formats rows as a fixed-width table.
 pub fn table(rows: &[EvalRow]) -> String {
     let mut s = format!(
-        "{:<28} {:>6} {:>6} {:>6} {:>6} {:>8} {:>8} {:>8}\n",
-        "set", "n", "P", "R", "F1", "B3-F1", "PC", "RR"
+        "{:<28} {:>6} {:>6} {:>6} {:>6} {:>8} {:>8} {:>8} {:>20} {:>6}\n",
+        "set", "n", "P", "R", "F1", "B3-F1", "PC", "RR", "decided P/R/F1", "ECE"
     );
     for r in rows {
         s.push_str(&format!(
-            "{:<28} {:>6} {:>6.3} {:>6.3} {:>6.3} {:>8} {:>8.4} {:>8.5}\n",
+            "{:<28} {:>6} {:>6.3} {:>6.3} {:>6.3} {:>8} {:>8.4} {:>8.5} {:>20} {:>6}\n",
             r.set,
             r.records,
             r.pairwise.precision,
@@ -189,7 +229,13 @@ pub fn table(rows: &[EvalRow]) -> String {
                 .map(|b| format!("{:.3}", b.f1))
                 .unwrap_or_else(|| "-".into()),
             r.pair_completeness,
-            r.reduction_ratio
+            r.reduction_ratio,
+            r.decided
+                .map(|d| format!("{:.4}/{:.4}/{:.4}", d.precision, d.recall, d.f1))
+                .unwrap_or_else(|| "-".into()),
+            r.ece
+                .map(|e| format!("{e:.4}"))
+                .unwrap_or_else(|| "-".into()),
         ));
     }
     s

@@ -1,7 +1,8 @@
 //! Comparison features of a record pair: one fixed-length vector the match model weighs.
 
+use super::distinct::{self, Freqs, NameDiff};
 use super::record::Prepared;
-use super::similarity::{self, IdfTable};
+use super::similarity;
 
 /// Names of the features, in vector order, and the record field each belongs to (for evidence).
 pub const FEATURES: &[(&str, &str)] = &[
@@ -23,10 +24,16 @@ pub const FEATURES: &[(&str, &str)] = &[
     ("city_missing", "city"),
     ("country_mismatch", "country"),
     ("country_missing", "country"),
+    ("name_one_side", "name"),
+    ("name_chance", "name"),
+    ("name_contained", "name"),
 ];
 
 /// Number of features.
-pub const N_FEATURES: usize = 18;
+pub const N_FEATURES: usize = 21;
+
+/// Index of the one-side disagreement feature (its evidence lists the tokens behind it).
+pub const ONE_SIDE: usize = 18;
 
 /// Field names in evidence order.
 pub const FIELDS: &[&str] = &[
@@ -56,9 +63,21 @@ fn both<T: ?Sized>(a: Option<&T>, b: Option<&T>, f: impl Fn(&T, &T) -> f64) -> (
 }
 
 /// Computes the feature vector for a pair, plus each field's headline similarity.
-pub fn compare(a: &Prepared, b: &Prepared, idf: &IdfTable) -> ([f64; N_FEATURES], [f64; 7]) {
+pub fn compare(a: &Prepared, b: &Prepared, f: &Freqs) -> ([f64; N_FEATURES], [f64; 7]) {
+    compare_given(a, b, f, None)
+}
+
+/// [`compare`], reusing the pair's name comparison when the caller has made it already.
+pub fn compare_given(
+    a: &Prepared,
+    b: &Prepared,
+    f: &Freqs,
+    mut diff: Option<NameDiff>,
+) -> ([f64; N_FEATURES], [f64; 7]) {
     let mut x = cheap(a, b);
-    expensive(a, b, idf, &mut x);
+    for i in EXPENSIVE {
+        x[i] = expensive_one(i, a, b, f, &mut diff);
+    }
     let same_country = if x[17] > 0.0 { 0.0 } else { 1.0 - x[16] };
     let headline = [x[4], x[6], x[8], x[10], x[12], x[14], same_country];
     (x, headline)
@@ -90,8 +109,9 @@ pub fn cheap(a: &Prepared, b: &Prepared) -> [f64; N_FEATURES] {
 }
 
 /// String-similarity features, in the order a bounded evaluation computes them (address and
-/// city first: heavy weights, short strings; then the name measures).
-pub const EXPENSIVE: [usize; 7] = [12, 14, 4, 3, 2, 0, 1];
+/// city first: heavy weights, short strings; then the name measures; the list-frequency ones
+/// last, as they cost the most).
+pub const EXPENSIVE: [usize; 10] = [12, 14, 4, 3, 2, 0, 1, 18, 19, 20];
 
 fn both_or_zero(p: Option<&str>, q: Option<&str>, f: fn(&str, &str) -> f64) -> f64 {
     match (p, q) {
@@ -100,17 +120,29 @@ fn both_or_zero(p: Option<&str>, q: Option<&str>, f: fn(&str, &str) -> f64) -> f
     }
 }
 
-/// One [`EXPENSIVE`] feature of a pair (0 for any other index).
-pub fn expensive_one(i: usize, a: &Prepared, b: &Prepared, idf: &IdfTable) -> f64 {
+/// One [`EXPENSIVE`] feature of a pair (0 for any other index). The three list-frequency
+/// features come from one name comparison, kept in `diff` for the other two.
+pub fn expensive_one(
+    i: usize,
+    a: &Prepared,
+    b: &Prepared,
+    f: &Freqs,
+    diff: &mut Option<NameDiff>,
+) -> f64 {
+    let mut name_diff =
+        || *diff.get_or_insert_with(|| distinct::compare_names(a, b, f, |_, _, _| {}));
     match i {
         // Character measures on names without spaces, so "Gist-Brocades" == "Gistbrocades".
         0 => similarity::jaro_winkler(a.compact(), b.compact()),
         1 => similarity::levenshtein(a.compact(), b.compact()),
         2 => similarity::token_set_sorted(a.sorted(), b.sorted()),
         3 => similarity::levenshtein(a.sorted(), b.sorted()),
-        4 => similarity::soft_idf_names(a.name(), b.name(), idf),
+        4 => similarity::soft_idf_names_by(a.name(), b.name(), &|t| f.idf_of(t)),
         12 => both_or_zero(a.address(), b.address(), similarity::levenshtein),
         14 => both_or_zero(a.city(), b.city(), similarity::jaro_winkler),
+        18 => name_diff().cost_feature(),
+        19 => name_diff().chance_feature(),
+        20 => name_diff().contained,
         _ => 0.0,
     }
 }
@@ -124,13 +156,6 @@ pub fn expensive_bound(i: usize, a: &Prepared, b: &Prepared) -> f64 {
         12 => both_or_zero(a.address(), b.address(), similarity::levenshtein_bound),
         14 => both_or_zero(a.city(), b.city(), |_, _| 1.0),
         _ => 1.0,
-    }
-}
-
-/// Fills the [`EXPENSIVE`] features.
-pub fn expensive(a: &Prepared, b: &Prepared, idf: &IdfTable, x: &mut [f64; N_FEATURES]) {
-    for i in EXPENSIVE {
-        x[i] = expensive_one(i, a, b, idf);
     }
 }
 

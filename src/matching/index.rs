@@ -8,6 +8,7 @@ use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 use rayon::prelude::*;
 
 use super::blocking::{self, BlockingConfig, KeyKind};
+use super::distinct::{Freqs, TokenCounts};
 use super::evidence::Evidence;
 use super::model::Matcher;
 use super::record::{Prepared, Record, prepare};
@@ -400,13 +401,23 @@ impl Index {
         (merged.into_iter().map(|(s, _, _)| s).collect(), windowed)
     }
 
+    /// Token frequencies of the indexed records, for scoring a query (first) against one of
+    /// them (second).
+    fn freqs<'a>(&'a self, matcher: &'a Matcher) -> Freqs<'a> {
+        Freqs::list(&matcher.idf, self, false, true)
+    }
+
     /// The `k` best-scoring indexed records for `r`, best first.
     pub fn resolve(&self, r: &Record, k: usize, matcher: &Matcher) -> Vec<Candidate> {
         let q = prepare(r);
+        let f = self.freqs(matcher);
         let mut scored: Vec<(f64, u32)> = self
             .candidates(&q, &matcher.blocking)
             .into_iter()
-            .filter_map(|s| self.prepared(s).map(|p| (matcher.probability(&q, p), s)))
+            .filter_map(|s| {
+                self.prepared(s)
+                    .map(|p| (matcher.probability_in(&q, p, &f), s))
+            })
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         scored.truncate(k);
@@ -414,7 +425,7 @@ impl Index {
             .into_iter()
             .filter_map(|(_, s)| {
                 let p = self.prepared(s)?;
-                let (score, evidence) = matcher.score_pair(&q, p);
+                let (score, evidence) = matcher.score_pair_in(&q, p, &f);
                 Some(Candidate {
                     key: self.key_of(s)?,
                     score,
@@ -435,13 +446,14 @@ impl Index {
         threshold: f64,
         matcher: &'a Matcher,
     ) -> impl Iterator<Item = (f64, u32)> + 'a {
+        let f = self.freqs(matcher);
         self.candidates(q, &matcher.blocking)
             .into_iter()
             .filter_map(move |s| {
                 let p = self.prepared(s)?;
                 matcher
-                    .reaches(q, p, threshold)
-                    .then(|| (matcher.probability(q, p), s))
+                    .reaches_in(q, p, threshold, &f)
+                    .then(|| (matcher.probability_in(q, p, &f), s))
             })
     }
 
@@ -453,7 +465,7 @@ impl Index {
             .above(&q, threshold, matcher)
             .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)))?;
         let p = self.prepared(s)?;
-        let (score, evidence) = matcher.score_pair(&q, p);
+        let (score, evidence) = matcher.score_pair_in(&q, p, &self.freqs(matcher));
         Some(Candidate {
             key: self.key_of(s)?,
             score,
@@ -482,9 +494,31 @@ impl Index {
     }
 }
 
+/// The posting list of a name token is the list of records holding it, so its length is the
+/// token's document frequency: the index counts tokens at no extra memory.
+impl TokenCounts for Index {
+    fn count(&self, token: &str) -> u32 {
+        self.postings
+            .get(&blocking::hash_key(b't', token))
+            .map_or(0, |p| p.as_slice().len() as u32)
+    }
+
+    fn total(&self) -> u32 {
+        self.len() as u32
+    }
+}
+
 /// Blocked candidate pairs `(i, j)`, `i < j`, of a dedupe over `preps`.
 pub fn dedupe_candidates(preps: &[Prepared], cfg: &BlockingConfig) -> Vec<(u32, u32)> {
-    let index = Index::from_prepared(preps.to_vec());
+    dedupe_candidates_in(&Index::from_prepared(preps.to_vec()), preps, cfg)
+}
+
+/// [`dedupe_candidates`] with an index already built over `preps` (keys 0..n).
+pub fn dedupe_candidates_in(
+    index: &Index,
+    preps: &[Prepared],
+    cfg: &BlockingConfig,
+) -> Vec<(u32, u32)> {
     let mut pairs: Vec<(u32, u32)> = (0..preps.len())
         .into_par_iter()
         .flat_map_iter(|i| {

@@ -9,6 +9,7 @@ pub mod country;
 pub mod csvio;
 pub mod decide;
 pub mod devsets;
+pub mod distinct;
 pub mod domain;
 pub mod eval;
 pub mod evidence;
@@ -24,7 +25,7 @@ pub mod train;
 
 pub use blocking::{BlockingConfig, BlockingStats};
 pub use cluster::Brands;
-pub use evidence::{Evidence, MatchPair};
+pub use evidence::{Evidence, MatchPair, OneSide, PairSide, Relation};
 pub use index::{Candidate, Index};
 pub use model::{Matcher, ModelError};
 pub use record::{Prepared, Record, prepare};

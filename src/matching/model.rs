@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use super::blocking::{BlockingConfig, BlockingStats};
 use super::cluster::{self, Brands};
-use super::evidence::{Evidence, MatchPair};
+use super::distinct::{self, Freqs};
+use super::evidence::{Evidence, MatchPair, OneSide, PairSide};
 use super::features::{self, FEATURES, FIELDS, N_FEATURES};
 use super::index::{self, Index};
 use super::record::{Prepared, Record, prepare};
@@ -131,9 +132,20 @@ impl Matcher {
         self.bias + x.iter().zip(&self.weights).map(|(a, w)| a * w).sum::<f64>()
     }
 
-    /// Match probability of a pair, without evidence (the fast path for bulk scoring).
+    /// Token frequencies of the training corpus, for pairs scored with no list at hand.
+    pub fn corpus(&self) -> Freqs<'_> {
+        Freqs::corpus(&self.idf)
+    }
+
+    /// Match probability of a pair, without evidence, with no list at hand.
     pub fn probability(&self, a: &Prepared, b: &Prepared) -> f64 {
-        sigmoid(self.logit(&features::compare(a, b, &self.idf).0))
+        self.probability_in(a, b, &self.corpus())
+    }
+
+    /// Match probability of a pair scored in a list with token frequencies `f` (the fast path
+    /// for bulk scoring).
+    pub fn probability_in(&self, a: &Prepared, b: &Prepared, f: &Freqs) -> f64 {
+        sigmoid(self.logit(&features::compare(a, b, f).0))
     }
 
     /// Whether a pair reaches probability `threshold`. The cheap features are computed first;
@@ -143,11 +155,16 @@ impl Matcher {
     /// rejected as soon as the bound falls short. Exact: it never rejects a pair that full
     /// scoring would accept.
     pub fn reaches(&self, a: &Prepared, b: &Prepared, threshold: f64) -> bool {
+        self.reaches_in(a, b, threshold, &self.corpus())
+    }
+
+    /// [`Matcher::reaches`] for a pair scored in a list with token frequencies `f`.
+    pub fn reaches_in(&self, a: &Prepared, b: &Prepared, threshold: f64, f: &Freqs) -> bool {
         if threshold <= 0.0 {
             return true;
         }
         if threshold >= 1.0 {
-            return self.probability(a, b) >= threshold;
+            return self.probability_in(a, b, f) >= threshold;
         }
         let need = (threshold / (1.0 - threshold)).ln();
         let mut x = features::cheap(a, b);
@@ -162,9 +179,10 @@ impl Matcher {
         if known + rest + slack < need {
             return false;
         }
+        let mut diff = None;
         for (k, &i) in features::EXPENSIVE.iter().enumerate() {
             rest -= bounds[k];
-            x[i] = features::expensive_one(i, a, b, &self.idf);
+            x[i] = features::expensive_one(i, a, b, f, &mut diff);
             known += self.weights[i] * x[i];
             if known + rest.max(0.0) + slack < need {
                 return false;
@@ -173,9 +191,19 @@ impl Matcher {
         self.logit(&x) >= need
     }
 
-    /// Match probability and per-field evidence of a pair.
+    /// Match probability and per-field evidence of a pair, with no list at hand.
     pub fn score_pair(&self, a: &Prepared, b: &Prepared) -> (f64, Vec<Evidence>) {
-        let (x, headline) = features::compare(a, b, &self.idf);
+        self.score_pair_in(a, b, &self.corpus())
+    }
+
+    /// Match probability and per-field evidence of a pair scored in a list with token
+    /// frequencies `f`.
+    pub fn score_pair_in(&self, a: &Prepared, b: &Prepared, f: &Freqs) -> (f64, Vec<Evidence>) {
+        let mut heard = Vec::new();
+        let diff = distinct::compare_names(a, b, f, |side, t, nats| {
+            heard.push((side, t.to_string(), nats));
+        });
+        let (x, headline) = features::compare_given(a, b, f, Some(diff));
         let mut contrib = [0.0; 7];
         let mut missing = [false; 7];
         for (i, v) in x.iter().enumerate() {
@@ -184,7 +212,26 @@ impl Matcher {
                 missing[features::field_of(i)] = true;
             }
         }
-        let evidence = FIELDS
+        // The cost of the one-side term shared among its tokens by their information (the
+        // term saturates, so each token's share is scaled with it).
+        let term = self.weights[features::ONE_SIDE] * x[features::ONE_SIDE];
+        let one_side: Vec<OneSide> = heard
+            .into_iter()
+            .map(|(side, token, nats)| OneSide {
+                token,
+                side: if side == 0 {
+                    PairSide::First
+                } else {
+                    PairSide::Second
+                },
+                cost: if diff.one_side_nats > 0.0 {
+                    term * nats / diff.one_side_nats
+                } else {
+                    0.0
+                },
+            })
+            .collect();
+        let mut evidence: Vec<Evidence> = FIELDS
             .iter()
             .enumerate()
             .map(|(i, f)| Evidence {
@@ -192,8 +239,12 @@ impl Matcher {
                 similarity: headline[i],
                 missing: missing[i],
                 contribution: contrib[i],
+                one_side: Vec::new(),
+                relation: None,
             })
             .collect();
+        evidence[0].one_side = one_side;
+        evidence[0].relation = diff.relation;
         (sigmoid(self.logit(&x)), evidence)
     }
 
@@ -217,6 +268,8 @@ impl Matcher {
         progress: &dyn Progress,
     ) -> (Vec<MatchPair>, BlockingStats) {
         let index = Index::from_prepared(prepare_all(left, progress));
+        // Token frequencies of the left list, which holds the first record of every pair.
+        let freqs = Freqs::list(&self.idf, &index, true, false);
         progress.start("matching", right.len() as u64);
         let per_right: Vec<(u64, bool, Vec<MatchPair>)> = right
             .par_iter()
@@ -229,8 +282,8 @@ impl Matcher {
                     let Some(p) = index.prepared(*s) else {
                         continue;
                     };
-                    if self.reaches(p, &q, threshold) {
-                        let (score, evidence) = self.score_pair(p, &q);
+                    if self.reaches_in(p, &q, threshold, &freqs) {
+                        let (score, evidence) = self.score_pair_in(p, &q, &freqs);
                         found.push(MatchPair {
                             left: *s as usize,
                             right: j,
@@ -262,13 +315,26 @@ impl Matcher {
         preps: &[Prepared],
         progress: &dyn Progress,
     ) -> Vec<(u32, u32, f64)> {
+        let index = Index::from_prepared(preps.to_vec());
+        self.dedupe_edges_in(preps, &index, progress)
+    }
+
+    /// [`Matcher::dedupe_edges`] with `index` built over `preps`, whose token frequencies weigh
+    /// the names.
+    fn dedupe_edges_in(
+        &self,
+        preps: &[Prepared],
+        index: &Index,
+        progress: &dyn Progress,
+    ) -> Vec<(u32, u32, f64)> {
         progress.start("blocking", 0);
-        let pairs = index::dedupe_candidates(preps, &self.blocking);
+        let pairs = index::dedupe_candidates_in(index, preps, &self.blocking);
         progress.start("scoring pairs", pairs.len() as u64);
+        let freqs = Freqs::list(&self.idf, index, true, true);
         pairs
             .into_par_iter()
             .map(|(i, j)| {
-                let p = self.probability(&preps[i as usize], &preps[j as usize]);
+                let p = self.probability_in(&preps[i as usize], &preps[j as usize], &freqs);
                 progress.advance(1);
                 (i, j, p)
             })
@@ -298,12 +364,14 @@ impl Matcher {
         progress: &dyn Progress,
     ) -> (Vec<usize>, BlockingStats) {
         let preps = prepare_all(records, progress);
-        let edges = self.dedupe_edges_with(&preps, progress);
+        let index = Index::from_prepared(preps.clone());
+        let edges = self.dedupe_edges_in(&preps, &index, progress);
         progress.start("clustering", 0);
         let n = records.len() as u64;
         let stats = BlockingStats::new(edges.len() as u64, n * n.saturating_sub(1) / 2);
+        let freqs = Freqs::list(&self.idf, &index, true, true);
         let mut ids = cluster::average_linkage(preps.len(), &edges, threshold, |i, j| {
-            self.probability(&preps[i], &preps[j])
+            self.probability_in(&preps[i], &preps[j], &freqs)
         });
         if brands == Brands::Join {
             ids = cluster::bridge_brands(&ids, &preps, &self.idf);

@@ -288,7 +288,8 @@ static ADDRESS_MAP: LazyLock<HashMap<&'static str, &'static str>> = LazyLock::ne
     m
 });
 
-fn is_legal(t: &str) -> bool {
+/// Whether a name token is a legal form ("gmbh", "llp", "co").
+pub(crate) fn is_legal(t: &str) -> bool {
     LEGAL_SET.contains(t)
 }
 

@@ -358,11 +358,16 @@ const MAX_TOK: usize = 16;
 pub fn soft_idf(a: &[String], b: &[String], idf: &IdfTable) -> f64 {
     let a: Vec<&str> = a.iter().map(String::as_str).collect();
     let b: Vec<&str> = b.iter().map(String::as_str).collect();
-    soft_idf_tokens(&a, &b, idf)
+    soft_idf_tokens(&a, &b, &|t| idf.get(t))
 }
 
 /// [`soft_idf`] of two names given as tokens joined by single spaces (`Prepared::name`).
 pub fn soft_idf_names(a: &str, b: &str, idf: &IdfTable) -> f64 {
+    soft_idf_names_by(a, b, &|t| idf.get(t))
+}
+
+/// [`soft_idf_names`] with token weights from `idf` (for example, idfs of the list at hand).
+pub fn soft_idf_names_by(a: &str, b: &str, idf: &dyn Fn(&str) -> f64) -> f64 {
     let mut ta = [""; MAX_TOK];
     let mut tb = [""; MAX_TOK];
     let (mut na, mut nb) = (0, 0);
@@ -445,17 +450,17 @@ fn split_tokens(s: &str) -> Vec<&str> {
     s.split(' ').filter(|t| !t.is_empty()).collect()
 }
 
-fn soft_idf_tokens(a: &[&str], b: &[&str], idf: &IdfTable) -> f64 {
+fn soft_idf_tokens(a: &[&str], b: &[&str], idf: &dyn Fn(&str) -> f64) -> f64 {
     if a.is_empty() || b.is_empty() {
         return 0.0;
     }
-    let weights = |x: &[&str]| -> Vec<f64> { x.iter().map(|t| idf.get(t)).collect() };
+    let weights = |x: &[&str]| -> Vec<f64> { x.iter().map(|t| idf(t)).collect() };
     let mut wa_buf = [0.0; MAX_TOK];
     let mut wb_buf = [0.0; MAX_TOK];
     let (wa_vec, wb_vec);
     let wa: &[f64] = if a.len() <= MAX_TOK {
         for (w, t) in wa_buf.iter_mut().zip(a) {
-            *w = idf.get(t);
+            *w = idf(t);
         }
         &wa_buf[..a.len()]
     } else {
@@ -464,7 +469,7 @@ fn soft_idf_tokens(a: &[&str], b: &[&str], idf: &IdfTable) -> f64 {
     };
     let wb: &[f64] = if b.len() <= MAX_TOK {
         for (w, t) in wb_buf.iter_mut().zip(b) {
-            *w = idf.get(t);
+            *w = idf(t);
         }
         &wb_buf[..b.len()]
     } else {

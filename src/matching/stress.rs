@@ -9,6 +9,7 @@
 //! Used to measure (never to tune) the matcher and the blocking bounds on data unlike the
 //! training data: `ecograph matcher stress-world` writes the lists and their truth.
 
+use super::devsets::LinkSet;
 use super::record::Record;
 use rand::prelude::*;
 use rand_chacha::ChaCha8Rng;
@@ -149,6 +150,34 @@ fn variant(r: &mut ChaCha8Rng, c: &Company) -> String {
         _ => {}
     }
     name
+}
+
+impl StressWorld {
+    /// The world as a labelled two-list set: a left record is its own entity, a right record
+    /// that of its counterpart or, without one, its own.
+    pub fn link_set(self, name: String) -> LinkSet {
+        let of: std::collections::HashMap<&str, &str> = self
+            .truth
+            .iter()
+            .map(|(l, r)| (r.as_str(), l.as_str()))
+            .collect();
+        let left_labels = self.left.iter().map(|r| r.id.clone()).collect();
+        let right_labels = self
+            .right
+            .iter()
+            .map(|r| {
+                of.get(r.id.as_str())
+                    .map_or_else(|| r.id.clone(), |l| (*l).to_string())
+            })
+            .collect();
+        LinkSet {
+            name,
+            left: self.left,
+            right: self.right,
+            left_labels,
+            right_labels,
+        }
+    }
 }
 
 /// Generates a stress world of `n_left` and `n_right` records, deterministic for `seed`.

@@ -1,0 +1,497 @@
+//! What two names share and what only one of them has, weighed by how common each word is in the
+//! list being matched.
+//!
+//! A word's weight as evidence depends on the list: "cleaning" is rare in a list of banks and
+//! common in a list of cleaning firms, and "Corvid" says little where a thousand names open with
+//! it. So token frequencies come from the list at hand (the indexed side: the left list of a
+//! match, the records of a dedupe, the account base of a resolution), with the training corpus as
+//! a prior that weighs as much as [`PRIOR_RECORDS`] records, so that a short list is not judged
+//! by a handful of counts.
+//!
+//! Three name features come out of it:
+//! - the information (in nats) of the tokens present on one side only: "Field" against "Light";
+//! - the expected number of other records in the list that share every token the two names
+//!   share: a pair sharing only common words is not evidence of one company;
+//! - containment: a short name that wholly opens a longer one whose rest is legal, geographic,
+//!   descriptor or domain words ("Veltrix" / "Veltrix Information", "Railgo" / "therailgo.com"),
+//!   scaled by how distinctive the short name is in the list.
+//!
+//! The soft-idf name similarity takes its word weights from here too ([`Freqs::idf_of`]), so the
+//! model weighs a word by one frequency, not two.
+
+use serde::{Deserialize, Serialize};
+
+use super::country;
+use super::normalize;
+use super::record::Prepared;
+use super::similarity::{self, IdfTable};
+
+/// Token counts of the list a pair is scored in.
+pub trait TokenCounts: Sync {
+    /// Records of the list whose name holds `token`.
+    fn count(&self, token: &str) -> u32;
+    /// Records in the list.
+    fn total(&self) -> u32;
+}
+
+/// No list at hand: frequencies come from the training corpus alone.
+pub struct NoList;
+
+impl TokenCounts for NoList {
+    fn count(&self, _: &str) -> u32 {
+        0
+    }
+    fn total(&self) -> u32 {
+        0
+    }
+}
+
+static NO_LIST: NoList = NoList;
+
+/// How many records the training corpus counts for beside the list's own counts. Fixed before
+/// any list was read: a hundred records is where a list's own counts start to say which of its
+/// words are common.
+pub const PRIOR_RECORDS: f64 = 100.0;
+
+/// A word held by at least this share of the list's names is a descriptor there, whatever it
+/// means (fixed in advance: one name in a hundred).
+const DESCRIPTOR_SHARE: f64 = 0.01;
+
+/// Nats of one-side information at which the disagreement feature saturates (two words each
+/// unique in a list of about 30,000 records).
+pub const COST_CAP: f64 = 20.0;
+
+/// Token frequencies for scoring pairs: the list at hand, and which of a pair's two records
+/// (`a`, `b`) the list itself holds, so that they are not counted as "other" records.
+#[derive(Clone, Copy)]
+pub struct Freqs<'a> {
+    idf: &'a IdfTable,
+    list: &'a dyn TokenCounts,
+    held: [bool; 2],
+}
+
+impl<'a> Freqs<'a> {
+    /// Frequencies of the training corpus alone (no list at hand).
+    pub fn corpus(idf: &'a IdfTable) -> Self {
+        Freqs {
+            idf,
+            list: &NO_LIST,
+            held: [false, false],
+        }
+    }
+
+    /// Frequencies of `list`, which holds record `a` of each pair when `a_held`, and `b` when
+    /// `b_held`.
+    pub fn list(idf: &'a IdfTable, list: &'a dyn TokenCounts, a_held: bool, b_held: bool) -> Self {
+        Freqs {
+            idf,
+            list,
+            held: [a_held, b_held],
+        }
+    }
+
+    /// Idf of `t` in the list at hand (on the corpus's scale: 1 + ln of one over its share).
+    pub fn idf_of(&self, t: &str) -> f64 {
+        1.0 - self.share(t, 0).ln()
+    }
+
+    fn prior(&self, t: &str) -> f64 {
+        (1.0 - self.idf.get(t)).exp().min(1.0)
+    }
+
+    /// Share of the list's other records (all but `own` of the pair) whose name holds `t`.
+    fn share(&self, t: &str, own: u32) -> f64 {
+        let n = f64::from(self.list.total().saturating_sub(own));
+        let c = f64::from(self.list.count(t).saturating_sub(own));
+        (c + PRIOR_RECORDS * self.prior(t)) / (n + PRIOR_RECORDS)
+    }
+
+    /// Records other than the pair's, with the prior's.
+    fn others(&self, own: u32) -> f64 {
+        f64::from(self.list.total().saturating_sub(own)) + PRIOR_RECORDS
+    }
+}
+
+/// How a name that wholly opens another relates to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Relation {
+    /// The rest is legal, descriptor or domain words: the same company.
+    Same,
+    /// The rest places it (a country, a city): a division of the company.
+    Division,
+}
+
+/// The name comparison of a pair.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct NameDiff {
+    /// Information (nats) of the name tokens on one side only, legal, geographic and domain
+    /// words left out.
+    pub one_side_nats: f64,
+    /// Natural log of the expected number of other records in the list holding every token the
+    /// two names share.
+    pub ln_chance: f64,
+    /// When one name wholly opens the other: how they relate.
+    pub relation: Option<Relation>,
+    /// Distinctiveness in [0, 1] of the opening name when there is a relation (0 otherwise).
+    pub contained: f64,
+}
+
+impl NameDiff {
+    /// The disagreement feature in [0, 1].
+    pub fn cost_feature(&self) -> f64 {
+        self.one_side_nats.min(COST_CAP) / COST_CAP
+    }
+
+    /// The chance-sharing feature in [0, 1]: 0 when fewer than e^-5 other records would share
+    /// the shared words, 1 from e^10 (about 22,000) up.
+    pub fn chance_feature(&self) -> f64 {
+        ((self.ln_chance + 5.0) / 15.0).clamp(0.0, 1.0)
+    }
+}
+
+/// Domain words: they say where a name was found, not what it is.
+const DOMAIN_WORDS: &[&str] = &[
+    "com", "net", "org", "io", "co", "biz", "info", "www", "ai", "app",
+];
+
+/// Words that place a company (besides country names and the records' own cities).
+const PLACE_WORDS: &[&str] = &[
+    "do", "da", "du", "of", "la", "le", "el", "del", "des", "europe", "european", "asia",
+    "pacific", "americas", "africa", "nordic", "nordics", "emea", "apac", "latam", "north",
+    "south", "east", "west", "region", "regional",
+];
+
+/// Generic business words in a few languages: descriptors in any list, however rare there.
+const DESCRIPTOR_WORDS: &[&str] = &[
+    "group",
+    "holding",
+    "intl",
+    "global",
+    "svc",
+    "solution",
+    "tech",
+    "sys",
+    "product",
+    "ind",
+    "mfg",
+    "eng",
+    "mgmt",
+    "assoc",
+    "information",
+    "info",
+    "data",
+    "digital",
+    "software",
+    "sw",
+    "consulting",
+    "partners",
+    "ventures",
+    "capital",
+    "trading",
+    "trade",
+    "commerce",
+    "comercio",
+    "comercial",
+    "handel",
+    "handels",
+    "industria",
+    "industrie",
+    "logistics",
+    "network",
+    "networks",
+    "media",
+    "labs",
+    "lab",
+    "studio",
+    "studios",
+    "enterprises",
+    "enterprise",
+    "company",
+    "firm",
+    "office",
+    "division",
+    "operations",
+    "worldwide",
+    "electronics",
+    "health",
+    "healthcare",
+    "energy",
+    "financial",
+    "finance",
+    "insurance",
+    "realty",
+    "properties",
+    "investments",
+    "investment",
+    "marketing",
+    "design",
+    "retail",
+    "foods",
+    "systems",
+    "security",
+];
+
+/// What kind of extension word a token is, if any.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ext {
+    Legal,
+    Domain,
+    Place,
+    Descriptor,
+}
+
+fn place_word(t: &str, a: &Prepared, b: &Prepared) -> bool {
+    let in_city = |p: &Prepared| p.city().is_some_and(|c| c.split(' ').any(|w| w == t));
+    PLACE_WORDS.contains(&t) || country::is_country_word(t) || in_city(a) || in_city(b)
+}
+
+fn extension(t: &str, a: &Prepared, b: &Prepared, f: &Freqs) -> Option<Ext> {
+    if normalize::is_legal(t) {
+        Some(Ext::Legal)
+    } else if DOMAIN_WORDS.contains(&t) {
+        Some(Ext::Domain)
+    } else if place_word(t, a, b) {
+        Some(Ext::Place)
+    } else if DESCRIPTOR_WORDS.contains(&t) || f.share(t, 0) >= DESCRIPTOR_SHARE {
+        Some(Ext::Descriptor)
+    } else {
+        None
+    }
+}
+
+fn tokens(s: &str) -> Vec<&str> {
+    s.split(' ').filter(|t| !t.is_empty()).collect()
+}
+
+fn fuzzy(x: &str, y: &str) -> bool {
+    x.len() >= 4 && y.len() >= 4 && similarity::jaro_winkler(x, y) >= 0.9
+}
+
+/// Compares the names of `a` and `b` in the list of `f`; `one_side` hears each token present on
+/// one side only (side 0 for `a`) with its information in nats.
+pub fn compare_names(
+    a: &Prepared,
+    b: &Prepared,
+    f: &Freqs,
+    mut one_side: impl FnMut(usize, &str, f64),
+) -> NameDiff {
+    let (ta, tb) = (tokens(a.name()), tokens(b.name()));
+    // Spacing noise first, as soft-idf does: "maat schappij" is one word "maatschappij".
+    let (ra, rb) = (
+        similarity::resegment(&ta, &tb),
+        similarity::resegment(&tb, &ta),
+    );
+    let view = |m: &Option<Vec<String>>, t: &[&str]| -> Vec<String> {
+        match m {
+            Some(m) => m.clone(),
+            None => t.iter().map(|s| (*s).to_string()).collect(),
+        }
+    };
+    let (va, vb) = (view(&ra, &ta), view(&rb, &tb));
+    let own_shared = u32::from(f.held[0]) + u32::from(f.held[1]);
+    let mut ln_chance = f.others(own_shared).ln();
+    let mut one_side_nats = 0.0;
+    for (side, (x, y)) in [(&va, &vb), (&vb, &va)].into_iter().enumerate() {
+        let mut seen: Vec<&str> = Vec::with_capacity(x.len());
+        for t in x {
+            if seen.contains(&t.as_str()) {
+                continue;
+            }
+            seen.push(t);
+            if y.iter().any(|u| u == t) {
+                if side == 0 {
+                    ln_chance += f.share(t, own_shared).ln();
+                }
+                continue;
+            }
+            if let Some(u) = y.iter().find(|u| fuzzy(t, u)) {
+                if side == 0 {
+                    // A typo's spelling is rare by accident; the word it stands for is not.
+                    ln_chance += f.share(t, 0).max(f.share(u, 0)).ln();
+                }
+                continue;
+            }
+            match extension(t, a, b, f) {
+                Some(Ext::Legal | Ext::Domain | Ext::Place) => {}
+                _ => {
+                    let nats = -f.share(t, u32::from(f.held[side])).ln();
+                    one_side_nats += nats;
+                    one_side(side, t, nats);
+                }
+            }
+        }
+    }
+    let mut diff = NameDiff {
+        one_side_nats,
+        ln_chance,
+        relation: None,
+        contained: 0.0,
+    };
+    if let Some((relation, core)) = opening(&va, &vb, a, b, f) {
+        let mut ln = f.others(own_shared).ln();
+        for t in core {
+            ln += f.share(t, own_shared).ln();
+        }
+        let chance = NameDiff {
+            ln_chance: ln,
+            ..NameDiff::default()
+        }
+        .chance_feature();
+        diff.relation = Some(relation);
+        diff.contained = 1.0 - chance;
+    }
+    diff
+}
+
+/// When the shorter name, without trailing legal, place or domain words, wholly opens the longer
+/// and every other word of both is an extension word: the relation and the opening words.
+fn opening<'v>(
+    va: &'v [String],
+    vb: &'v [String],
+    a: &Prepared,
+    b: &Prepared,
+    f: &Freqs,
+) -> Option<(Relation, &'v [String])> {
+    let (s, l) = if va.len() <= vb.len() {
+        (va, vb)
+    } else {
+        (vb, va)
+    };
+    let ext = |t: &str| extension(t, a, b, f);
+    // The short name may itself carry a place or legal form ("Corvid Deutschland"), but not a
+    // descriptor: names differing in their descriptors are different names.
+    let mut core = s.len();
+    while core > 1
+        && matches!(
+            ext(&s[core - 1]),
+            Some(Ext::Legal | Ext::Domain | Ext::Place)
+        )
+    {
+        core -= 1;
+    }
+    if core == 0 || core >= l.len() {
+        return None;
+    }
+    // "therailgo.com" opens with the name run into a leading article or "www".
+    let head = |x: &str, y: &str| {
+        x == y
+            || ["the", "www"]
+                .iter()
+                .any(|p| x.strip_prefix(p) == Some(y) || y.strip_prefix(p) == Some(x))
+    };
+    if !head(&l[0], &s[0]) || s[1..core] != l[1..core] {
+        return None;
+    }
+    let mut relation = Relation::Same;
+    for t in s[core..].iter().chain(&l[core..]) {
+        match ext(t)? {
+            Ext::Place => relation = Relation::Division,
+            Ext::Legal | Ext::Domain | Ext::Descriptor => {}
+        }
+    }
+    Some((relation, &s[..core]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::matching::record::{Record, prepare};
+    use std::collections::HashMap;
+
+    struct Counts(HashMap<String, u32>, u32);
+
+    impl TokenCounts for Counts {
+        fn count(&self, t: &str) -> u32 {
+            self.0.get(t).copied().unwrap_or(0)
+        }
+        fn total(&self) -> u32 {
+            self.1
+        }
+    }
+
+    fn p(name: &str) -> Prepared {
+        prepare(&Record {
+            name: name.into(),
+            city: Some("Bremen".into()),
+            ..Record::default()
+        })
+    }
+
+    /// A training corpus in which every word is rare (one in 10,000 names).
+    fn corpus() -> IdfTable {
+        IdfTable {
+            default_idf: 1.0 + 10_000f64.ln(),
+            ..IdfTable::default()
+        }
+    }
+
+    /// A list of 10,000 names where "corvid", "cleaning", "field" and "light" are common.
+    fn dense() -> Counts {
+        let m = [
+            ("corvid", 900),
+            ("cleaning", 700),
+            ("field", 600),
+            ("light", 600),
+            ("veltrix", 1),
+        ];
+        Counts(m.iter().map(|(t, c)| (t.to_string(), *c)).collect(), 10_000)
+    }
+
+    #[test]
+    fn a_rare_word_on_one_side_costs_more_than_a_common_one() {
+        let idf = corpus();
+        let list = dense();
+        let f = Freqs::list(&idf, &list, true, false);
+        let mut heard = Vec::new();
+        let d = compare_names(
+            &p("Corvid Field Cleaning GmbH"),
+            &p("Corvid Light Cleaning GmbH"),
+            &f,
+            |side, t, nats| heard.push((side, t.to_string(), nats)),
+        );
+        assert_eq!(heard.len(), 2, "{heard:?}");
+        assert!(heard.iter().any(|h| h.0 == 0 && h.1 == "field"));
+        assert!(heard.iter().any(|h| h.0 == 1 && h.1 == "light"));
+        let rare = compare_names(
+            &p("Corvid Quillfeather Cleaning GmbH"),
+            &p("Corvid Light Cleaning GmbH"),
+            &f,
+            |_, _, _| {},
+        );
+        assert!(rare.one_side_nats > d.one_side_nats + 3.0, "{rare:?} {d:?}");
+        // Nine hundred Corvids and seven hundred cleaners: many others share both words.
+        assert!(d.chance_feature() > 0.5, "{d:?}");
+        assert_eq!(d.relation, None);
+    }
+
+    #[test]
+    fn a_short_name_opening_a_longer_one_is_the_same_company_or_a_division() {
+        let idf = corpus();
+        let list = dense();
+        let f = Freqs::list(&idf, &list, true, false);
+        let rel = |x: &str, y: &str| compare_names(&p(x), &p(y), &f, |_, _, _| {});
+        let v = rel("Veltrix", "Veltrix Information");
+        assert_eq!(v.relation, Some(Relation::Same));
+        assert!(v.contained > 0.9, "{v:?}");
+        assert_eq!(
+            rel("Kestrel", "Kestrel do Brasil Comércio Ltda").relation,
+            Some(Relation::Division)
+        );
+        assert_eq!(
+            rel("Railgo", "therailgo.com").relation,
+            Some(Relation::Same)
+        );
+        assert_eq!(
+            rel("Harlan Price LLP", "Harlan Price Bremen LLP").relation,
+            Some(Relation::Division)
+        );
+        // A common opening word is weak evidence of one company.
+        let c = rel("Corvid GmbH", "Corvid Cleaning GmbH");
+        assert_eq!(c.relation, Some(Relation::Same));
+        assert!(c.contained < 0.5, "{c:?}");
+        // Neither a letter away nor a different rest is containment.
+        assert_eq!(rel("Nordex Networks", "Nordax Networks").relation, None);
+        assert_eq!(rel("Veltrix", "Veltrix Quillfeather").relation, None);
+    }
+}
