@@ -152,6 +152,10 @@ fn describe_row_bodies(api: &mut utoipa::openapi::OpenApi) {
 /// The row schema of a kind's bulk body, `<Kind>Row`: its input schema with the `id` it is stored
 /// under, added to the components on first use.
 fn bulk_input(kind_path: &str, components: &mut utoipa::openapi::Components) -> Option<String> {
+    if kind_path == "/v1/deal-registrations" {
+        // A registration's history row carries its own `id` already.
+        return Some("RegistrationInput".into());
+    }
     let input = match kind_path {
         "/v1/partners" => "PartnerInput",
         "/v1/accounts" => "AccountInput",
@@ -194,7 +198,14 @@ fn constrain_inputs(api: &mut utoipa::openapi::OpenApi) {
     for (name, schema) in components.schemas.iter_mut() {
         let request_side = name.ends_with("Input")
             || name.ends_with("Row")
-            || matches!(name.as_str(), "AccountOwner" | "Certification" | "Sharing");
+            || matches!(
+                name.as_str(),
+                "AccountOwner"
+                    | "Certification"
+                    | "Sharing"
+                    | "RegistrationRequest"
+                    | "DecisionRequest"
+            );
         if let (true, RefOr::T(Schema::Object(object))) = (request_side, schema) {
             let ids_checked = name != "RecordInput";
             for (field, property) in object.properties.iter_mut() {
@@ -206,13 +217,32 @@ fn constrain_inputs(api: &mut utoipa::openapi::OpenApi) {
                     {
                         o.pattern = Some(pattern.into());
                     }
+                    if field == "products"
+                        && matches!(name.as_str(), "RegistrationRequest" | "RegistrationInput")
+                        && let Schema::Array(a) = property
+                    {
+                        // `Claim::parse`: one product at least, 50 at most.
+                        a.min_items = Some(1);
+                        a.max_items = Some(crate::domain::MAX_PRODUCTS);
+                    }
+                    if field == "partners"
+                        && matches!(name.as_str(), "RegistrationRequest" | "RegistrationInput")
+                        && let Schema::Array(a) = property
+                    {
+                        a.max_items = Some(crate::domain::MAX_CO_PARTNERS);
+                    }
                     if matches!(
                         field.as_str(),
                         "amount" | "annual_revenue" | "annual_program_cost"
                     ) && let Schema::Object(o) = property
                     {
-                        // `Amount::parse`: finite, not negative, at most 1e15.
-                        o.minimum = Some(0.0.into());
+                        // `Amount::parse`: finite, not negative, at most 1e15; a registration's
+                        // expected value must be more than nothing (`Claim::parse`).
+                        if name.starts_with("Registration") {
+                            o.exclusive_minimum = Some(0.0.into());
+                        } else {
+                            o.minimum = Some(0.0.into());
+                        }
                         o.maximum = Some(1e15.into());
                     }
                 }
@@ -266,7 +296,8 @@ fn constrain_field(schema: &mut Schema, is_id: bool) {
             {
                 o.min_length = Some(1);
                 o.max_length = Some(200);
-                o.pattern = Some(r"^[^\u0000]*\S[^\u0000]*$".into());
+                // `\S` alone would admit a NUL, which is refused everywhere.
+                o.pattern = Some(r"^[^\u0000]*[^\s\u0000][^\u0000]*$".into());
             }
         }
         _ => {}

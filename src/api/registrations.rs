@@ -511,6 +511,7 @@ pub async fn rules(eco: Data<Ecosystem>) -> ApiResult<HttpResponse> {
 #[into_params(parameter_in = Query)]
 pub struct PredictedQuery {
     /// Only predictions at least this likely, 0-1 (default: the `low` level's threshold).
+    #[param(minimum = 0, maximum = 1)]
     pub min_probability: Option<f64>,
     /// Page size, 1-1000 (default 100).
     #[serde(default, deserialize_with = "super::pagination::page_size")]

@@ -26,7 +26,8 @@ pub use play::{Play, PlayInput};
 pub use record::{PartnerRecord, PartnerRecordInput, RECORD_CSV_COLUMNS};
 pub use registration::{
     Claim, ClaimFields, CoPartner, CoPartnerInput, Decision, DecisionInput, DecisionKind,
-    MAX_CO_PARTNERS, Refused, Registration, RegistrationInput, RegistrationStatus, clean_reason,
+    MAX_CO_PARTNERS, MAX_PRODUCTS, Refused, Registration, RegistrationInput, RegistrationStatus,
+    clean_reason,
 };
 pub use touchpoint::{Touchpoint, TouchpointInput};
 pub use values::{
