@@ -669,3 +669,37 @@ async fn training_features_equal_the_features_a_live_assessment_computes() {
     assert_eq!(mismatched, 0);
     app.stop().await;
 }
+
+#[actix_web::test]
+async fn an_ambiguous_company_record_is_refused_with_its_candidates() {
+    let db = common::sqlite_db();
+    let app = spawn(&db.url).await;
+    world(&app).await;
+    let mut lyon = account("Acme Wealth GmbH", "acme-wealth.fr");
+    lyon["country"] = json!("FR");
+    assert_eq!(app.put("/v1/accounts/A-3", &lyon).await.0, 201);
+    // A record a letter away from each: two companies too close to call.
+    let mut b = body("R-1", "P-1", "A-1");
+    b.as_object_mut().unwrap().remove("account_id");
+    b["account"] = json!({"name": "Acme Ealth GmbH"});
+    let (s, p) = app.post("/v1/deal-registrations", &b).await;
+    assert_eq!(
+        (s, p["code"].as_str()),
+        (422, Some("ambiguous_account")),
+        "{p}"
+    );
+    let ids: Vec<&str> = p["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["account_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 2, "{p}");
+    assert!(ids.contains(&"A-1") && ids.contains(&"A-3"), "{p}");
+    assert_eq!(
+        app.get("/v1/deal-registrations/R-1").await.0,
+        404,
+        "nothing written"
+    );
+    app.stop().await;
+}
