@@ -82,6 +82,10 @@ struct TrainConflictArgs {
     /// Write the new model as JSON to this file too (how the committed default is made).
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Registrations the fit reads at most: past it, all disputed ones and an even sample of the
+    /// rest, with the intercept corrected for the sampling.
+    #[arg(long, default_value_t = ecograph::conflict::train::MAX_FIT_ROWS)]
+    max_fit_rows: usize,
     /// Log filter, as for `serve`.
     #[arg(long, env = "ECOGRAPH_LOG", default_value = "warn")]
     log: String,
@@ -745,13 +749,14 @@ async fn train_conflict(args: TrainConflictArgs) -> anyhow::Result<()> {
         &ecograph::store::display_url(&args.database_url),
         args.export_features.as_deref(),
         !args.dry_run,
+        args.max_fit_rows,
     )
     .await?;
     let m = &run.trained.model;
     let c = &m.card;
     println!(
-        "registrations {}  trained on {}  held out {} (registered from {})",
-        c.registrations, c.trained_on, c.held_out, c.split_at
+        "registrations {}  trained on {} (fit on {})  held out {} (registered from {})",
+        c.registrations, c.trained_on, c.fit_on, c.held_out, c.split_at
     );
     println!(
         "{:<22} {:>8} {:>8} {:>8} {:>8} {:>10} {:>8}",

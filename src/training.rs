@@ -1,6 +1,6 @@
 //! `ecograph train`: fit a model on what the store holds and register it as a new version.
 
-use crate::conflict::train::{Trained, examples, train, write_features};
+use crate::conflict::train::{Trained, examples, train_capped, write_features};
 use crate::conflict::{Engine, Rules};
 use crate::service::Ecosystem;
 use std::path::Path;
@@ -39,7 +39,9 @@ pub async fn train_conflict(
     source: &str,
     export: Option<&Path>,
     save: bool,
+    max_fit_rows: usize,
 ) -> anyhow::Result<ConflictRun> {
+    anyhow::ensure!(max_fit_rows >= 100, "--max-fit-rows must be at least 100");
     let current = crate::registry::serving_conflict(&**eco.store()).await?;
     let t = Instant::now();
     let rules2 = rules.clone();
@@ -51,7 +53,13 @@ pub async fn train_conflict(
         write_features(&ex, std::io::BufWriter::new(f))?;
     }
     let t = Instant::now();
-    let trained = train(&ex, rules, current.as_ref().map(|s| &s.model), source)?;
+    let trained = train_capped(
+        &ex,
+        rules,
+        current.as_ref().map(|s| &s.model),
+        source,
+        max_fit_rows,
+    )?;
     let fit_seconds = t.elapsed().as_secs_f64();
     let saved_as = if save {
         Some(crate::registry::save_conflict(&**eco.store(), &trained.model).await?)

@@ -177,6 +177,9 @@ pub struct Card {
     pub registrations: usize,
     /// Registrations in the training part (the earlier ones).
     pub trained_on: usize,
+    /// Of which the fit read (all disputed ones and a sample of the rest past a cap).
+    #[serde(default)]
+    pub fit_on: usize,
     /// Registrations held out (the later ones).
     pub held_out: usize,
     /// The instant that splits the two.

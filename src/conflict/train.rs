@@ -14,6 +14,42 @@ use std::io::Write;
 /// The share of registrations, the latest ones, held out for the metrics.
 pub const HOLD_OUT: f64 = 0.2;
 
+/// Registrations the fit reads at most. Past it, every disputed one is kept and the others are
+/// sampled evenly, and the intercept is corrected by the log of the sampling rate, which leaves the
+/// model's probabilities those of the whole training part. The fit's time grows with its rows
+/// (22 s for 31,924 here), so 60,000 keeps training within a minute whatever the store holds. Checked
+/// on the unseen world (seed 23): fitting on 12,000 of 31,552 gave held-out ROC AUC 0.9559 and ECE
+/// 0.0101, against 0.9568 and 0.0061 fitting on all, in 7.9 s instead of 22 s.
+pub const MAX_FIT_ROWS: usize = 60_000;
+
+/// The training rows to fit: all of them, or within `cap` every disputed one and an even sample of
+/// the rest; with the log of the rate the rest was kept at (0 when all were).
+fn fit_rows(train: &[Example], cap: usize) -> (Vec<&Example>, f64) {
+    let disputed = train.iter().filter(|e| e.y).count();
+    let rest = train.len() - disputed;
+    if train.len() <= cap || rest == 0 || cap <= disputed {
+        return (train.iter().collect(), 0.0);
+    }
+    let keep = cap - disputed;
+    let rate = keep as f64 / rest as f64;
+    // Every k-th undisputed one in time order, k fractional: even over time, deterministic.
+    let mut out: Vec<&Example> = Vec::with_capacity(cap);
+    let mut seen = 0usize;
+    let mut taken = 0usize;
+    for e in train {
+        if e.y {
+            out.push(e);
+            continue;
+        }
+        seen += 1;
+        if (seen as f64 * rate).floor() as usize > taken {
+            taken += 1;
+            out.push(e);
+        }
+    }
+    (out, (taken as f64 / rest as f64).ln())
+}
+
 /// One registration as a training example.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Example {
@@ -75,11 +111,25 @@ pub fn train(
     current: Option<&ConflictModel>,
     source: &str,
 ) -> Result<Trained, ModelError> {
+    train_capped(ex, rules, current, source, MAX_FIT_ROWS)
+}
+
+/// [`train`] with the fit reading at most `cap` registrations.
+pub fn train_capped(
+    ex: &[Example],
+    rules: &Rules,
+    current: Option<&ConflictModel>,
+    source: &str,
+    cap: usize,
+) -> Result<Trained, ModelError> {
     let split = ((ex.len() as f64) * (1.0 - HOLD_OUT)).floor() as usize;
     let (train, test) = ex.split_at(split.min(ex.len()));
-    let x: Vec<[f64; N]> = train.iter().map(|e| e.x).collect();
-    let y: Vec<bool> = train.iter().map(|e| e.y).collect();
+    let (rows, log_rate) = fit_rows(train, cap);
+    let x: Vec<[f64; N]> = rows.iter().map(|e| e.x).collect();
+    let y: Vec<bool> = rows.iter().map(|e| e.y).collect();
     let mut model = ConflictModel::fit(&x, &y)?;
+    // Undisputed ones kept at rate r multiplied the odds of a dispute by 1/r.
+    model.bias += log_rate;
     let ty: Vec<bool> = test.iter().map(|e| e.y).collect();
     let high = rules.levels.high;
     let score =
@@ -89,6 +139,7 @@ pub fn train(
         source: source.to_string(),
         registrations: ex.len(),
         trained_on: train.len(),
+        fit_on: rows.len(),
         held_out: test.len(),
         split_at: test.first().map(|e| e.at.to_rfc3339()).unwrap_or_default(),
         metrics: Metrics::of(&score(&model), &ty, high),
@@ -127,4 +178,40 @@ pub fn write_features(ex: &[Example], out: impl Write) -> csv::Result<()> {
     }
     w.flush()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ex(i: usize, y: bool) -> Example {
+        Example {
+            id: format!("R-{i}"),
+            at: chrono::DateTime::from_timestamp(i as i64 * 60, 0).unwrap(),
+            x: [0.0; N],
+            y,
+            rules_p: 0.0,
+        }
+    }
+
+    #[test]
+    fn a_capped_fit_keeps_every_dispute_and_samples_the_rest_evenly() {
+        let rows: Vec<Example> = (0..1000).map(|i| ex(i, i % 10 == 0)).collect();
+        let (all, rate) = fit_rows(&rows, 5000);
+        assert_eq!((all.len(), rate), (1000, 0.0));
+        let (kept, log_rate) = fit_rows(&rows, 400);
+        assert_eq!(kept.len(), 400);
+        assert_eq!(
+            kept.iter().filter(|e| e.y).count(),
+            100,
+            "every dispute kept"
+        );
+        assert!((log_rate - (300.0f64 / 900.0).ln()).abs() < 1e-12);
+        // Even over time: the undisputed kept from the first and the second half differ by one at most.
+        let early = kept
+            .iter()
+            .filter(|e| !e.y && e.id[2..].parse::<usize>().unwrap() < 500)
+            .count();
+        assert!((early as i64 - 150).abs() <= 1, "{early}");
+    }
 }
