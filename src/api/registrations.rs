@@ -215,6 +215,22 @@ fn claim_of(req: RegistrationRequest, account_id: String, at: DateTime<Utc>) -> 
     )?)
 }
 
+/// A registration request read, checked against the caller and resolved to an account: its id,
+/// digest, claim as of `at`, and how a company record was resolved. Shared by register and assess.
+async fn prepare(
+    eco: &Ecosystem,
+    caller: &Caller,
+    body: UniqueKeys,
+    at: DateTime<Utc>,
+) -> ApiResult<(Id, String, Claim, Option<AccountResolution>)> {
+    let (digest, mut req) = request_of(body)?;
+    check_caller(caller, &req.partner_id)?;
+    let id = Id::parse("id", &req.id)?;
+    let (account_id, resolution) = resolve_account(eco, &mut req).await?;
+    let claim = claim_of(req, account_id, at)?;
+    Ok((id, digest, claim, resolution))
+}
+
 /// Whether partner `p` lets other partners see that it holds an opportunity.
 fn shares_opportunities(g: &EcoGraph, p: &str) -> bool {
     g.partner(p)
@@ -267,11 +283,7 @@ pub async fn register(
     caller: Caller,
     body: JsonBody<UniqueKeys>,
 ) -> ApiResult<HttpResponse> {
-    let (digest, mut req) = request_of(body.0)?;
-    check_caller(&caller, &req.partner_id)?;
-    let id = Id::parse("id", &req.id)?;
-    let (account_id, resolution) = resolve_account(&eco, &mut req).await?;
-    let claim = claim_of(req, account_id, Utc::now())?;
+    let (id, digest, claim, resolution) = prepare(&eco, &caller, body.0, Utc::now()).await?;
     let mut doc = match eco
         .register(NewRegistration { id, claim, digest }, &actor)
         .await?
@@ -301,16 +313,12 @@ pub async fn assess(
     caller: Caller,
     body: JsonBody<UniqueKeys>,
 ) -> ApiResult<HttpResponse> {
-    let (_, mut req) = request_of(body.0)?;
-    check_caller(&caller, &req.partner_id)?;
-    let id = Id::parse("id", &req.id)?;
-    let (account_id, account_resolution) = resolve_account(&eco, &mut req).await?;
     let now = Utc::now();
-    let claim = claim_of(req, account_id.clone(), now)?;
+    let (id, _, claim, account_resolution) = prepare(&eco, &caller, body.0, now).await?;
     let mut assessment = eco.assess_claim(&id, &claim, now)?;
     redact_for(&eco, &caller, &mut assessment);
     Ok(HttpResponse::Ok().json(AssessOut {
-        account_id,
+        account_id: claim.account_id.to_string(),
         account_resolution,
         assessment,
     }))

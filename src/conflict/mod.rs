@@ -149,7 +149,7 @@ impl Engine {
     }
 
     /// Assesses a claim from facts already gathered.
-    pub fn assess_facts(&self, g: &EcoGraph, s: &Subject<'_>, facts: &Facts) -> Assessment {
+    fn assess_facts(&self, g: &EcoGraph, s: &Subject<'_>, facts: &Facts) -> Assessment {
         let w = self.rules.windows();
         let found = findings::findings(facts, &self.rules, s.at);
         let rules_p = findings::rules_probability(&found);

@@ -314,13 +314,6 @@ impl Claim {
             partners,
         })
     }
-
-    /// Whether two claims name a product in common (letter case aside).
-    pub fn shares_product(&self, products: &[CompactString]) -> bool {
-        self.products
-            .iter()
-            .any(|p| products.iter().any(|q| q.eq_ignore_ascii_case(p)))
-    }
 }
 
 /// A stored registration.

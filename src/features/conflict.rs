@@ -2,8 +2,8 @@
 //! the facts the conflict findings cite and the feature vector the conflict model reads.
 
 use crate::domain::{
-    CompactProducts, DealOutcome, Id, Kind, Population, Region, Registration, RegistrationStatus,
-    TouchpointKind,
+    Claim, CompactProducts, DealOutcome, Id, Kind, Population, Region, Registration,
+    RegistrationStatus, TouchpointKind,
 };
 use crate::graph::EcoGraph;
 use chrono::{DateTime, TimeDelta, Utc};
@@ -514,16 +514,23 @@ impl Facts {
     }
 }
 
+impl<'a> Subject<'a> {
+    /// A claim as of `at`; `id` is the registration's own, if it has one.
+    pub fn of_claim(id: Option<&'a str>, claim: &'a Claim, at: DateTime<Utc>) -> Self {
+        Subject {
+            id,
+            partner_id: &claim.partner_id,
+            account_id: &claim.account_id,
+            deal_id: claim.deal_id.as_ref(),
+            products: &claim.products,
+            amount: claim.amount.map(f64::from),
+            co_partners: claim.partners.len(),
+            at,
+        }
+    }
+}
+
 /// The subject of a stored registration, as of its own registration.
 pub fn subject_of(r: &Registration) -> Subject<'_> {
-    Subject {
-        id: Some(r.id.as_str()),
-        partner_id: &r.claim.partner_id,
-        account_id: &r.claim.account_id,
-        deal_id: r.claim.deal_id.as_ref(),
-        products: &r.claim.products,
-        amount: r.claim.amount.map(f64::from),
-        co_partners: r.claim.partners.len(),
-        at: r.registered_at,
-    }
+    Subject::of_claim(Some(r.id.as_str()), &r.claim, r.registered_at)
 }

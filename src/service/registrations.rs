@@ -84,19 +84,6 @@ impl RegistrationFilter {
     }
 }
 
-fn subject<'a>(id: Option<&'a str>, claim: &'a Claim, at: DateTime<Utc>) -> Subject<'a> {
-    Subject {
-        id,
-        partner_id: &claim.partner_id,
-        account_id: &claim.account_id,
-        deal_id: claim.deal_id.as_ref(),
-        products: &claim.products,
-        amount: claim.amount.map(f64::from),
-        co_partners: claim.partners.len(),
-        at,
-    }
-}
-
 /// Checks a claim's references and that a named deal is at the claimed account.
 fn check_claim(g: &EcoGraph, id: &Id, claim: &Claim) -> Result<(), ServiceError> {
     let probe = Node::Registration(Box::new(Registration::new(
@@ -150,7 +137,7 @@ impl Ecosystem {
         let engine = self.engine();
         let g = self.graph.read();
         check_claim(&g, id, claim)?;
-        Ok(engine.assess(&g, &subject(Some(id.as_str()), claim, at)))
+        Ok(engine.assess(&g, &Subject::of_claim(Some(id.as_str()), claim, at)))
     }
 
     /// Registers a claim now, with its assessment. A retry with the same id and request returns
@@ -187,7 +174,10 @@ impl Ecosystem {
         let doc = {
             let g = self.graph.read();
             check_claim(&g, &new.id, &new.claim)?;
-            let assessment = engine.assess(&g, &subject(Some(new.id.as_str()), &new.claim, now));
+            let assessment = engine.assess(
+                &g,
+                &Subject::of_claim(Some(new.id.as_str()), &new.claim, now),
+            );
             let registration =
                 Registration::new(new.id.clone(), new.claim, now, engine.rules.protection());
             RegistrationDoc {
@@ -479,14 +469,5 @@ impl Ecosystem {
         .await
         .map_err(|e| ServiceError::Task(e.to_string()))?;
         Ok(report)
-    }
-
-    /// Re-assesses a stored registration as of its registration instant with today's engine, for
-    /// tests and diagnostics: the stored assessment is what was said then.
-    pub fn reassess(&self, id: &str) -> Option<Assessment> {
-        let engine = self.engine();
-        let g = self.graph.read();
-        let r = g.registration(id)?;
-        Some(engine.assess(&g, &subject_of(r)))
     }
 }
