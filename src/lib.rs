@@ -12,6 +12,8 @@ pub mod features;
 pub mod generator;
 pub mod graph;
 pub mod import;
+pub mod intel;
+pub mod learn;
 pub mod mapping;
 pub mod matching;
 pub mod progress;

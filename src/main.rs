@@ -53,9 +53,29 @@ enum Command {
     /// Train or evaluate the company matcher on the labelled development sets.
     #[command(subcommand)]
     Matcher(MatcherCommand),
-    /// Train a model on what the store holds and register it as a new version.
+    /// Train a model on what the store holds and register it as a new version; without a model
+    /// name, every model the store has data for.
+    Train(TrainArgs),
+}
+
+#[derive(Debug, Args)]
+struct TrainArgs {
+    /// The model to train; all of them when absent.
     #[command(subcommand)]
-    Train(TrainCommand),
+    model: Option<TrainCommand>,
+    /// Database URL, as for `serve`.
+    #[arg(long, env = "ECOGRAPH_DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
+    database_url: String,
+    /// The settings file, as for `serve`: its `[rules_of_engagement]` decide the windows the
+    /// conflict features use.
+    #[arg(long, env = "ECOGRAPH_CONFIG", global = true)]
+    config: Option<PathBuf>,
+    /// Measure only: do not save the new version.
+    #[arg(long, global = true)]
+    dry_run: bool,
+    /// Log filter, as for `serve`.
+    #[arg(long, env = "ECOGRAPH_LOG", default_value = "warn", global = true)]
+    log: String,
 }
 
 #[derive(Debug, Subcommand)]
@@ -63,22 +83,20 @@ enum TrainCommand {
     /// The channel-conflict model: every registration in the store, its features as of its own
     /// registration, labelled by whether it received a dispute; the latest 20% held out.
     Conflict(TrainConflictArgs),
+    /// The partner-recommendation ranker: deals of the last 180 days, features as of their start;
+    /// measured first on the last 90 days with a model fitted on the 180 before them.
+    Partners(TrainOutArgs),
+    /// The IPP success model: partners that joined at least 180 days ago, labelled by a won deal
+    /// within 180 days of joining; the latest quarter of joiners held out.
+    #[command(name = "ipp_success", alias = "ipp-success")]
+    IppSuccess(TrainOutArgs),
 }
 
 #[derive(Debug, Args)]
 struct TrainConflictArgs {
-    /// Database URL, as for `serve`.
-    #[arg(long, env = "ECOGRAPH_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
-    database_url: String,
-    /// The settings file, as for `serve`: its `[rules_of_engagement]` decide the windows features use.
-    #[arg(long, env = "ECOGRAPH_CONFIG")]
-    config: Option<PathBuf>,
     /// Also write every registration's features, label and split to this CSV.
     #[arg(long)]
     export_features: Option<PathBuf>,
-    /// Measure only: do not save the new version.
-    #[arg(long)]
-    dry_run: bool,
     /// Write the new model as JSON to this file too (how the committed default is made).
     #[arg(long)]
     out: Option<PathBuf>,
@@ -86,9 +104,13 @@ struct TrainConflictArgs {
     /// rest, with the intercept corrected for the sampling.
     #[arg(long, default_value_t = ecograph::conflict::train::MAX_FIT_ROWS)]
     max_fit_rows: usize,
-    /// Log filter, as for `serve`.
-    #[arg(long, env = "ECOGRAPH_LOG", default_value = "warn")]
-    log: String,
+}
+
+#[derive(Debug, Args, Default)]
+struct TrainOutArgs {
+    /// Write the new model as JSON to this file too (how the committed default is made).
+    #[arg(long)]
+    out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -499,7 +521,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             );
         }
         Command::Openapi => print!("{}", ecograph::api::openapi_yaml()),
-        Command::Train(TrainCommand::Conflict(args)) => train_conflict(args).await?,
+        Command::Train(args) => train(args).await?,
         Command::Match(args) => {
             let mut m = ecograph::matching::card::shipped();
             if let Some(k) = args.max_candidates {
@@ -728,9 +750,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `ecograph train conflict`.
-async fn train_conflict(args: TrainConflictArgs) -> anyhow::Result<()> {
-    use ecograph::conflict::Metrics;
+/// `ecograph train [NAME]`: loads the graph once and trains the named model, or every model the
+/// store has data for.
+async fn train(args: TrainArgs) -> anyhow::Result<()> {
     ecograph::telemetry::init(&args.log, LogFormat::Text);
     let rules = match &args.config {
         Some(p) => FileSettings::read(p)?
@@ -743,12 +765,62 @@ async fn train_conflict(args: TrainConflictArgs) -> anyhow::Result<()> {
     let repo = ecograph::store::open_existing(&args.database_url).await?;
     let (eco, loaded) = ecograph::service::Ecosystem::load(repo).await?;
     eprintln!("loaded the graph in {:.1} s", loaded.seconds);
+    let save = !args.dry_run;
+    let source = ecograph::store::display_url(&args.database_url);
+    match &args.model {
+        Some(TrainCommand::Conflict(c)) => train_conflict(&eco, &rules, &source, c, save).await?,
+        Some(TrainCommand::Partners(o)) => train_partners(&eco, o, save).await?,
+        Some(TrainCommand::IppSuccess(o)) => train_success(&eco, o, save).await?,
+        None => {
+            let none = TrainOutArgs::default();
+            let conflict = TrainConflictArgs {
+                export_features: None,
+                out: None,
+                max_fit_rows: ecograph::conflict::train::MAX_FIT_ROWS,
+            };
+            // Each model is trained when the store holds what it learns from; a model without
+            // enough data is reported and skipped, not an error for the others.
+            let runs: [(&str, anyhow::Result<()>); 3] = [
+                (
+                    "conflict",
+                    train_conflict(&eco, &rules, &source, &conflict, save).await,
+                ),
+                ("partners", train_partners(&eco, &none, save).await),
+                ("ipp_success", train_success(&eco, &none, save).await),
+            ];
+            let mut trained = 0;
+            for (name, r) in runs {
+                match r {
+                    Ok(()) => trained += 1,
+                    Err(e) => println!("{name}: skipped: {e:#}"),
+                }
+            }
+            anyhow::ensure!(
+                trained > 0,
+                "the store holds nothing any model can learn from"
+            );
+        }
+    }
+    println!("total {:.1} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// `ecograph train conflict`.
+async fn train_conflict(
+    eco: &ecograph::service::Ecosystem,
+    rules: &ecograph::conflict::Rules,
+    source: &str,
+    args: &TrainConflictArgs,
+    save: bool,
+) -> anyhow::Result<()> {
+    use ecograph::conflict::Metrics;
+    println!("== conflict");
     let run = ecograph::training::train_conflict(
-        &eco,
-        &rules,
-        &ecograph::store::display_url(&args.database_url),
+        eco,
+        rules,
+        source,
         args.export_features.as_deref(),
-        !args.dry_run,
+        save,
         args.max_fit_rows,
     )
     .await?;
@@ -773,11 +845,7 @@ async fn train_conflict(args: TrainConflictArgs) -> anyhow::Result<()> {
     if let (Some(cur), Some(v)) = (&run.trained.current, &run.current_version) {
         row(&format!("current ({v})"), cur);
     }
-    if let Some(p) = &args.out {
-        std::fs::write(p, serde_json::to_string_pretty(m)? + "\n")
-            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", p.display()))?;
-        println!("model written to {}", p.display());
-    }
+    write_model(args.out.as_deref(), m)?;
     if let Some(p) = &args.export_features {
         println!("features written to {}", p.display());
     }
@@ -788,10 +856,130 @@ async fn train_conflict(args: TrainConflictArgs) -> anyhow::Result<()> {
         None => println!("not saved (--dry-run)"),
     }
     println!(
-        "features {:.1} s, fit {:.1} s, total {:.1} s",
-        run.feature_seconds,
-        run.fit_seconds,
-        started.elapsed().as_secs_f64()
+        "features {:.1} s, fit {:.1} s",
+        run.feature_seconds, run.fit_seconds
     );
     Ok(())
+}
+
+fn write_model<T: serde::Serialize>(out: Option<&std::path::Path>, m: &T) -> anyhow::Result<()> {
+    if let Some(p) = out {
+        std::fs::write(p, serde_json::to_string_pretty(m)? + "\n")
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", p.display()))?;
+        println!("model written to {}", p.display());
+    }
+    Ok(())
+}
+
+/// Saves an intelligence model (unless a dry run) and writes it to `--out`.
+async fn keep(
+    eco: &ecograph::service::Ecosystem,
+    versioned: &ecograph::intel::Versioned,
+    out: &TrainOutArgs,
+    save: bool,
+) -> anyhow::Result<()> {
+    write_model(out.out.as_deref(), versioned)?;
+    if save {
+        let v = ecograph::registry::save(&**eco.store(), &versioned.name, versioned).await?;
+        println!(
+            "saved as version {v}; a running service serves it after POST /v1/models/reload or a restart"
+        );
+    } else {
+        println!("not saved (--dry-run)");
+    }
+    Ok(())
+}
+
+/// `ecograph train partners`.
+async fn train_partners(
+    eco: &ecograph::service::Ecosystem,
+    out: &TrainOutArgs,
+    save: bool,
+) -> anyhow::Result<()> {
+    println!("== partners");
+    let t = std::time::Instant::now();
+    let (model, card) = eco.read(ecograph::intel::holdout::train)?;
+    println!(
+        "held out deals created {} .. {} (fitted on the {} days before: {} rows)",
+        card.held_out_from,
+        card.horizon,
+        ecograph::intel::holdout::TRAIN_DAYS,
+        card.measured_fit_rows
+    );
+    println!(
+        "{:<9} {:>7} {:>7} {:>8} | {:>7} {:>7} | {:>7} {:>7} | {:>7} {:>7} | {:>7} {:>7}",
+        "shape",
+        "queries",
+        "cand/q",
+        "cand rec",
+        "model R",
+        "NDCG",
+        "RA R",
+        "NDCG",
+        "pop R",
+        "NDCG",
+        "rpop R",
+        "NDCG"
+    );
+    for (name, r) in [("accounts", &card.accounts), ("deals", &card.deals)] {
+        println!(
+            "{:<9} {:>7} {:>7.1} {:>8.4} | {:>7.4} {:>7.4} | {:>7.4} {:>7.4} | {:>7.4} {:>7.4} | {:>7.4} {:>7.4}",
+            name,
+            r.queries,
+            r.candidates_per_query,
+            r.candidate_recall,
+            r.model.recall,
+            r.model.ndcg,
+            r.resource_allocation.recall,
+            r.resource_allocation.ndcg,
+            r.popularity.recall,
+            r.popularity.ndcg,
+            r.regional_popularity.recall,
+            r.regional_popularity.ndcg
+        );
+    }
+    println!("fit and measure {:.1} s", t.elapsed().as_secs_f64());
+    let versioned = ecograph::intel::Versioned {
+        name: ecograph::intel::PARTNERS.into(),
+        model,
+        card: serde_json::to_value(&card)?,
+    };
+    keep(eco, &versioned, out, save).await
+}
+
+/// `ecograph train ipp_success`.
+async fn train_success(
+    eco: &ecograph::service::Ecosystem,
+    out: &TrainOutArgs,
+    save: bool,
+) -> anyhow::Result<()> {
+    println!("== ipp_success");
+    let t = std::time::Instant::now();
+    let (model, card) = eco.read(ecograph::intel::success::train)?;
+    println!(
+        "partners with an outcome {} ({} succeeded); held out the {} that joined from {}",
+        card.partners,
+        card.succeeded,
+        card.held_out,
+        card.held_out_from
+            .map(|d| d.to_string())
+            .unwrap_or_else(|| "-".into())
+    );
+    println!(
+        "success model: ROC AUC {:.4}, ECE {:.4}",
+        card.roc_auc, card.ece
+    );
+    for c in &card.criteria {
+        println!(
+            "  {:<10} criteria only ROC AUC {:.4}   blended {:.4}",
+            c.ipp_id, c.roc_auc, c.blended_roc_auc
+        );
+    }
+    println!("fit and measure {:.1} s", t.elapsed().as_secs_f64());
+    let versioned = ecograph::intel::Versioned {
+        name: ecograph::intel::SUCCESS.into(),
+        model,
+        card: serde_json::to_value(&card)?,
+    };
+    keep(eco, &versioned, out, save).await
 }

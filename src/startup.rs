@@ -92,6 +92,19 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Running> {
         rules: settings.rules.clone(),
         model: serving,
     });
+    let intel = crate::registry::serving_intel_models(&**eco.store()).await?;
+    tracing::info!(
+        partners_model = intel
+            .partners
+            .as_ref()
+            .map_or("none", |s| s.version.as_str()),
+        ipp_success_model = intel
+            .success
+            .as_ref()
+            .map_or("none", |s| s.version.as_str()),
+        "partner-intelligence models ready"
+    );
+    eco.set_intel_models(intel);
     expire_periodically(
         Arc::downgrade(&eco.clone().into_inner()),
         settings.expiry_every,
@@ -119,6 +132,7 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Running> {
             tracing::error!(error = %e, "could not build the resolution index");
         }
     });
+    refresh_picture_periodically(Arc::downgrade(&eco.clone().into_inner()), PICTURE_REFRESH);
     let addr = listener.local_addr()?;
     let limits = Limits {
         json: settings.json_limit,
@@ -163,6 +177,42 @@ fn refresh_keys_periodically(keys: std::sync::Weak<KeyRing>) {
             if let Err(e) = keys.refresh().await {
                 tracing::warn!(error = %e, "could not re-read the API keys from the store");
             }
+        }
+    });
+}
+
+/// How often the snapshot that recommendations read is rebuilt when the graph has changed (on a
+/// small graph a request rebuilds it at once; see `service::intel`).
+const PICTURE_REFRESH: Duration = Duration::from_secs(30);
+
+/// Builds the recommendation snapshot now, then rebuilds it every `every` when the graph has
+/// changed; ends when the service is dropped.
+fn refresh_picture_periodically(eco: std::sync::Weak<Ecosystem>, every: Duration) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut first = true;
+        loop {
+            tick.tick().await;
+            let Some(eco) = eco.upgrade() else { return };
+            match eco.refresh_picture().await {
+                Ok(()) if first => {
+                    if let Ok(p) = eco.picture().await {
+                        tracing::info!(
+                            partners = p.snapshot.partners.len(),
+                            accounts = p.snapshot.accounts.len(),
+                            links = p.snapshot.links(),
+                            seconds = format!("{:.3}", p.seconds),
+                            "recommendation snapshot built"
+                        );
+                    }
+                }
+                Ok(()) => {}
+                Err(e) => {
+                    tracing::warn!(error = %e, "could not rebuild the recommendation snapshot")
+                }
+            }
+            first = false;
         }
     });
 }

@@ -136,6 +136,15 @@ fn expected() -> BTreeMap<(&'static str, &'static str), &'static [&'static str]>
     );
     t.insert(("POST", "/v1/entities/resolve"), W);
     const DESK: &[&str] = &["admin", "prm", "deal_desk"];
+    const RECRUITING: &[&str] = &["admin", "prm", "recruiter"];
+    t.insert(("GET", "/v1/accounts/{id}/partner-recommendations"), DESK);
+    t.insert(("GET", "/v1/deals/{id}/partner-recommendations"), DESK);
+    t.insert(
+        ("GET", "/v1/partners/{id}/ipp-fit"),
+        &["admin", "prm", "recruiter", "partner"],
+    );
+    t.insert(("POST", "/v1/ipp-fit"), RECRUITING);
+    t.insert(("GET", "/v1/recruiting/candidates"), RECRUITING);
     const DESK_AND_PARTNER: &[&str] = &["admin", "prm", "deal_desk", "partner"];
     t.insert(("POST", "/v1/deal-registrations"), DESK_AND_PARTNER);
     t.insert(("POST", "/v1/deal-registrations/assess"), DESK_AND_PARTNER);

@@ -81,6 +81,18 @@ pub(crate) async fn get_entity(eco: &Ecosystem, kind: Kind, id: &str) -> ApiResu
     .ok_or_else(|| not_found(kind, id))
 }
 
+/// A partner as returned by `PUT`: an applicant comes back with its screening against the
+/// profiles for its type.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PartnerOut {
+    /// The partner.
+    #[serde(flatten)]
+    pub partner: Partner,
+    /// For an applicant: its fit to each profile for its type, and whether it is flagged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub screening: Option<super::intel::Screening>,
+}
+
 async fn put_entity(eco: &Ecosystem, node: Node, actor: &Actor) -> ApiResult<HttpResponse> {
     let (how, node) = eco.upsert(node, actor).await?;
     let status = if how == Upserted::Created {
@@ -88,6 +100,15 @@ async fn put_entity(eco: &Ecosystem, node: Node, actor: &Actor) -> ApiResult<Htt
     } else {
         StatusCode::OK
     };
+    if let Node::Partner(p) = &node
+        && p.status == crate::domain::PartnerStatus::Applicant
+    {
+        let screening = super::intel::screen(eco, p).await?;
+        return Ok(HttpResponse::build(status).json(PartnerOut {
+            partner: (**p).clone(),
+            screening: Some(screening),
+        }));
+    }
     Ok(respond(status, &node))
 }
 
@@ -235,7 +256,7 @@ entity_handlers!(
     Partner,
     Partner,
     PartnerInput,
-    Partner,
+    PartnerOut,
     tag = "partners",
     item = "/partners/{id}",
     bulk = "/partners/bulk",

@@ -7,6 +7,7 @@ pub mod entities;
 pub mod error;
 pub mod extract;
 pub mod health;
+pub mod intel;
 pub mod keys;
 pub mod lists;
 pub mod mapping;
@@ -204,6 +205,11 @@ pub fn app(
                 .service(registrations::decide)
                 .service(registrations::rules)
                 .service(registrations::predicted)
+                .service(intel::account_recommendations)
+                .service(intel::deal_recommendations)
+                .service(intel::partner_fit)
+                .service(intel::applicant_fit)
+                .service(intel::recruiting_candidates)
                 .service(models::list)
                 .service(models::reload),
         )

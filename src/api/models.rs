@@ -15,8 +15,17 @@ pub struct ModelList {
     pub items: Vec<VersionInfo>,
 }
 
-fn serving_version(eco: &Ecosystem) -> Option<String> {
-    eco.engine().model.as_ref().map(|m| m.version.clone())
+fn serving_versions(eco: &Ecosystem) -> Vec<(&'static str, Option<String>)> {
+    let intel = eco.intel_models();
+    let v = |s: &Option<crate::service::Served>| s.as_ref().map(|m| m.version.clone());
+    vec![
+        (
+            crate::registry::CONFLICT,
+            eco.engine().model.as_ref().map(|m| m.version.clone()),
+        ),
+        (crate::intel::PARTNERS, v(&intel.partners)),
+        (crate::intel::SUCCESS, v(&intel.success)),
+    ]
 }
 
 /// Lists model versions with their cards and metrics, and which one serves.
@@ -28,8 +37,8 @@ pub async fn list(eco: Data<Ecosystem>) -> ApiResult<HttpResponse> {
 }
 
 async fn listing(eco: &Ecosystem) -> ApiResult<HttpResponse> {
-    let serving = serving_version(eco);
-    let items = crate::registry::list(&**eco.store(), serving.as_deref())
+    let serving = serving_versions(eco);
+    let items = crate::registry::list(&**eco.store(), &serving)
         .await
         .map_err(crate::service::ServiceError::from)?;
     Ok(HttpResponse::Ok().json(ModelList { items }))
@@ -54,5 +63,20 @@ pub async fn reload(eco: Data<Ecosystem>) -> ApiResult<HttpResponse> {
     );
     engine.model = model;
     eco.set_engine(engine);
+    let intel = crate::registry::serving_intel_models(&**eco.store())
+        .await
+        .map_err(crate::service::ServiceError::from)?;
+    tracing::info!(
+        partners_model = intel
+            .partners
+            .as_ref()
+            .map_or("none", |s| s.version.as_str()),
+        ipp_success_model = intel
+            .success
+            .as_ref()
+            .map_or("none", |s| s.version.as_str()),
+        "partner-intelligence models reloaded"
+    );
+    eco.set_intel_models(intel);
     listing(&eco).await
 }

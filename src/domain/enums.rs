@@ -113,6 +113,8 @@ vocabulary! {
 vocabulary! {
     /// Where a partner is in its lifecycle.
     PartnerStatus {
+        /// A company the vendor may recruit, which has not applied.
+        Prospect => "prospect",
         /// Applied, not yet accepted.
         Applicant => "applicant",
         /// Accepted, being enabled.
@@ -285,5 +287,25 @@ mod tests {
     fn dashes_count_as_underscores() {
         assert_eq!(DealStage::parse("closed-won"), Some(DealStage::ClosedWon));
         assert_eq!(DealStage::ClosedWon.outcome(), DealOutcome::Won);
+    }
+}
+
+vocabulary! {
+    /// A criterion of an Ideal Partner Profile.
+    Criterion {
+        /// The partner's type is one the profile names.
+        PartnerType => "partner_type",
+        /// It serves the profile's industries.
+        Industries => "industries",
+        /// It sells in the profile's regions.
+        Regions => "regions",
+        /// It holds the profile's certifications (unexpired).
+        Certifications => "certifications",
+        /// Its head count is within the profile's band.
+        Size => "size",
+        /// It has the profile's capabilities.
+        Capabilities => "capabilities",
+        /// It lists the vendor's target accounts as its customers.
+        CustomerOverlap => "customer_overlap",
     }
 }

@@ -17,10 +17,10 @@ pub use access::{AUDIT_MAX_IDS, ApiKey, AuditEntry, Role};
 pub use account::{Account, AccountInput, AccountOwner};
 pub use deal::{Deal, DealInput, Participant, ParticipantInput};
 pub use enums::{
-    DealOutcome, DealStage, PartnerRole, PartnerStatus, PartnerType, PlayMotion, Population,
-    Region, SharingLevel, Tier, TouchpointKind,
+    Criterion, DealOutcome, DealStage, PartnerRole, PartnerStatus, PartnerType, PlayMotion,
+    Population, Region, SharingLevel, Tier, TouchpointKind,
 };
-pub use ipp::{Ipp, IppInput};
+pub use ipp::{DEFAULT_MIN_SCORE, DEFAULT_TARGET_CUSTOMERS, Ipp, IppInput, IppWeights};
 pub use partner::{Certification, Partner, PartnerInput, Sharing};
 pub use play::{Play, PlayInput};
 pub use record::{PartnerRecord, PartnerRecordInput, RECORD_CSV_COLUMNS};

@@ -382,10 +382,15 @@ fn partner(
     let focus = 0.35 + 0.55 * rng.random::<f64>();
     let aggressiveness = rng.random::<f64>().powi(2);
 
-    let status = PartnerStatus::ALL[weighted(&mut rng, &[0.06, 0.05, 0.82, 0.07])];
+    let status = [
+        PartnerStatus::Applicant,
+        PartnerStatus::Onboarding,
+        PartnerStatus::Active,
+        PartnerStatus::Offboarded,
+    ][weighted(&mut rng, &[0.06, 0.05, 0.82, 0.07])];
     let window = (as_of - start).num_days().max(1) as u64;
     let (joined_on, offboarded_on) = match status {
-        PartnerStatus::Applicant => (None, None),
+        PartnerStatus::Applicant | PartnerStatus::Prospect => (None, None),
         PartnerStatus::Onboarding => (Some(as_of - Days::new(rng.random_range(10..120))), None),
         PartnerStatus::Active => {
             if rng.random_bool(0.65) {

@@ -103,6 +103,7 @@ pub struct EcoGraph {
     ids: [BTreeMap<Id, NodeIndex>; Kind::ALL.len()],
     records: RecordIndex,
     domains: DomainIndex,
+    generation: u64,
 }
 
 /// How much a graph should make room for before a bulk load, so that its vectors and tables are
@@ -136,7 +137,14 @@ impl EcoGraph {
             ids: Default::default(),
             records: RecordIndex::with_capacity(cap.records),
             domains: DomainIndex::with_capacity(cap.accounts),
+            generation: 0,
         }
+    }
+
+    /// How many changes the graph has seen: it grows with every write, so that what is derived from
+    /// the graph (snapshots for recommendations) can tell whether it is stale.
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 
     /// Number of entities of a kind.
@@ -351,6 +359,7 @@ impl EcoGraph {
     /// If a reference does not resolve: callers check [`EcoGraph::missing_refs`] first, so a dangling
     /// reference here is a bug, not bad input.
     pub fn upsert(&mut self, node: Node) -> NodeIndex {
+        self.generation += 1;
         let kind = node.kind();
         let id = node_id(&node).clone();
         // One traversal of the id index whether the entity is new or not: start-up inserts
@@ -387,6 +396,7 @@ impl EcoGraph {
     /// # Panics
     /// If the node is not of the bulk load's kind, or a reference does not resolve.
     pub fn bulk_push(&mut self, bulk: &mut BulkIds, node: Node) {
+        self.generation += 1;
         assert_eq!(node.kind(), bulk.kind, "a bulk load holds one kind");
         let id = node_id(&node).clone();
         let ix = self.g.add_node(node);
@@ -400,6 +410,7 @@ impl EcoGraph {
     /// time, ascending ids leave each leaf half empty). Should the load repeat an id, the last
     /// entity with it wins and the earlier ones are removed.
     pub fn bulk_finish(&mut self, bulk: BulkIds) {
+        self.generation += 1;
         let BulkIds { kind, mut pending } = bulk;
         if pending.is_empty() {
             return;
@@ -449,6 +460,7 @@ impl EcoGraph {
 
     /// Removes an entity, its edges and, for a partner, its account records.
     pub fn remove(&mut self, kind: Kind, id: &str) -> Option<Node> {
+        self.generation += 1;
         let ix = self.ids[slot(kind)].remove(id)?;
         self.domains.remove(&self.g, ix);
         if kind == Kind::Partner {
@@ -462,6 +474,7 @@ impl EcoGraph {
     /// # Panics
     /// If its partner or account does not exist (checked by the caller).
     pub fn upsert_record(&mut self, record: PartnerRecord) {
+        self.generation += 1;
         let (partner_id, account_id, body) = StoredRecord::pack(record);
         let p = self
             .index(Kind::Partner, partner_id.as_str())
@@ -478,6 +491,7 @@ impl EcoGraph {
 
     /// Removes a partner's account record; says whether it existed.
     pub fn remove_record(&mut self, partner_id: &str, record_id: &str) -> bool {
+        self.generation += 1;
         let Some(p) = self.index(Kind::Partner, partner_id) else {
             return false;
         };

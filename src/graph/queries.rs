@@ -6,7 +6,7 @@ use crate::domain::{
 };
 use petgraph::Direction;
 use petgraph::stable_graph::NodeIndex;
-use petgraph::visit::EdgeRef;
+use petgraph::visit::{EdgeRef, IntoEdgeReferences};
 
 /// A deal with the partners in it.
 #[derive(Debug, Clone)]
@@ -40,6 +40,14 @@ impl Neighbourhood {
 }
 
 impl EcoGraph {
+    /// Every partner record in the graph, in no particular order (for whole-graph passes).
+    pub fn all_records(&self) -> impl Iterator<Item = RecordRef<'_>> + '_ {
+        (&self.g)
+            .edge_references()
+            .filter(|e| matches!(e.weight(), Edge::Knows(_)))
+            .filter_map(|e| self.record_at(e.id()))
+    }
+
     /// The partner records of a partner, in record-id order.
     pub fn records_of_partner(&self, partner_id: &str) -> Vec<RecordRef<'_>> {
         let Some(p) = self.index(Kind::Partner, partner_id) else {

@@ -68,6 +68,95 @@ pub async fn save_conflict(
     Ok(id)
 }
 
+/// Stores any model document as a new version of `name`; returns its id.
+pub async fn save<T: Serialize>(
+    store: &dyn Repository,
+    name: &str,
+    doc: &T,
+) -> Result<String, StoreError> {
+    let now = Utc::now();
+    let id = new_version_id(name, now);
+    store
+        .apply(&[crate::store::Op::PutModel(StoredModel {
+            id: id.clone(),
+            name: name.into(),
+            created_at: now,
+            doc: serde_json::to_string(doc).expect("models serialise to JSON"),
+        })])
+        .await?;
+    Ok(id)
+}
+
+/// The committed defaults of the partner-intelligence models (trained on a generated world; see
+/// their cards under `models/`).
+const COMMITTED_INTEL: [(&str, &str); 2] = [
+    (
+        crate::intel::PARTNERS,
+        include_str!("../../models/partners.json"),
+    ),
+    (
+        crate::intel::SUCCESS,
+        include_str!("../../models/ipp_success.json"),
+    ),
+];
+
+/// The features each partner-intelligence model must read to be usable by this build.
+fn intel_features(name: &str) -> Option<&'static [&'static str]> {
+    match name {
+        crate::intel::PARTNERS => Some(&crate::intel::recommend::FEATURES),
+        crate::intel::SUCCESS => Some(&crate::intel::fit::FEATURES),
+        _ => None,
+    }
+}
+
+fn parse_intel(name: &str, doc: &str) -> Option<crate::intel::Versioned> {
+    let v: crate::intel::Versioned = serde_json::from_str(doc).ok()?;
+    (v.name == name && v.model.reads(intel_features(name)?)).then_some(v)
+}
+
+/// The committed default of an intelligence model, if it fits this build.
+fn committed_intel(name: &str) -> Option<crate::intel::Versioned> {
+    COMMITTED_INTEL
+        .iter()
+        .find(|(n, _)| *n == name)
+        .and_then(|(_, doc)| parse_intel(name, doc))
+}
+
+/// An intelligence model to serve: the newest usable stored version, else the committed default.
+pub async fn serving_intel(
+    store: &dyn Repository,
+    name: &str,
+) -> Result<Option<crate::service::Served>, StoreError> {
+    for m in store.models(name).await? {
+        match parse_intel(name, &m.doc) {
+            Some(v) => {
+                return Ok(Some(crate::service::Served {
+                    version: m.id,
+                    model: v.model,
+                }));
+            }
+            None => {
+                tracing::warn!(version = %m.id, "stored {name} model does not fit this build; skipped")
+            }
+        }
+    }
+    Ok(committed_intel(name).map(|v| crate::service::Served {
+        version: DEFAULT_VERSION.into(),
+        model: v.model,
+    }))
+}
+
+/// Every intelligence model to serve.
+pub async fn serving_intel_models(
+    store: &dyn Repository,
+) -> Result<crate::service::IntelModels, StoreError> {
+    Ok(crate::service::IntelModels {
+        partners: serving_intel(store, crate::intel::PARTNERS).await?,
+        success: serving_intel(store, crate::intel::SUCCESS).await?,
+        plays: None,
+    })
+}
+
 fn parse(m: &StoredModel) -> Option<ConflictModel> {
     let model: ConflictModel = serde_json::from_str(&m.doc).ok()?;
     model.check().ok()?;
@@ -89,39 +178,52 @@ pub async fn serving_conflict(store: &dyn Repository) -> Result<Option<Serving>,
     Ok(committed_conflict())
 }
 
-/// Every version of every model, newest first, the committed default last.
+/// Every version of every model, newest first within a model, each model's committed default
+/// after its versions. `serving` names the version that serves for each model.
 pub async fn list(
     store: &dyn Repository,
-    serving: Option<&str>,
+    serving: &[(&str, Option<String>)],
 ) -> Result<Vec<VersionInfo>, StoreError> {
-    let mut out: Vec<VersionInfo> = store
-        .models(CONFLICT)
-        .await?
-        .into_iter()
-        .map(|m| {
-            let model = parse(&m);
-            VersionInfo {
+    let serves = |name: &str, version: &str| {
+        serving
+            .iter()
+            .any(|(n, v)| *n == name && v.as_deref() == Some(version))
+    };
+    let mut out: Vec<VersionInfo> = Vec::new();
+    for (name, _) in serving {
+        for m in store.models(name).await? {
+            let usable = if *name == CONFLICT {
+                parse(&m).is_some()
+            } else {
+                parse_intel(name, &m.doc).is_some()
+            };
+            out.push(VersionInfo {
                 name: m.name.clone(),
-                serving: serving == Some(m.id.as_str()),
-                usable: model.is_some(),
+                serving: serves(name, &m.id),
+                usable,
                 card: serde_json::from_str::<serde_json::Value>(&m.doc)
                     .ok()
                     .and_then(|d| d.get("card").cloned())
                     .unwrap_or(serde_json::Value::Null),
                 version: m.id,
                 created_at: Some(m.created_at),
-            }
-        })
-        .collect();
-    if let Some(d) = committed_conflict() {
-        out.push(VersionInfo {
-            name: CONFLICT.into(),
-            version: DEFAULT_VERSION.into(),
-            created_at: None,
-            serving: serving == Some(DEFAULT_VERSION),
-            usable: true,
-            card: serde_json::to_value(&d.model.card).unwrap_or_default(),
-        });
+            });
+        }
+        let default_card = if *name == CONFLICT {
+            committed_conflict().map(|d| serde_json::to_value(&d.model.card).unwrap_or_default())
+        } else {
+            committed_intel(name).map(|v| v.card)
+        };
+        if let Some(card) = default_card {
+            out.push(VersionInfo {
+                name: name.to_string(),
+                version: DEFAULT_VERSION.into(),
+                created_at: None,
+                serving: serves(name, DEFAULT_VERSION),
+                usable: true,
+                card,
+            });
+        }
     }
     Ok(out)
 }

@@ -105,6 +105,8 @@ impl Ecosystem {
             gate: tokio::sync::Mutex::new(()),
             resolver: Arc::new(RwLock::new(None)),
             conflict: RwLock::new(Arc::new(crate::conflict::Engine::default())),
+            picture: RwLock::new(None),
+            intel: RwLock::new(Arc::new(super::IntelModels::default())),
         };
         Ok((eco, summary))
     }

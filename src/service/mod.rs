@@ -7,6 +7,7 @@
 
 mod audit;
 mod error;
+mod intel;
 mod keys;
 mod load;
 mod records;
@@ -16,6 +17,7 @@ mod write;
 
 pub use audit::Actor;
 pub use error::ServiceError;
+pub use intel::{IntelModels, Picture, Served};
 pub use keys::{KeyRing, NewKey, REFRESH_EVERY, TOKEN_PREFIX, same_secret};
 pub use load::LoadSummary;
 pub use records::{AccountList, Linking, ListWrite, RESOLVED_ACCOUNT_PREFIX};
@@ -35,6 +37,8 @@ pub struct Ecosystem {
     gate: tokio::sync::Mutex<()>,
     resolver: Arc<RwLock<Option<crate::matching::Index>>>,
     conflict: RwLock<Arc<crate::conflict::Engine>>,
+    picture: RwLock<Option<Arc<Picture>>>,
+    intel: RwLock<Arc<IntelModels>>,
 }
 
 impl Ecosystem {

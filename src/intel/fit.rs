@@ -1,0 +1,473 @@
+//! Ideal-Partner-Profile fit: each declared criterion scored with its contribution and a sentence,
+//! blended with a learned success model (first won deal within 180 days of joining), which reads
+//! only what a partner brings on day one (type, profile, account-list overlap) so that an applicant
+//! without history gets a score too.
+
+use super::snapshot::Snapshot;
+use crate::domain::{
+    Criterion, DealStage, Ipp, Kind, Partner, PartnerStatus, PartnerType, Population,
+};
+use crate::graph::{EcoGraph, Node};
+use crate::learn::{Contribution, FitError, Logistic};
+use chrono::NaiveDate;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// Share of the declared criteria in the blended score; the rest is the success model's. Chosen
+/// a priori: what the vendor declares leads, the model corrects.
+pub const CRITERIA_SHARE: f64 = 0.6;
+/// Days after joining within which a first won deal counts as success.
+pub const SUCCESS_DAYS: u64 = 180;
+/// Prior strength, in deals, when a partner's own win rate is blended into its success estimate.
+pub const HISTORY_PRIOR_DEALS: f64 = 4.0;
+
+/// What a partner's account list says about the vendor's targets.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, ToSchema)]
+pub struct Overlap {
+    /// Rows linked to the vendor's accounts.
+    pub listed: u32,
+    /// Of which the partner's customers.
+    pub customers: u32,
+    /// Of which customers that are the vendor's targets (its prospects and open opportunities).
+    pub target_customers: u32,
+}
+
+/// Whether the vendor is after an account: a prospect or an open opportunity, not yet a customer.
+pub fn is_target(rel: Option<Population>) -> bool {
+    matches!(rel, Some(Population::Prospect | Population::Opportunity))
+}
+
+/// The overlap of a partner in the snapshot, or `None` when it has no account list.
+pub fn overlap_of(s: &Snapshot, p: u32) -> Option<Overlap> {
+    let mut o = Overlap::default();
+    for l in s.accounts_of(p) {
+        let Some(pop) = l.listed else { continue };
+        o.listed += 1;
+        if pop == Population::Customer {
+            o.customers += 1;
+            if is_target(s.accounts[l.other as usize].vendor_relation) {
+                o.target_customers += 1;
+            }
+        }
+    }
+    (o.listed > 0).then_some(o)
+}
+
+/// One criterion's part in a fit score.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct CriterionScore {
+    /// The criterion.
+    pub criterion: Criterion,
+    /// Its weight in the profile.
+    pub weight: f64,
+    /// How well it is met, from 0 to 1.
+    pub score: f64,
+    /// Points it adds to the 0-100 criteria score.
+    pub contribution: f64,
+    /// Whether it is met (for a hard requirement: whether the partner passes).
+    pub met: bool,
+    /// Whether the profile makes it a hard requirement.
+    pub required: bool,
+    /// What was found, in words.
+    pub sentence: String,
+}
+
+fn matched<'a>(want: &'a [String], have: &[String]) -> Vec<&'a str> {
+    want.iter()
+        .filter(|w| have.iter().any(|h| h.eq_ignore_ascii_case(w)))
+        .map(String::as_str)
+        .collect()
+}
+
+fn list_criterion(
+    c: Criterion,
+    what: &str,
+    want: &[String],
+    have: &[String],
+) -> Option<(Criterion, f64, bool, String)> {
+    if want.is_empty() {
+        return None;
+    }
+    let m = matched(want, have);
+    let s = m.len() as f64 / want.len() as f64;
+    let sentence = if m.is_empty() {
+        format!("none of the profile's {what} ({})", want.join(", "))
+    } else {
+        format!(
+            "{} of the profile's {} {what} ({})",
+            m.len(),
+            want.len(),
+            m.join(", ")
+        )
+    };
+    let met = if c == Criterion::Certifications {
+        m.len() == want.len()
+    } else {
+        !m.is_empty()
+    };
+    Some((c, s, met, sentence))
+}
+
+/// Scores every criterion the profile states. A criterion the profile leaves empty does not count;
+/// the overlap criterion counts when the partner's account list is known.
+pub fn criteria(
+    ipp: &Ipp,
+    p: &Partner,
+    overlap: Option<Overlap>,
+    today: NaiveDate,
+) -> Vec<CriterionScore> {
+    let mut raw: Vec<(Criterion, f64, bool, String)> = Vec::new();
+    if !ipp.partner_types.is_empty() {
+        let ok = ipp.partner_types.contains(&p.partner_type);
+        let names: Vec<&str> = ipp.partner_types.iter().map(|t| t.as_str()).collect();
+        raw.push((
+            Criterion::PartnerType,
+            f64::from(ok),
+            ok,
+            format!(
+                "type {} is {}one the profile names ({})",
+                p.partner_type,
+                if ok { "" } else { "not " },
+                names.join(", ")
+            ),
+        ));
+    }
+    raw.extend(list_criterion(
+        Criterion::Industries,
+        "industries served",
+        &ipp.industries,
+        &p.industries,
+    ));
+    if !ipp.regions.is_empty() {
+        let want: Vec<String> = ipp.regions.iter().map(|r| r.to_string()).collect();
+        let have: Vec<String> = p.regions.iter().map(|r| r.to_string()).collect();
+        raw.extend(list_criterion(
+            Criterion::Regions,
+            "regions sold in",
+            &want,
+            &have,
+        ));
+    }
+    let valid: Vec<String> = p
+        .certifications
+        .iter()
+        .filter(|c| c.expires_on.is_none_or(|e| e >= today))
+        .map(|c| c.name.clone())
+        .collect();
+    raw.extend(list_criterion(
+        Criterion::Certifications,
+        "certifications held",
+        &ipp.certifications,
+        &valid,
+    ));
+    raw.extend(list_criterion(
+        Criterion::Capabilities,
+        "capabilities",
+        &ipp.capabilities,
+        &p.capabilities,
+    ));
+    if ipp.min_employees.is_some() || ipp.max_employees.is_some() {
+        let band = match (ipp.min_employees, ipp.max_employees) {
+            (Some(lo), Some(hi)) => format!("{lo}-{hi}"),
+            (Some(lo), None) => format!("{lo} or more"),
+            (None, Some(hi)) => format!("up to {hi}"),
+            (None, None) => String::new(),
+        };
+        let (s, sentence) = match p.employees {
+            None => (0.0, format!("head count unknown (profile: {band})")),
+            Some(e) => {
+                let e = f64::from(e.max(1));
+                let lo = ipp.min_employees.map(|v| f64::from(v.max(1)));
+                let hi = ipp.max_employees.map(|v| f64::from(v.max(1)));
+                // Outside the band, the score falls with the ratio to the nearer bound.
+                let s = match (lo, hi) {
+                    (Some(l), _) if e < l => e / l,
+                    (_, Some(h)) if e > h => h / e,
+                    _ => 1.0,
+                };
+                (
+                    s,
+                    format!(
+                        "{} employees, {} the profile's band ({band})",
+                        e as u64,
+                        if s >= 1.0 { "within" } else { "outside" }
+                    ),
+                )
+            }
+        };
+        raw.push((Criterion::Size, s, s >= 1.0, sentence));
+    }
+    match overlap {
+        Some(o) => {
+            let s = (f64::from(o.target_customers) / f64::from(ipp.target_customers)).min(1.0);
+            raw.push((
+                Criterion::CustomerOverlap,
+                s,
+                s >= 1.0,
+                format!(
+                    "lists {} of the vendor's target accounts as customers ({} counts fully)",
+                    o.target_customers, ipp.target_customers
+                ),
+            ));
+        }
+        None if ipp.required.contains(&Criterion::CustomerOverlap) => raw.push((
+            Criterion::CustomerOverlap,
+            0.0,
+            false,
+            "no account list yet, so customer overlap cannot be checked".into(),
+        )),
+        None => {}
+    }
+    let total: f64 = raw.iter().map(|(c, ..)| ipp.weights.of(*c)).sum();
+    raw.into_iter()
+        .map(|(c, s, met, sentence)| {
+            let w = ipp.weights.of(c);
+            CriterionScore {
+                criterion: c,
+                weight: w,
+                score: round(s, 4),
+                contribution: if total > 0.0 {
+                    round(100.0 * w * s / total, 2)
+                } else {
+                    0.0
+                },
+                met,
+                required: ipp.required.contains(&c),
+                sentence,
+            }
+        })
+        .collect()
+}
+
+fn round(x: f64, places: i32) -> f64 {
+    let f = 10f64.powi(places);
+    (x * f).round() / f
+}
+
+/// The success model's features, in vector order: only what a partner brings on day one.
+pub const FEATURES: [&str; 18] = [
+    "type_si",
+    "type_gsi",
+    "type_isv",
+    "type_msp",
+    "type_var",
+    "type_distributor",
+    "type_referral",
+    "employees_log",
+    "employees_unknown",
+    "certifications",
+    "capabilities",
+    "industries",
+    "regions",
+    "products",
+    "has_account_list",
+    "listed_log",
+    "customers_log",
+    "target_customers_log",
+];
+
+/// The success model's feature vector of a partner.
+pub fn features(p: &Partner, overlap: Option<Overlap>) -> Vec<f64> {
+    let t = |x: PartnerType| f64::from(p.partner_type == x);
+    let o = overlap.unwrap_or_default();
+    vec![
+        t(PartnerType::Si),
+        t(PartnerType::Gsi),
+        t(PartnerType::Isv),
+        t(PartnerType::Msp),
+        t(PartnerType::Var),
+        t(PartnerType::Distributor),
+        t(PartnerType::Referral),
+        p.employees.map(|e| f64::from(e).ln_1p()).unwrap_or(0.0),
+        f64::from(p.employees.is_none()),
+        p.certifications.len() as f64,
+        p.capabilities.len() as f64,
+        p.industries.len() as f64,
+        p.regions.len() as f64,
+        p.products.len() as f64,
+        f64::from(overlap.is_some()),
+        f64::from(o.listed).ln_1p(),
+        f64::from(o.customers).ln_1p(),
+        f64::from(o.target_customers).ln_1p(),
+    ]
+}
+
+/// Where a success estimate comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Basis {
+    /// Profile and account list only: the partner has no deals in the program yet.
+    Priors,
+    /// The priors blended with the partner's own won and lost deals.
+    History,
+}
+
+/// The success model's part of a fit score.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Success {
+    /// Estimated probability of a first won deal within 180 days of joining.
+    pub probability: f64,
+    /// What the estimate rests on.
+    pub basis: Basis,
+    /// The model version.
+    pub version: String,
+    /// The features that moved the prior most, against the average partner.
+    pub drivers: Vec<Contribution>,
+}
+
+/// The success estimate: the model's prior, blended with the partner's own record (won deals
+/// over deals, with the prior counting as [`HISTORY_PRIOR_DEALS`] deals) when it has one.
+pub fn success(
+    model: &Logistic,
+    version: &str,
+    p: &Partner,
+    overlap: Option<Overlap>,
+    record: Option<(u32, u32)>,
+) -> Success {
+    let x = features(p, overlap);
+    let prior = model.probability(&x);
+    let (probability, basis) = match record {
+        Some((won, deals)) if deals > 0 => (
+            (f64::from(won) + HISTORY_PRIOR_DEALS * prior)
+                / (f64::from(deals) + HISTORY_PRIOR_DEALS),
+            Basis::History,
+        ),
+        _ => (prior, Basis::Priors),
+    };
+    Success {
+        probability: round(probability, 4),
+        basis,
+        version: version.to_string(),
+        drivers: model.explain(&x, 5),
+    }
+}
+
+/// A partner's or applicant's fit to one profile.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct FitScore {
+    /// The profile.
+    pub ipp_id: String,
+    /// The blended score, 0-100.
+    pub score: f64,
+    /// The declared criteria alone, 0-100.
+    pub criteria_score: f64,
+    /// Each criterion's part.
+    pub criteria: Vec<CriterionScore>,
+    /// The success model's part (absent when no model serves).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub success: Option<Success>,
+    /// Hard requirements not met, in words.
+    pub failed_requirements: Vec<String>,
+    /// Whether an applicant would be flagged: a hard requirement fails or the score is below the
+    /// profile's `min_score`.
+    pub flagged: bool,
+    /// Why it is flagged.
+    pub flags: Vec<String>,
+}
+
+/// Scores a partner against a profile.
+pub fn score(
+    ipp: &Ipp,
+    p: &Partner,
+    overlap: Option<Overlap>,
+    success: Option<Success>,
+    today: NaiveDate,
+) -> FitScore {
+    let criteria = criteria(ipp, p, overlap, today);
+    let criteria_score = round(criteria.iter().map(|c| c.contribution).sum::<f64>(), 2);
+    let score = match &success {
+        Some(s) if !criteria.is_empty() => {
+            CRITERIA_SHARE * criteria_score + (1.0 - CRITERIA_SHARE) * 100.0 * s.probability
+        }
+        Some(s) => 100.0 * s.probability,
+        None => criteria_score,
+    };
+    let score = round(score, 2);
+    let failed_requirements: Vec<String> = criteria
+        .iter()
+        .filter(|c| c.required && !c.met)
+        .map(|c| format!("{}: {}", c.criterion, c.sentence))
+        .collect();
+    let mut flags = failed_requirements.clone();
+    if score < ipp.min_score {
+        flags.push(format!(
+            "score {score:.1} is below the profile's minimum of {}",
+            ipp.min_score
+        ));
+    }
+    FitScore {
+        ipp_id: ipp.id.to_string(),
+        score,
+        criteria_score,
+        criteria,
+        success,
+        flagged: !flags.is_empty(),
+        failed_requirements,
+        flags,
+    }
+}
+
+/// A partner with a known outcome, for training and measuring the success model.
+#[derive(Debug, Clone)]
+pub struct Example {
+    /// The partner.
+    pub partner: Partner,
+    /// Its overlap.
+    pub overlap: Option<Overlap>,
+    /// When it joined.
+    pub joined_on: NaiveDate,
+    /// Whether it won a deal within [`SUCCESS_DAYS`] of joining.
+    pub success: bool,
+}
+
+/// Every partner whose first [`SUCCESS_DAYS`] in the program the store has seen whole (it joined
+/// on or after the first deal the store holds, and at least that long before `horizon`), with its
+/// outcome. A partner that joined before the store's history began cannot show a first win.
+pub fn examples(g: &EcoGraph, s: &Snapshot, horizon: NaiveDate) -> Vec<Example> {
+    let mut out = Vec::new();
+    let Some(history_start) = g
+        .iter_indexed(Kind::Deal)
+        .filter_map(|(_, n)| match n {
+            Node::Deal(d) => Some(d.created_on),
+            _ => None,
+        })
+        .min()
+    else {
+        return out;
+    };
+    for (_, n) in g.iter_indexed(Kind::Partner) {
+        let Node::Partner(p) = n else { continue };
+        let Some(joined) = p.joined_on else { continue };
+        if !matches!(p.status, PartnerStatus::Active | PartnerStatus::Offboarded) {
+            continue;
+        }
+        let until = joined + chrono::Days::new(SUCCESS_DAYS);
+        if joined < history_start || until >= horizon {
+            continue;
+        }
+        let success = g.deals_of_partner(p.id.as_str()).iter().any(|(d, _)| {
+            d.stage == DealStage::ClosedWon
+                && d.close_date.is_some_and(|c| c >= joined && c <= until)
+        });
+        let overlap = s.partner(p.id.as_str()).and_then(|ix| overlap_of(s, ix));
+        out.push(Example {
+            partner: (**p).clone(),
+            overlap,
+            joined_on: joined,
+            success,
+        });
+    }
+    out.sort_by(|a, b| {
+        a.joined_on
+            .cmp(&b.joined_on)
+            .then(a.partner.id.cmp(&b.partner.id))
+    });
+    out
+}
+
+/// Fits the success model on examples.
+pub fn fit(ex: &[Example]) -> Result<Logistic, FitError> {
+    let x: Vec<Vec<f64>> = ex.iter().map(|e| features(&e.partner, e.overlap)).collect();
+    let y: Vec<bool> = ex.iter().map(|e| e.success).collect();
+    Logistic::fit(&FEATURES, &x, &y, 1.0, 300)
+}

@@ -1,0 +1,194 @@
+//! Recruiting candidates: applicants and prospects ranked by their fit to a profile, by the coverage
+//! gaps they would fill, and by their customer overlap with the vendor's targets, with reasons.
+
+use super::fit::{self, FitScore, Overlap, is_target, overlap_of};
+use super::snapshot::{Snapshot, region_bit};
+use crate::domain::{Ipp, Partner, PartnerStatus, Region};
+use crate::learn::Logistic;
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::collections::HashMap;
+use utoipa::ToSchema;
+
+/// Shares of the ranking score: fit, coverage gap, overlap. Chosen a priori (the profile leads;
+/// gaps and overlap break ties among fitting candidates), not fitted.
+pub const SHARES: [f64; 3] = [0.5, 0.25, 0.25];
+
+/// Where the vendor has demand and how many active partners cover it, computed once per snapshot.
+#[derive(Debug, Clone, Default)]
+pub struct Coverage {
+    /// Per (region, industry): the vendor's target accounts there, and active partners serving it.
+    segments: HashMap<(Region, String), (u32, u32)>,
+    /// The largest `demand / (1 + supply)` over segments, to scale gaps to 0-1.
+    max_gap: f64,
+    /// Per account: active partners that list it or sold on it.
+    covered_by: Vec<u16>,
+}
+
+impl Coverage {
+    /// Computes coverage from a snapshot.
+    pub fn of(s: &Snapshot) -> Coverage {
+        let mut segments: HashMap<(Region, String), (u32, u32)> = HashMap::new();
+        let mut covered_by = vec![0u16; s.accounts.len()];
+        for (i, a) in s.accounts.iter().enumerate() {
+            covered_by[i] = s
+                .partners_of(i as u32)
+                .iter()
+                .filter(|l| s.partners[l.other as usize].recommendable())
+                .count()
+                .min(u16::MAX as usize) as u16;
+            if let (Some(r), Some(ind)) = (a.region, &a.industry)
+                && is_target(a.vendor_relation)
+            {
+                segments.entry((r, ind.clone())).or_default().0 += 1;
+            }
+        }
+        for p in s.partners.iter().filter(|p| p.recommendable()) {
+            for r in Region::ALL {
+                if p.regions & region_bit(*r) == 0 {
+                    continue;
+                }
+                for ind in &p.industries {
+                    if let Some(seg) = segments.get_mut(&(*r, ind.clone())) {
+                        seg.1 += 1;
+                    }
+                }
+            }
+        }
+        let max_gap = segments
+            .values()
+            .map(|(d, s)| f64::from(*d) / (1.0 + f64::from(*s)))
+            .fold(0.0, f64::max);
+        Coverage {
+            segments,
+            max_gap,
+            covered_by,
+        }
+    }
+}
+
+/// A ranked candidate.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RecruitCandidate {
+    /// The applicant or prospect.
+    pub partner_id: String,
+    /// Its name.
+    pub name: String,
+    /// `applicant` or `prospect`.
+    pub status: PartnerStatus,
+    /// The ranking score, 0-1.
+    pub score: f64,
+    /// Its fit to the profile.
+    pub fit: FitScore,
+    /// The coverage gap it would fill, 0-1 (1: the least covered segment with demand).
+    pub coverage_gap: f64,
+    /// Target accounts it lists as customers that no more than one active partner covers.
+    pub uncovered_targets: u32,
+    /// Its overlap with the vendor's accounts, when its account list is known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub overlap: Option<Overlap>,
+    /// Why it ranks where it does.
+    pub reasons: Vec<String>,
+}
+
+/// Ranks every applicant and prospect for a profile; the first `limit` are returned with the total.
+pub fn rank(
+    s: &Snapshot,
+    cov: &Coverage,
+    partners: &[&Partner],
+    ipp: &Ipp,
+    model: Option<(&Logistic, &str)>,
+    today: NaiveDate,
+    limit: usize,
+) -> (Vec<RecruitCandidate>, usize) {
+    let mut out: Vec<RecruitCandidate> = partners
+        .iter()
+        .filter(|p| matches!(p.status, PartnerStatus::Applicant | PartnerStatus::Prospect))
+        .map(|p| candidate(s, cov, p, ipp, model, today))
+        .collect();
+    let total = out.len();
+    out.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| a.partner_id.cmp(&b.partner_id))
+    });
+    out.truncate(limit);
+    (out, total)
+}
+
+fn candidate(
+    s: &Snapshot,
+    cov: &Coverage,
+    p: &Partner,
+    ipp: &Ipp,
+    model: Option<(&Logistic, &str)>,
+    today: NaiveDate,
+) -> RecruitCandidate {
+    let ix = s.partner(p.id.as_str());
+    let overlap = ix.and_then(|i| overlap_of(s, i));
+    let success = model.map(|(m, v)| fit::success(m, v, p, overlap, None));
+    let fit = fit::score(ipp, p, overlap, success, today);
+    let mut best: Option<(f64, Region, &str, u32, u32)> = None;
+    for r in &p.regions {
+        for ind in &p.industries {
+            if let Some((d, sup)) = cov.segments.get(&(*r, ind.to_lowercase())) {
+                let g = f64::from(*d) / (1.0 + f64::from(*sup));
+                if best.is_none_or(|b| g > b.0) {
+                    best = Some((g, *r, ind.as_str(), *d, *sup));
+                }
+            }
+        }
+    }
+    let coverage_gap = match best {
+        Some((g, ..)) if cov.max_gap > 0.0 => g / cov.max_gap,
+        _ => 0.0,
+    };
+    let uncovered_targets = ix
+        .map(|i| {
+            s.accounts_of(i)
+                .iter()
+                .filter(|l| {
+                    l.listed == Some(crate::domain::Population::Customer)
+                        && is_target(s.accounts[l.other as usize].vendor_relation)
+                        && cov.covered_by[l.other as usize] <= 1
+                })
+                .count() as u32
+        })
+        .unwrap_or(0);
+    let overlap_part = overlap
+        .map(|o| (f64::from(o.target_customers) / f64::from(ipp.target_customers)).min(1.0))
+        .unwrap_or(0.0);
+    let score = SHARES[0] * fit.score / 100.0 + SHARES[1] * coverage_gap + SHARES[2] * overlap_part;
+    let mut reasons = vec![format!(
+        "fits {} at {:.0}/100 (declared criteria {:.0})",
+        ipp.id, fit.score, fit.criteria_score
+    )];
+    if let Some((_, r, ind, d, sup)) = best {
+        reasons.push(format!(
+            "would serve {ind} in {r}, where the vendor has {d} target accounts and {sup} active partners"
+        ));
+    }
+    if let Some(o) = overlap {
+        reasons.push(format!(
+            "lists {} of the vendor's target accounts as customers",
+            o.target_customers
+        ));
+    }
+    if uncovered_targets > 0 {
+        reasons.push(format!(
+            "{uncovered_targets} of them have at most one active partner today"
+        ));
+    }
+    reasons.extend(fit.flags.iter().map(|f| format!("flag: {f}")));
+    RecruitCandidate {
+        partner_id: p.id.to_string(),
+        name: p.name.as_str().to_string(),
+        status: p.status,
+        score: (score * 10_000.0).round() / 10_000.0,
+        fit,
+        coverage_gap: (coverage_gap * 10_000.0).round() / 10_000.0,
+        uncovered_targets,
+        overlap,
+        reasons,
+    }
+}

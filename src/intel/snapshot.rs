@@ -1,0 +1,415 @@
+//! A compact, read-only picture of the partner–account graph as of an instant: dense indexes and
+//! compressed adjacency (CSR) both ways, with what each link is made of, per-partner records and
+//! co-selling counts. Recommendations walk it instead of the property graph: a few arrays in cache
+//! instead of pointer-chasing through petgraph, and a fixed instant for training and evaluation.
+//!
+//! Only deals created and touchpoints made before the instant count; a deal counts as won only if
+//! it closed won before it. Account lists and profiles are undated and read as they are now. A
+//! partner's account-list rows of a population it shares as `hidden` are left out entirely.
+
+use crate::domain::{
+    DealStage, Id, Partner, PartnerRole, PartnerStatus, PartnerType, Population, Region,
+    SharingLevel, Tier,
+};
+use crate::graph::{EcoGraph, Node};
+use chrono::NaiveDate;
+use std::collections::HashMap;
+
+/// A partner's role, as an index into per-role arrays.
+pub fn role_ix(r: PartnerRole) -> usize {
+    PartnerRole::ALL.iter().position(|x| *x == r).unwrap_or(0)
+}
+
+/// The bit of a region in a mask.
+pub fn region_bit(r: Region) -> u8 {
+    1 << Region::ALL.iter().position(|x| *x == r).unwrap_or(0)
+}
+
+/// What the snapshot keeps of a partner.
+#[derive(Debug, Clone)]
+pub struct PartnerInfo {
+    /// Its id.
+    pub id: Id,
+    /// Type.
+    pub partner_type: PartnerType,
+    /// Lifecycle status.
+    pub status: PartnerStatus,
+    /// Tier.
+    pub tier: Tier,
+    /// Regions it sells in, as a mask of [`region_bit`].
+    pub regions: u8,
+    /// Industries it serves, lower-cased.
+    pub industries: Vec<String>,
+    /// Deals it took part in before the instant.
+    pub deals: u32,
+    /// Of which won before the instant.
+    pub won: u32,
+    /// Deals per role.
+    pub roles: [u32; 5],
+    /// Whether its account list is shared as records (reasons may name its rows).
+    pub shares_records: [bool; 3],
+}
+
+impl PartnerInfo {
+    /// Whether it may be brought into a deal now.
+    pub fn recommendable(&self) -> bool {
+        self.status == PartnerStatus::Active
+    }
+
+    /// The role it has played most, if any.
+    pub fn usual_role(&self) -> Option<PartnerRole> {
+        let (i, n) = self
+            .roles
+            .iter()
+            .enumerate()
+            .max_by_key(|(i, n)| (**n, std::cmp::Reverse(*i)))?;
+        (*n > 0).then(|| PartnerRole::ALL[i])
+    }
+}
+
+/// What the snapshot keeps of an account.
+#[derive(Debug, Clone)]
+pub struct AccountInfo {
+    /// Its id.
+    pub id: Id,
+    /// Region, when known.
+    pub region: Option<Region>,
+    /// Industry, lower-cased, when known.
+    pub industry: Option<String>,
+    /// How the vendor knows it.
+    pub vendor_relation: Option<Population>,
+}
+
+/// One partner–account link and what it is made of.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Link {
+    /// The partner (in an account's list) or the account (in a partner's list).
+    pub other: u32,
+    /// The strongest population the partner lists the account under, if it does.
+    pub listed: Option<Population>,
+    /// Deals on the account the partner took part in.
+    pub deals: u16,
+    /// Of which won.
+    pub won: u16,
+    /// Touchpoints of the partner on the account.
+    pub touches: u16,
+}
+
+impl Link {
+    /// How much the link says, for keeping the strongest links when a walk is capped: a deal
+    /// weighs most, then a listed customer, then activity. Fixed by reasoning, not fitted.
+    pub fn strength(&self) -> f32 {
+        let listed = match self.listed {
+            Some(Population::Customer) => 1.0,
+            Some(Population::Opportunity) => 0.7,
+            Some(Population::Prospect) => 0.4,
+            None => 0.0,
+        };
+        listed + f32::from(self.deals.min(3)) + 0.25 * f32::from(self.touches.min(4))
+    }
+}
+
+fn stronger(a: Option<Population>, b: Option<Population>) -> Option<Population> {
+    let rank = |p: Option<Population>| match p {
+        Some(Population::Customer) => 3,
+        Some(Population::Opportunity) => 2,
+        Some(Population::Prospect) => 1,
+        None => 0,
+    };
+    if rank(b) > rank(a) { b } else { a }
+}
+
+/// Deals and wins two partners shared.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CoSold {
+    /// Deals both took part in.
+    pub deals: u32,
+    /// Of which won.
+    pub won: u32,
+}
+
+/// The partner–account graph as of an instant.
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    /// The instant (exclusive); `None` counts everything.
+    pub as_of: Option<NaiveDate>,
+    /// The graph generation it was built from.
+    pub generation: u64,
+    /// Partners, densely indexed.
+    pub partners: Vec<PartnerInfo>,
+    partner_ix: HashMap<Id, u32>,
+    /// Accounts, densely indexed.
+    pub accounts: Vec<AccountInfo>,
+    account_ix: HashMap<Id, u32>,
+    p_off: Vec<u32>,
+    p_adj: Vec<Link>,
+    a_off: Vec<u32>,
+    a_adj: Vec<Link>,
+    cosold: HashMap<(u32, u32), CoSold>,
+    /// Partners by deals before the instant, most first (ties by id).
+    pub popular: Vec<u32>,
+}
+
+#[derive(Clone, Copy)]
+struct Raw {
+    p: u32,
+    a: u32,
+    link: Link,
+}
+
+fn lower(s: &str) -> String {
+    s.to_lowercase()
+}
+
+fn partner_info(p: &Partner) -> PartnerInfo {
+    let level = |l: SharingLevel| l == SharingLevel::Records;
+    PartnerInfo {
+        id: p.id.clone(),
+        partner_type: p.partner_type,
+        status: p.status,
+        tier: p.tier,
+        regions: p.regions.iter().fold(0, |m, r| m | region_bit(*r)),
+        industries: p.industries.iter().map(|s| lower(s)).collect(),
+        deals: 0,
+        won: 0,
+        roles: [0; 5],
+        shares_records: [
+            level(p.sharing.customers),
+            level(p.sharing.prospects),
+            level(p.sharing.opportunities),
+        ],
+    }
+}
+
+fn visible(p: &Partner, pop: Population) -> bool {
+    let level = match pop {
+        Population::Customer => p.sharing.customers,
+        Population::Prospect => p.sharing.prospects,
+        Population::Opportunity => p.sharing.opportunities,
+    };
+    level != SharingLevel::Hidden
+}
+
+impl Snapshot {
+    /// Builds the snapshot of `g` as of `as_of` (exclusive; `None` for everything).
+    pub fn build(g: &EcoGraph, as_of: Option<NaiveDate>) -> Snapshot {
+        let before = |d: NaiveDate| as_of.is_none_or(|t| d < t);
+        let mut s = Snapshot {
+            as_of,
+            generation: g.generation(),
+            ..Default::default()
+        };
+        let mut full: Vec<&Partner> = Vec::new();
+        for (_, n) in g.iter_indexed(crate::domain::Kind::Partner) {
+            if let Node::Partner(p) = n {
+                s.partner_ix.insert(p.id.clone(), s.partners.len() as u32);
+                s.partners.push(partner_info(p));
+                full.push(p);
+            }
+        }
+        for (_, n) in g.iter_indexed(crate::domain::Kind::Account) {
+            if let Node::Account(a) = n {
+                s.account_ix.insert(a.id.clone(), s.accounts.len() as u32);
+                s.accounts.push(AccountInfo {
+                    id: a.id.clone(),
+                    region: a.region,
+                    industry: a.industry.as_deref().map(lower),
+                    vendor_relation: a.vendor_relation,
+                });
+            }
+        }
+        let mut raw: Vec<Raw> = Vec::with_capacity(g.record_count());
+        for r in g.all_records() {
+            let (Some(&p), Some(&a)) = (
+                s.partner_ix.get(r.partner_id.as_str()),
+                s.account_ix.get(r.account_id.as_str()),
+            ) else {
+                continue;
+            };
+            if !visible(full[p as usize], r.relation) {
+                continue;
+            }
+            raw.push(Raw {
+                p,
+                a,
+                link: Link {
+                    listed: Some(r.relation),
+                    ..Default::default()
+                },
+            });
+        }
+        for (_, n) in g.iter_indexed(crate::domain::Kind::Deal) {
+            let Node::Deal(d) = n else { continue };
+            if !before(d.created_on) {
+                continue;
+            }
+            let Some(&a) = s.account_ix.get(d.account_id.as_str()) else {
+                continue;
+            };
+            let won = d.stage == DealStage::ClosedWon && d.close_date.is_some_and(before);
+            let ps: Vec<u32> = d
+                .partners
+                .iter()
+                .filter_map(|x| s.partner_ix.get(x.partner_id.as_str()).copied())
+                .collect();
+            for (x, &p) in d.partners.iter().zip(&ps) {
+                let info = &mut s.partners[p as usize];
+                info.deals += 1;
+                info.won += u32::from(won);
+                info.roles[role_ix(x.role)] += 1;
+                raw.push(Raw {
+                    p,
+                    a,
+                    link: Link {
+                        deals: 1,
+                        won: u16::from(won),
+                        ..Default::default()
+                    },
+                });
+            }
+            for (i, &p) in ps.iter().enumerate() {
+                for &q in &ps[i + 1..] {
+                    if p == q {
+                        continue;
+                    }
+                    let c = s.cosold.entry((p.min(q), p.max(q))).or_default();
+                    c.deals += 1;
+                    c.won += u32::from(won);
+                }
+            }
+        }
+        for (_, n) in g.iter_indexed(crate::domain::Kind::Touchpoint) {
+            let Node::Touchpoint(t) = n else { continue };
+            if !before(t.occurred_at.date_naive()) {
+                continue;
+            }
+            let (Some(&p), Some(&a)) = (
+                s.partner_ix.get(t.partner_id.as_str()),
+                s.account_ix.get(t.account_id.as_str()),
+            ) else {
+                continue;
+            };
+            raw.push(Raw {
+                p,
+                a,
+                link: Link {
+                    touches: 1,
+                    ..Default::default()
+                },
+            });
+        }
+        s.compress(raw);
+        let mut popular: Vec<u32> = (0..s.partners.len() as u32).collect();
+        popular.sort_by(|x, y| {
+            let (a, b) = (&s.partners[*x as usize], &s.partners[*y as usize]);
+            b.deals.cmp(&a.deals).then(a.id.cmp(&b.id))
+        });
+        s.popular = popular;
+        s
+    }
+
+    /// Merges raw links per (partner, account) and lays them out both ways, strongest first.
+    fn compress(&mut self, mut raw: Vec<Raw>) {
+        raw.sort_unstable_by_key(|r| (r.p, r.a));
+        let mut merged: Vec<Raw> = Vec::with_capacity(raw.len());
+        for r in raw {
+            match merged.last_mut() {
+                Some(m) if m.p == r.p && m.a == r.a => {
+                    m.link.listed = stronger(m.link.listed, r.link.listed);
+                    m.link.deals = m.link.deals.saturating_add(r.link.deals);
+                    m.link.won = m.link.won.saturating_add(r.link.won);
+                    m.link.touches = m.link.touches.saturating_add(r.link.touches);
+                }
+                _ => merged.push(r),
+            }
+        }
+        let np = self.partners.len();
+        let na = self.accounts.len();
+        let mut p_deg = vec![0u32; np + 1];
+        let mut a_deg = vec![0u32; na + 1];
+        for m in &merged {
+            p_deg[m.p as usize + 1] += 1;
+            a_deg[m.a as usize + 1] += 1;
+        }
+        for i in 0..np {
+            p_deg[i + 1] += p_deg[i];
+        }
+        for i in 0..na {
+            a_deg[i + 1] += a_deg[i];
+        }
+        let mut p_adj = vec![Link::default(); merged.len()];
+        let mut a_adj = vec![Link::default(); merged.len()];
+        let mut p_fill = p_deg.clone();
+        let mut a_fill = a_deg.clone();
+        for m in &merged {
+            let pi = &mut p_fill[m.p as usize];
+            p_adj[*pi as usize] = Link {
+                other: m.a,
+                ..m.link
+            };
+            *pi += 1;
+            let ai = &mut a_fill[m.a as usize];
+            a_adj[*ai as usize] = Link {
+                other: m.p,
+                ..m.link
+            };
+            *ai += 1;
+        }
+        let by_strength = |x: &Link, y: &Link| {
+            y.strength()
+                .total_cmp(&x.strength())
+                .then(x.other.cmp(&y.other))
+        };
+        for i in 0..np {
+            p_adj[p_deg[i] as usize..p_deg[i + 1] as usize].sort_by(by_strength);
+        }
+        for i in 0..na {
+            a_adj[a_deg[i] as usize..a_deg[i + 1] as usize].sort_by(by_strength);
+        }
+        self.p_off = p_deg;
+        self.p_adj = p_adj;
+        self.a_off = a_deg;
+        self.a_adj = a_adj;
+    }
+
+    /// The dense index of a partner.
+    pub fn partner(&self, id: &str) -> Option<u32> {
+        self.partner_ix.get(id).copied()
+    }
+
+    /// The dense index of an account.
+    pub fn account(&self, id: &str) -> Option<u32> {
+        self.account_ix.get(id).copied()
+    }
+
+    /// A partner's links to accounts, strongest first.
+    pub fn accounts_of(&self, p: u32) -> &[Link] {
+        let p = p as usize;
+        match (self.p_off.get(p), self.p_off.get(p + 1)) {
+            (Some(a), Some(b)) => &self.p_adj[*a as usize..*b as usize],
+            _ => &[],
+        }
+    }
+
+    /// An account's links to partners, strongest first.
+    pub fn partners_of(&self, a: u32) -> &[Link] {
+        let a = a as usize;
+        match (self.a_off.get(a), self.a_off.get(a + 1)) {
+            (Some(x), Some(y)) => &self.a_adj[*x as usize..*y as usize],
+            _ => &[],
+        }
+    }
+
+    /// What two partners sold together before the instant.
+    pub fn cosold(&self, p: u32, q: u32) -> CoSold {
+        self.cosold
+            .get(&(p.min(q), p.max(q)))
+            .copied()
+            .unwrap_or_default()
+    }
+
+    /// Number of partner–account links.
+    pub fn links(&self) -> usize {
+        self.p_adj.len()
+    }
+}

@@ -1,0 +1,122 @@
+//! The service's side of partner intelligence: the snapshot recommendations read (rebuilt when the
+//! graph has changed) and the models that serve.
+
+use super::{Ecosystem, ServiceError};
+use crate::intel::recruit::Coverage;
+use crate::intel::snapshot::Snapshot;
+use crate::learn::Logistic;
+use chrono::{DateTime, Utc};
+use std::sync::{Arc, OnceLock};
+use std::time::Instant;
+
+/// A snapshot is rebuilt inline when a request finds it stale and the last build took less than
+/// this; a longer build is left to the periodic refresh, and the stale snapshot serves meanwhile.
+const INLINE_REBUILD_SECONDS: f64 = 0.05;
+
+/// A snapshot of the graph with what is derived from it once.
+#[derive(Debug)]
+pub struct Picture {
+    /// The snapshot.
+    pub snapshot: Snapshot,
+    /// Coverage of the vendor's demand, computed on first use.
+    coverage: OnceLock<Coverage>,
+    /// When it was built.
+    pub built_at: DateTime<Utc>,
+    /// How long the build took.
+    pub seconds: f64,
+}
+
+impl Picture {
+    fn build(g: &crate::graph::EcoGraph) -> Picture {
+        let started = Instant::now();
+        let snapshot = Snapshot::build(g, None);
+        Picture {
+            snapshot,
+            coverage: OnceLock::new(),
+            built_at: Utc::now(),
+            seconds: started.elapsed().as_secs_f64(),
+        }
+    }
+
+    /// Where the vendor has demand and how well active partners cover it.
+    pub fn coverage(&self) -> &Coverage {
+        self.coverage.get_or_init(|| Coverage::of(&self.snapshot))
+    }
+}
+
+/// A model version that serves.
+#[derive(Debug, Clone)]
+pub struct Served {
+    /// Its version id (`default` for the committed one).
+    pub version: String,
+    /// The model.
+    pub model: Logistic,
+}
+
+/// The partner-intelligence models that serve.
+#[derive(Debug, Clone, Default)]
+pub struct IntelModels {
+    /// The partner-recommendation ranker.
+    pub partners: Option<Served>,
+    /// The IPP success model.
+    pub success: Option<Served>,
+    /// The play-outcome model.
+    pub plays: Option<Served>,
+}
+
+impl Ecosystem {
+    /// The current snapshot: rebuilt now if the graph changed and building is quick, else the last
+    /// one (the periodic refresh replaces it).
+    pub async fn picture(&self) -> Result<Arc<Picture>, ServiceError> {
+        let current = self.picture.read().clone();
+        let generation = self.read(|g| g.generation());
+        match current {
+            Some(p) if p.snapshot.generation == generation => Ok(p),
+            Some(p) if p.seconds >= INLINE_REBUILD_SECONDS => Ok(p),
+            _ => self.rebuild_picture().await,
+        }
+    }
+
+    /// Rebuilds the snapshot if the graph has changed since the last one (or there is none).
+    pub async fn refresh_picture(&self) -> Result<(), ServiceError> {
+        let stale = match &*self.picture.read() {
+            Some(p) => p.snapshot.generation != self.read(|g| g.generation()),
+            None => true,
+        };
+        if stale {
+            self.rebuild_picture().await?;
+        }
+        Ok(())
+    }
+
+    async fn rebuild_picture(&self) -> Result<Arc<Picture>, ServiceError> {
+        let graph = self.graph.clone();
+        let picture = tokio::task::spawn_blocking(move || Arc::new(Picture::build(&graph.read())))
+            .await
+            .map_err(|e| ServiceError::Task(format!("snapshot build: {e}")))?;
+        let mut slot = self.picture.write();
+        // A slower build of an older graph must not replace a newer snapshot.
+        if slot
+            .as_ref()
+            .is_none_or(|p| p.snapshot.generation <= picture.snapshot.generation)
+        {
+            *slot = Some(picture.clone());
+        }
+        Ok(slot.clone().unwrap_or(picture))
+    }
+
+    /// Whether a snapshot has been built.
+    pub fn picture_ready(&self) -> bool {
+        self.picture.try_read().is_some_and(|p| p.is_some())
+    }
+
+    /// The partner-intelligence models that serve.
+    pub fn intel_models(&self) -> Arc<IntelModels> {
+        self.intel.read().clone()
+    }
+
+    /// Replaces the partner-intelligence models that serve.
+    pub fn set_intel_models(&self, models: IntelModels) {
+        *self.intel.write() = Arc::new(models);
+    }
+}
