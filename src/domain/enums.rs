@@ -113,6 +113,8 @@ vocabulary! {
 vocabulary! {
     /// Where a partner is in its lifecycle.
     PartnerStatus {
+        /// A company the vendor may recruit, which has not applied.
+        Prospect => "prospect",
         /// Applied, not yet accepted.
         Applicant => "applicant",
         /// Accepted, being enabled.

@@ -1,5 +1,6 @@
-//! Synthetic partner ecosystems: a seeded generator of partners, accounts, partner CRM exports,
-//! deals, touchpoints, registrations, plays and IPPs, with the ground truth behind them.
+//! Synthetic partner ecosystems: a seeded generator of partners (prospects included), accounts,
+//! partner CRM exports, deals, touchpoints, registrations, plays and IPPs, with the ground truth
+//! behind them.
 //!
 //! The output is read back by `ecograph import DIR` through the same parsing as the REST API, so
 //! every NDJSON line is an `*Input` of [`crate::domain`] plus its `id`, and every CSV is a partner
@@ -41,7 +42,7 @@ use world::{NIL, World, region_ix};
 pub struct GenConfig {
     /// Seed of every random draw; the same config gives the same files byte for byte.
     pub seed: u64,
-    /// Number of partners (applicants and offboarded partners included).
+    /// Number of partners (applicants, prospects and offboarded partners included).
     pub partners: usize,
     /// Number of the vendor's accounts; partner lists hold about two rows per account.
     pub accounts: usize,

@@ -687,3 +687,186 @@ fn registrations_carry_their_deal_and_a_legal_decision_history_that_matches_the_
         "most registrations end with their deal: {finals:?}"
     );
 }
+
+/// Partner id → (status, joined_on, offboarded_on), from the partners and the truth.
+fn partner_lifecycles(d: &Path) -> HashMap<String, (String, Option<NaiveDate>, Option<NaiveDate>)> {
+    let offboarded: HashMap<String, NaiveDate> = lines(d, "truth/factors.ndjson")
+        .into_iter()
+        .filter_map(|f| {
+            let day = f["offboarded_on"].as_str()?.parse().ok()?;
+            Some((f["partner_id"].as_str()?.to_string(), day))
+        })
+        .collect();
+    lines(d, "partners.ndjson")
+        .into_iter()
+        .map(|p| {
+            let id = p["id"].as_str().unwrap().to_string();
+            let joined = p["joined_on"].as_str().map(|s| s.parse().unwrap());
+            let left = offboarded.get(&id).copied();
+            (
+                id,
+                (p["status"].as_str().unwrap().to_string(), joined, left),
+            )
+        })
+        .collect()
+}
+
+/// Partner id → the accounts its list names, by the identity truth.
+fn listed_accounts(d: &Path) -> HashMap<String, HashSet<String>> {
+    let truth = std::fs::read_to_string(d.join("truth/account_identity.csv")).unwrap();
+    let mut out: HashMap<String, HashSet<String>> = HashMap::new();
+    for l in truth.lines().skip(1) {
+        let f: Vec<&str> = l.split(',').collect();
+        if !f[2].is_empty() {
+            out.entry(f[0].to_string())
+                .or_default()
+                .insert(f[2].to_string());
+        }
+    }
+    out
+}
+
+#[test]
+fn prospects_have_profiles_and_account_lists_but_no_part_in_the_program() {
+    let (dir, _) = generated(&config(21, 150, 16_000));
+    let d = dir.path();
+    let lifecycles = partner_lifecycles(d);
+    let outside: HashSet<&str> = lifecycles
+        .iter()
+        .filter(|(_, (status, _, _))| status == "prospect" || status == "applicant")
+        .map(|(id, _)| id.as_str())
+        .collect();
+    let prospects: Vec<Value> = lines(d, "partners.ndjson")
+        .into_iter()
+        .filter(|p| p["status"] == "prospect")
+        .collect();
+    assert!(prospects.len() >= 5, "{} prospects", prospects.len());
+    let listed = listed_accounts(d);
+    for p in &prospects {
+        let id = p["id"].as_str().unwrap();
+        assert!(p.get("joined_on").is_none(), "{id} has not joined");
+        assert!(p.get("annual_program_cost").is_none(), "{id} costs nothing");
+        assert_eq!(p["tier"], "registered", "{id}");
+        assert!(!p["industries"].as_array().unwrap().is_empty(), "{id}");
+        assert!(p["employees"].as_u64().unwrap() > 0, "{id}");
+        assert!(
+            d.join("partner_accounts")
+                .join(format!("{id}.csv"))
+                .exists(),
+            "{id} has an account list"
+        );
+    }
+    assert!(
+        prospects
+            .iter()
+            .any(|p| listed.contains_key(p["id"].as_str().unwrap())),
+        "some prospect's list names the vendor's accounts"
+    );
+
+    let mut seen = Vec::new();
+    for deal in lines(d, "deals.ndjson") {
+        for p in deal["partners"].as_array().unwrap() {
+            seen.push(("deal", p["partner_id"].as_str().unwrap().to_string()));
+        }
+    }
+    for t in lines(d, "touchpoints.ndjson") {
+        seen.push(("touchpoint", t["partner_id"].as_str().unwrap().to_string()));
+    }
+    for r in lines(d, "registrations.ndjson") {
+        seen.push((
+            "registration",
+            r["partner_id"].as_str().unwrap().to_string(),
+        ));
+        for p in r["partners"].as_array().into_iter().flatten() {
+            seen.push((
+                "registration",
+                p["partner_id"].as_str().unwrap().to_string(),
+            ));
+        }
+    }
+    for a in lines(d, "accounts.ndjson") {
+        if let Some(p) = a["owner"]["partner_id"].as_str() {
+            seen.push(("account owner", p.to_string()));
+        }
+    }
+    for (what, p) in &seen {
+        assert!(
+            !outside.contains(p.as_str()),
+            "{p} outside the program in a {what}"
+        );
+    }
+}
+
+/// Pearson correlation of `xs` and `ys` after removing each group's means.
+fn correlation_within(rows: &[(&str, f64, f64)]) -> f64 {
+    let mut groups: HashMap<&str, (f64, f64, f64)> = HashMap::new();
+    for (g, x, y) in rows {
+        let e = groups.entry(g).or_default();
+        *e = (e.0 + x, e.1 + y, e.2 + 1.0);
+    }
+    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
+    for (g, x, y) in rows {
+        let (sx, sy, n) = groups[g];
+        let (dx, dy) = (x - sx / n, y - sy / n);
+        sxy += dx * dy;
+        sxx += dx * dx;
+        syy += dy * dy;
+    }
+    sxy / (sxx * syy).sqrt().max(1e-12)
+}
+
+#[test]
+fn the_profile_and_account_list_carry_noisy_traces_of_quality() {
+    let (dir, _) = generated(&config(17, 600, 12_000));
+    let d = dir.path();
+    let quality: HashMap<String, f64> = lines(d, "truth/factors.ndjson")
+        .into_iter()
+        .map(|f| {
+            (
+                f["partner_id"].as_str().unwrap().to_string(),
+                f["quality"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    let records = partner_records(d);
+    let partners = lines(d, "partners.ndjson");
+    let trace = |f: &dyn Fn(&Value) -> f64| {
+        let rows: Vec<(&str, f64, f64)> = partners
+            .iter()
+            .map(|p| {
+                (
+                    p["type"].as_str().unwrap(),
+                    f(p),
+                    quality[p["id"].as_str().unwrap()],
+                )
+            })
+            .collect();
+        correlation_within(&rows)
+    };
+    let count = |key: &'static str| move |p: &Value| p[key].as_array().unwrap().len() as f64;
+    let traces = [
+        ("certifications", trace(&count("certifications"))),
+        ("capabilities", trace(&count("capabilities"))),
+        (
+            "log employees",
+            trace(&|p| p["employees"].as_f64().unwrap().ln()),
+        ),
+        (
+            "customer share",
+            trace(&|p| {
+                let rs = &records[p["id"].as_str().unwrap()];
+                let customers = rs
+                    .iter()
+                    .filter(|r| r.relation == Population::Customer)
+                    .count();
+                customers as f64 / rs.len().max(1) as f64
+            }),
+        ),
+    ];
+    for (name, r) in traces {
+        assert!(
+            (0.1..0.7).contains(&r),
+            "{name} within a type correlates {r:.2} with quality: {traces:?}"
+        );
+    }
+}
