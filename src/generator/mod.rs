@@ -423,7 +423,7 @@ struct Counts {
 
 fn write_manifest(cfg: &GenConfig, w: &World, s: &GenSummary, path: &Path) -> anyhow::Result<()> {
     let m = Manifest {
-        generator: "ecograph synthetic ecosystem v1",
+        generator: "ecograph synthetic ecosystem v2",
         seed: cfg.seed,
         config: cfg,
         as_of: w.as_of,
