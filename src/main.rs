@@ -457,7 +457,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let s =
                 ecograph::generator::generate(&cfg, &args.out, ecograph::progress::on_terminal())?;
             println!(
-                "wrote {} partners, {} accounts, {} partner records, {} deals, {} touchpoints, {} registrations ({} disputes), {} plays, {} IPPs to {} in {:.1} s",
+                "wrote {} partners, {} accounts, {} partner records, {} deals, {} touchpoints, {} registrations ({} disputes), {} plays, {} play runs, {} IPPs to {} in {:.1} s",
                 s.partners,
                 s.accounts,
                 s.partner_records,
@@ -466,6 +466,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 s.registrations,
                 s.disputes,
                 s.plays,
+                s.play_runs,
                 s.ipps,
                 args.out.display(),
                 s.seconds

@@ -533,7 +533,7 @@ async fn the_committed_demo_ecosystem_imports_without_rejections() {
     assert!(rejected.is_empty(), "{rejected:?}");
     assert!(report.accepted() > 5000);
     assert_eq!(eco.read(|g| g.count(ecograph::domain::Kind::Partner)), 40);
-    assert_eq!(eco.read(|g| g.record_count()), 2326);
+    assert_eq!(eco.read(|g| g.record_count()), 2373);
 }
 
 #[actix_web::test]

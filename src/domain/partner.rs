@@ -1,4 +1,4 @@
-//! Partners and applicants.
+//! Partners, applicants and prospects.
 
 use super::{
     Amount, CountryCode, DomainName, Id, Invalid, Name, PartnerStatus, PartnerType, Region,
@@ -104,7 +104,7 @@ pub struct PartnerInput {
     pub sharing: Option<Sharing>,
 }
 
-/// A partner or applicant in the ecosystem.
+/// A partner, applicant or prospect in the ecosystem.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Partner {
     /// Client-chosen id.

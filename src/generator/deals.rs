@@ -12,9 +12,7 @@ use super::registrations::{
 use super::sample::{Stream, lognormal, pick, rng_for, sigmoid, skewed, weighted};
 use super::world::{PartnerGen, World, region_ix, type_ix};
 use super::{Ndjson, Progress, account_id};
-use crate::domain::{
-    DealStage, PartnerRole, PartnerStatus, PartnerType, Population, Region, TouchpointKind,
-};
+use crate::domain::{DealStage, PartnerRole, PartnerType, Population, Region, TouchpointKind};
 use chrono::{DateTime, Datelike, Days, NaiveDate, TimeDelta, Utc};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
@@ -960,7 +958,7 @@ impl<'w> DealGen<'w> {
             let acc = account_id(a);
             for (p, rel) in knowers {
                 let q = &w.partners[*p as usize];
-                if q.status == PartnerStatus::Applicant {
+                if q.candidate() {
                     continue;
                 }
                 let (prob, kinds): (f64, &[TouchpointKind]) = match rel {

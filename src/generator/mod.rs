@@ -1,10 +1,12 @@
-//! Synthetic partner ecosystems: a seeded generator of partners, accounts, partner CRM exports,
-//! deals, touchpoints, registrations, plays and IPPs, with the ground truth behind them.
+//! Synthetic partner ecosystems: a seeded generator of partners (prospects included), accounts,
+//! partner CRM exports, deals, touchpoints, registrations, plays, play runs and IPPs, with the
+//! ground truth behind them.
 //!
 //! The output is read back by `ecograph import DIR` through the same parsing as the REST API, so
 //! every NDJSON line is an `*Input` of [`crate::domain`] plus its `id`, and every CSV is a partner
 //! account list as `POST /v1/partners/{id}/accounts` takes it. Hidden factors (partner quality,
-//! focus, aggressiveness, incumbency, timing) drive outcomes and disputes; the `truth/` folder says
+//! focus, aggressiveness, incumbency, timing, play affinity) drive outcomes and disputes; the
+//! `truth/` folder says
 //! what really happened, for evaluating entity resolution and the models of later issues. The
 //! generative model is documented in `fixtures/README.md`.
 //!
@@ -15,6 +17,7 @@ mod catalog;
 mod deals;
 mod names;
 mod noise;
+mod play_runs;
 mod programs;
 mod records;
 mod registrations;
@@ -41,7 +44,7 @@ use world::{NIL, World, region_ix};
 pub struct GenConfig {
     /// Seed of every random draw; the same config gives the same files byte for byte.
     pub seed: u64,
-    /// Number of partners (applicants and offboarded partners included).
+    /// Number of partners (applicants, prospects and offboarded partners included).
     pub partners: usize,
     /// Number of the vendor's accounts; partner lists hold about two rows per account.
     pub accounts: usize,
@@ -82,6 +85,8 @@ pub struct GenSummary {
     pub disputes: usize,
     /// Lines of `plays.ndjson`.
     pub plays: usize,
+    /// Lines of `play_runs.ndjson`.
+    pub play_runs: usize,
     /// Lines of `ipps.ndjson`.
     pub ipps: usize,
     /// Wall-clock time taken (never written to the output, which must not depend on it).
@@ -91,6 +96,17 @@ pub struct GenSummary {
 /// Generates a synthetic ecosystem into `out` (created if missing; `partner_accounts/` is
 /// replaced). Shows progress bars on stderr when `progress` is true.
 pub fn generate(cfg: &GenConfig, out: &Path, progress: bool) -> anyhow::Result<GenSummary> {
+    generate_with_play_seed(cfg, cfg.seed, out, progress)
+}
+
+/// [`generate`], seeding the play-run streams with `play_seed` instead of the config's seed; tests
+/// use it to show that play runs change no other file.
+fn generate_with_play_seed(
+    cfg: &GenConfig,
+    play_seed: u64,
+    out: &Path,
+    progress: bool,
+) -> anyhow::Result<GenSummary> {
     let t0 = Instant::now();
     anyhow::ensure!(cfg.partners >= 1, "partners must be at least 1");
     anyhow::ensure!(cfg.accounts >= 10, "accounts must be at least 10");
@@ -140,6 +156,14 @@ pub fn generate(cfg: &GenConfig, out: &Path, progress: bool) -> anyhow::Result<G
     summary.disputes = counts.disputes;
 
     summary.plays = programs::write_plays(&out.join("plays.ndjson"))?;
+    tracing::info!("generating play runs");
+    summary.play_runs = play_runs::write(
+        play_seed,
+        &world,
+        &mut Ndjson::create(&out.join("play_runs.ndjson"))?,
+        &mut Ndjson::create(&out.join("truth/play_fit.ndjson"))?,
+        &progress,
+    )?;
     summary.ipps = programs::write_ipps(&out.join("ipps.ndjson"))?;
     write_factors(&world, &stats, &out.join("truth/factors.ndjson"))?;
     write_manifest(cfg, &world, &summary, &out.join("manifest.json"))?;
@@ -393,12 +417,13 @@ struct Counts {
     registrations: usize,
     disputes: usize,
     plays: usize,
+    play_runs: usize,
     ipps: usize,
 }
 
 fn write_manifest(cfg: &GenConfig, w: &World, s: &GenSummary, path: &Path) -> anyhow::Result<()> {
     let m = Manifest {
-        generator: "ecograph synthetic ecosystem v1",
+        generator: "ecograph synthetic ecosystem v2",
         seed: cfg.seed,
         config: cfg,
         as_of: w.as_of,
@@ -413,6 +438,7 @@ fn write_manifest(cfg: &GenConfig, w: &World, s: &GenSummary, path: &Path) -> an
             registrations: s.registrations,
             disputes: s.disputes,
             plays: s.plays,
+            play_runs: s.play_runs,
             ipps: s.ipps,
         },
     };

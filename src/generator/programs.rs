@@ -5,15 +5,19 @@ use crate::domain::{PartnerType, PlayMotion, Region};
 use serde::Serialize;
 use std::path::Path;
 
+/// A play of the catalogue, as `plays.ndjson` writes it; play runs read the same entries.
 #[derive(Serialize)]
-struct PlayOut {
-    id: &'static str,
+pub(crate) struct PlayOut {
+    pub id: &'static str,
     name: &'static str,
-    motion: PlayMotion,
+    pub motion: PlayMotion,
     description: &'static str,
-    partner_types: &'static [PartnerType],
-    industries: &'static [&'static str],
-    regions: &'static [Region],
+    /// The partner types it suits (all when empty).
+    pub partner_types: &'static [PartnerType],
+    /// The industries it suits (all when empty).
+    pub industries: &'static [&'static str],
+    /// The regions it is offered in (all when empty).
+    pub regions: &'static [Region],
 }
 
 #[derive(Serialize)]
@@ -35,7 +39,8 @@ struct IppOut {
 use PartnerType as T;
 use Region as R;
 
-static PLAYS: &[PlayOut] = &[
+/// The play catalogue.
+pub(crate) static PLAYS: &[PlayOut] = &[
     PlayOut {
         id: "PL-01",
         name: "Joint webinar: modern data platform",

@@ -27,6 +27,8 @@ pub(crate) enum Stream {
     Touches = 8,
     /// The decisions on one registration.
     Decisions = 9,
+    /// One partner's play runs; index `u64::MAX` holds the hidden play and profile vectors.
+    PlayRuns = 10,
 }
 
 /// SplitMix64 finaliser: spreads nearby inputs over the whole seed space.
@@ -82,4 +84,16 @@ pub(crate) fn skewed(rng: &mut ChaCha8Rng, len: usize, skew: f64) -> usize {
 /// The logistic function.
 pub(crate) fn sigmoid(x: f64) -> f64 {
     1.0 / (1.0 + (-x).exp())
+}
+
+/// A Poisson variate with mean `lambda` (by multiplying uniforms; `lambda` is capped at 100).
+pub(crate) fn poisson(rng: &mut ChaCha8Rng, lambda: f64) -> u64 {
+    let limit = (-lambda.clamp(0.0, 100.0)).exp();
+    let mut k = 0;
+    let mut p: f64 = rng.random();
+    while p > limit {
+        k += 1;
+        p *= rng.random::<f64>();
+    }
+    k
 }

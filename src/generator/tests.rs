@@ -687,3 +687,356 @@ fn registrations_carry_their_deal_and_a_legal_decision_history_that_matches_the_
         "most registrations end with their deal: {finals:?}"
     );
 }
+
+/// Partner id → (status, joined_on, offboarded_on), from the partners and the truth.
+fn partner_lifecycles(d: &Path) -> HashMap<String, (String, Option<NaiveDate>, Option<NaiveDate>)> {
+    let offboarded: HashMap<String, NaiveDate> = lines(d, "truth/factors.ndjson")
+        .into_iter()
+        .filter_map(|f| {
+            let day = f["offboarded_on"].as_str()?.parse().ok()?;
+            Some((f["partner_id"].as_str()?.to_string(), day))
+        })
+        .collect();
+    lines(d, "partners.ndjson")
+        .into_iter()
+        .map(|p| {
+            let id = p["id"].as_str().unwrap().to_string();
+            let joined = p["joined_on"].as_str().map(|s| s.parse().unwrap());
+            let left = offboarded.get(&id).copied();
+            (
+                id,
+                (p["status"].as_str().unwrap().to_string(), joined, left),
+            )
+        })
+        .collect()
+}
+
+/// Partner id → the accounts its list names, by the identity truth.
+fn listed_accounts(d: &Path) -> HashMap<String, HashSet<String>> {
+    let truth = std::fs::read_to_string(d.join("truth/account_identity.csv")).unwrap();
+    let mut out: HashMap<String, HashSet<String>> = HashMap::new();
+    for l in truth.lines().skip(1) {
+        let f: Vec<&str> = l.split(',').collect();
+        if !f[2].is_empty() {
+            out.entry(f[0].to_string())
+                .or_default()
+                .insert(f[2].to_string());
+        }
+    }
+    out
+}
+
+#[test]
+fn prospects_have_profiles_and_account_lists_but_no_part_in_the_program() {
+    let (dir, _) = generated(&config(21, 150, 16_000));
+    let d = dir.path();
+    let lifecycles = partner_lifecycles(d);
+    let outside: HashSet<&str> = lifecycles
+        .iter()
+        .filter(|(_, (status, _, _))| status == "prospect" || status == "applicant")
+        .map(|(id, _)| id.as_str())
+        .collect();
+    let prospects: Vec<Value> = lines(d, "partners.ndjson")
+        .into_iter()
+        .filter(|p| p["status"] == "prospect")
+        .collect();
+    assert!(prospects.len() >= 5, "{} prospects", prospects.len());
+    let listed = listed_accounts(d);
+    for p in &prospects {
+        let id = p["id"].as_str().unwrap();
+        assert!(p.get("joined_on").is_none(), "{id} has not joined");
+        assert!(p.get("annual_program_cost").is_none(), "{id} costs nothing");
+        assert_eq!(p["tier"], "registered", "{id}");
+        assert!(!p["industries"].as_array().unwrap().is_empty(), "{id}");
+        assert!(p["employees"].as_u64().unwrap() > 0, "{id}");
+        assert!(
+            d.join("partner_accounts")
+                .join(format!("{id}.csv"))
+                .exists(),
+            "{id} has an account list"
+        );
+    }
+    assert!(
+        prospects
+            .iter()
+            .any(|p| listed.contains_key(p["id"].as_str().unwrap())),
+        "some prospect's list names the vendor's accounts"
+    );
+
+    let mut seen = Vec::new();
+    for deal in lines(d, "deals.ndjson") {
+        for p in deal["partners"].as_array().unwrap() {
+            seen.push(("deal", p["partner_id"].as_str().unwrap().to_string()));
+        }
+    }
+    for t in lines(d, "touchpoints.ndjson") {
+        seen.push(("touchpoint", t["partner_id"].as_str().unwrap().to_string()));
+    }
+    for r in lines(d, "registrations.ndjson") {
+        seen.push((
+            "registration",
+            r["partner_id"].as_str().unwrap().to_string(),
+        ));
+        for p in r["partners"].as_array().into_iter().flatten() {
+            seen.push((
+                "registration",
+                p["partner_id"].as_str().unwrap().to_string(),
+            ));
+        }
+    }
+    for r in lines(d, "play_runs.ndjson") {
+        seen.push(("play run", r["partner_id"].as_str().unwrap().to_string()));
+    }
+    for a in lines(d, "accounts.ndjson") {
+        if let Some(p) = a["owner"]["partner_id"].as_str() {
+            seen.push(("account owner", p.to_string()));
+        }
+    }
+    for (what, p) in &seen {
+        assert!(
+            !outside.contains(p.as_str()),
+            "{p} outside the program in a {what}"
+        );
+    }
+}
+
+#[test]
+fn play_runs_have_the_import_shape_and_resolve_within_each_partner_s_time_in_the_program() {
+    let cfg = config(21, 150, 16_000);
+    let (dir, s) = generated(&cfg);
+    let d = dir.path();
+    let manifest: Value =
+        serde_json::from_slice(&std::fs::read(d.join("manifest.json")).unwrap()).unwrap();
+    let as_of: NaiveDate = manifest["as_of"].as_str().unwrap().parse().unwrap();
+    assert_eq!(manifest["counts"]["play_runs"], s.play_runs);
+    let lifecycles = partner_lifecycles(d);
+    let listed = listed_accounts(d);
+    let accounts: HashSet<String> = lines(d, "accounts.ndjson")
+        .iter()
+        .map(|v| v["id"].as_str().unwrap().to_string())
+        .collect();
+    let motions: HashMap<String, String> = lines(d, "plays.ndjson")
+        .into_iter()
+        .map(|p| {
+            (
+                p["id"].as_str().unwrap().to_string(),
+                p["motion"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let keys: HashSet<&str> = [
+        "id",
+        "partner_id",
+        "play_id",
+        "started_on",
+        "account_id",
+        "ended_on",
+        "pipeline_amount",
+        "currency",
+        "succeeded",
+    ]
+    .into();
+    let outcome = ["ended_on", "pipeline_amount", "currency", "succeeded"];
+    let day = |v: &Value| -> NaiveDate { v.as_str().unwrap().parse().expect("a date") };
+
+    let runs = lines(d, "play_runs.ndjson");
+    assert_eq!(runs.len(), s.play_runs);
+    let running_partners: HashSet<&str> = runs
+        .iter()
+        .map(|r| r["partner_id"].as_str().unwrap())
+        .collect();
+    assert!(runs.len() > 2 * running_partners.len(), "a few runs each");
+    let (mut open, mut with_account, mut previous) = (0, 0, String::new());
+    for (k, r) in runs.iter().enumerate() {
+        let id = r["id"].as_str().unwrap();
+        assert_eq!(id, format!("RUN-{:06}", k + 1));
+        assert!(id > previous.as_str(), "sorted by id");
+        previous = id.to_string();
+        let fields = r.as_object().unwrap();
+        assert!(fields.keys().all(|k| keys.contains(k.as_str())), "{r}");
+        let pid = r["partner_id"].as_str().unwrap();
+        let (status, joined, left) = &lifecycles[pid];
+        assert!(
+            ["active", "offboarded"].contains(&status.as_str()),
+            "{id}: {status}"
+        );
+        let motion = &motions[r["play_id"].as_str().unwrap()];
+        let started = day(&r["started_on"]);
+        assert!(started >= cfg.start && started < as_of, "{id}");
+        assert!(joined.is_some_and(|j| j <= started), "{id} before joining");
+        if let Some(a) = r.get("account_id") {
+            let a = a.as_str().unwrap();
+            assert!(accounts.contains(a), "{id}: {a}");
+            assert!(listed[pid].contains(a), "{id}: {pid} does not list {a}");
+            with_account += 1;
+        } else {
+            assert_ne!(motion, "co_sell_account_plan", "{id} plans for an account");
+        }
+        if ["joint_webinar", "mdf_campaign", "integration_bundle"].contains(&motion.as_str()) {
+            assert!(r.get("account_id").is_none(), "{id}: {motion}");
+        }
+        let present = outcome.iter().filter(|k| fields.contains_key(**k)).count();
+        assert!(present == 0 || present == outcome.len(), "{id}: {r}");
+        match r.get("ended_on") {
+            None => {
+                open += 1;
+                assert!(left.is_none(), "{id}: runs of partners who left have ended");
+            }
+            Some(e) => {
+                let ended = day(e);
+                assert!(started < ended && ended < as_of, "{id}");
+                assert!(left.is_none_or(|l| ended < l), "{id} after leaving");
+                assert!(r["pipeline_amount"].as_f64().unwrap() > 0.0, "{id}");
+                assert_eq!(r["currency"], "USD");
+                assert!(r["succeeded"].is_boolean());
+            }
+        }
+    }
+    assert!(open > 0 && open < runs.len() / 3, "{open} in progress");
+    assert!(with_account > 0);
+
+    let fits = lines(d, "truth/play_fit.ndjson");
+    assert_eq!(fits.len(), runs.len());
+    for (f, r) in fits.iter().zip(&runs) {
+        assert_eq!(f["run_id"], r["id"]);
+        assert_eq!(f["partner_id"], r["partner_id"]);
+        assert_eq!(f["play_id"], r["play_id"]);
+        let p = f["success_probability"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&p));
+    }
+}
+
+#[test]
+fn play_runs_change_no_other_file() {
+    let cfg = config(11, 30, 2000);
+    let (a, _) = generated(&cfg);
+    let b = tempfile::tempdir().unwrap();
+    generate_with_play_seed(&cfg, cfg.seed + 1, b.path(), false).unwrap();
+    let (fa, fb) = (files(a.path()), files(b.path()));
+    assert_eq!(fa.keys().collect::<Vec<_>>(), fb.keys().collect::<Vec<_>>());
+    let runs = [
+        Path::new("play_runs.ndjson"),
+        Path::new("truth/play_fit.ndjson"),
+    ];
+    for (path, bytes) in &fa {
+        if runs.contains(&path.as_path()) {
+            assert_ne!(bytes, &fb[path], "{} follows the play seed", path.display());
+        } else if path == Path::new("manifest.json") {
+            let counts_aside = |b: &[u8]| {
+                let mut m: Value = serde_json::from_slice(b).unwrap();
+                m["counts"]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("play_runs")
+                    .expect("a play-run count");
+                m
+            };
+            assert_eq!(counts_aside(bytes), counts_aside(&fb[path]));
+        } else {
+            assert!(
+                bytes == &fb[path],
+                "{} depends on play runs",
+                path.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn play_success_rises_with_the_hidden_fit() {
+    let (dir, _) = generated(&config(31, 400, 20_000));
+    let d = dir.path();
+    let runs = lines(d, "play_runs.ndjson");
+    let fits = lines(d, "truth/play_fit.ndjson");
+    let mut ended: Vec<(f64, bool)> = runs
+        .iter()
+        .zip(&fits)
+        .filter_map(|(r, f)| Some((f["hidden_fit"].as_f64()?, r["succeeded"].as_bool()?)))
+        .collect();
+    assert!(ended.len() > 800, "{} ended runs", ended.len());
+    let overall = ended.iter().filter(|(_, ok)| *ok).count() as f64 / ended.len() as f64;
+    assert!((0.28..0.47).contains(&overall), "success rate {overall}");
+    ended.sort_by(|x, y| x.0.total_cmp(&y.0));
+    let q = ended.len() / 4;
+    let rate =
+        |xs: &[(f64, bool)]| xs.iter().filter(|(_, ok)| *ok).count() as f64 / xs.len() as f64;
+    let (bottom, top) = (rate(&ended[..q]), rate(&ended[ended.len() - q..]));
+    assert!(
+        top - bottom > 0.2,
+        "success by hidden-fit quartile: bottom {bottom:.3}, top {top:.3}"
+    );
+}
+
+/// Pearson correlation of `xs` and `ys` after removing each group's means.
+fn correlation_within(rows: &[(&str, f64, f64)]) -> f64 {
+    let mut groups: HashMap<&str, (f64, f64, f64)> = HashMap::new();
+    for (g, x, y) in rows {
+        let e = groups.entry(g).or_default();
+        *e = (e.0 + x, e.1 + y, e.2 + 1.0);
+    }
+    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
+    for (g, x, y) in rows {
+        let (sx, sy, n) = groups[g];
+        let (dx, dy) = (x - sx / n, y - sy / n);
+        sxy += dx * dy;
+        sxx += dx * dx;
+        syy += dy * dy;
+    }
+    sxy / (sxx * syy).sqrt().max(1e-12)
+}
+
+#[test]
+fn the_profile_and_account_list_carry_noisy_traces_of_quality() {
+    let (dir, _) = generated(&config(17, 600, 12_000));
+    let d = dir.path();
+    let quality: HashMap<String, f64> = lines(d, "truth/factors.ndjson")
+        .into_iter()
+        .map(|f| {
+            (
+                f["partner_id"].as_str().unwrap().to_string(),
+                f["quality"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    let records = partner_records(d);
+    let partners = lines(d, "partners.ndjson");
+    let trace = |f: &dyn Fn(&Value) -> f64| {
+        let rows: Vec<(&str, f64, f64)> = partners
+            .iter()
+            .map(|p| {
+                (
+                    p["type"].as_str().unwrap(),
+                    f(p),
+                    quality[p["id"].as_str().unwrap()],
+                )
+            })
+            .collect();
+        correlation_within(&rows)
+    };
+    let count = |key: &'static str| move |p: &Value| p[key].as_array().unwrap().len() as f64;
+    let traces = [
+        ("certifications", trace(&count("certifications"))),
+        ("capabilities", trace(&count("capabilities"))),
+        (
+            "log employees",
+            trace(&|p| p["employees"].as_f64().unwrap().ln()),
+        ),
+        (
+            "customer share",
+            trace(&|p| {
+                let rs = &records[p["id"].as_str().unwrap()];
+                let customers = rs
+                    .iter()
+                    .filter(|r| r.relation == Population::Customer)
+                    .count();
+                customers as f64 / rs.len().max(1) as f64
+            }),
+        ),
+    ];
+    for (name, r) in traces {
+        assert!(
+            (0.1..0.7).contains(&r),
+            "{name} within a type correlates {r:.2} with quality: {traces:?}"
+        );
+    }
+}

@@ -31,6 +31,11 @@ pub(crate) fn type_ix(t: PartnerType) -> usize {
     PartnerType::ALL.iter().position(|x| *x == t).unwrap_or(0)
 }
 
+/// Whether a partner with `status` is outside the program (an applicant or a prospect).
+pub(crate) fn outside_program(status: PartnerStatus) -> bool {
+    matches!(status, PartnerStatus::Applicant | PartnerStatus::Prospect)
+}
+
 /// A real company: one of the vendor's accounts or a company only partners know.
 #[derive(Debug)]
 pub(crate) struct Company {
@@ -73,7 +78,7 @@ pub(crate) struct VendorSide {
     pub owner_partner: u32,
 }
 
-/// A partner (or applicant) with the hidden factors that drive its results.
+/// A partner (or applicant, or prospect) with the hidden factors that drive its results.
 #[derive(Debug)]
 pub(crate) struct PartnerGen {
     /// Its id, `P-00017`.
@@ -98,7 +103,7 @@ pub(crate) struct PartnerGen {
     pub employees: u32,
     /// Web domain.
     pub domain: Option<Box<str>>,
-    /// When it joined the program (applicants have not).
+    /// When it joined the program (applicants and prospects have not).
     pub joined_on: Option<NaiveDate>,
     /// When it left (hidden: the input carries only the status).
     pub offboarded_on: Option<NaiveDate>,
@@ -110,7 +115,7 @@ pub(crate) struct PartnerGen {
     pub annual_program_cost: Option<f64>,
     /// Account-mapping sharing.
     pub sharing: Sharing,
-    /// Hidden: how good it is at winning (0..1); drives deal selection and win rates.
+    /// Hidden: how good it is at winning (0..1); drives deals, win rates and play success.
     pub quality: f64,
     /// Hidden: how strictly it sticks to its industries when prospecting (0..1).
     pub focus: f64,
@@ -121,9 +126,15 @@ pub(crate) struct PartnerGen {
 }
 
 impl PartnerGen {
+    /// Whether it is outside the program: an applicant, or a prospect the vendor may recruit.
+    /// Neither takes part in deals, touchpoints, registrations or play runs.
+    pub fn candidate(&self) -> bool {
+        outside_program(self.status)
+    }
+
     /// Whether it can take part in a deal on `day`.
     pub fn eligible(&self, day: NaiveDate) -> bool {
-        self.status != PartnerStatus::Applicant
+        !self.candidate()
             && self.joined_on.is_some_and(|j| j <= day)
             && self.offboarded_on.is_none_or(|o| day < o)
     }
@@ -164,7 +175,7 @@ pub(crate) struct World {
     pub vendor: Vec<VendorSide>,
     /// Sales reps per region.
     pub reps: Vec<Vec<String>>,
-    /// Partners and applicants.
+    /// Partners, applicants and prospects.
     pub partners: Vec<PartnerGen>,
     /// Each partner's account list.
     pub lists: Vec<Vec<Assign>>,
@@ -172,7 +183,7 @@ pub(crate) struct World {
     pub know_off: Vec<u32>,
     /// Partners listing each account with their relation, by account then partner.
     pub knowers: Vec<(u32, Population)>,
-    /// Non-applicant partners per region and type.
+    /// Partners in the program (not applicants or prospects) per region and type.
     pub pools: Vec<Vec<Vec<u32>>>,
     /// Accounts by size, largest first.
     pub by_size: Vec<u32>,
@@ -323,6 +334,20 @@ static INDUSTRY_WEIGHTS: std::sync::LazyLock<Vec<f64>> =
 static COUNTRY_WEIGHTS: std::sync::LazyLock<Vec<f64>> =
     std::sync::LazyLock::new(|| COUNTRIES.iter().map(|c| c.weight).collect());
 
+/// Lifecycle status mix. Prospects take their share from the active partners, so that the draw
+/// leaves every other partner's status where it was before prospects existed.
+const STATUS_MIX: [(PartnerStatus, f64); 5] = [
+    (PartnerStatus::Applicant, 0.06),
+    (PartnerStatus::Onboarding, 0.05),
+    (PartnerStatus::Prospect, 0.08),
+    (PartnerStatus::Active, 0.74),
+    (PartnerStatus::Offboarded, 0.07),
+];
+
+/// How much better partners are bigger: log head count gains `SIZE_FROM_QUALITY` × (quality − ½),
+/// a shift of about a fifth of a type's spread per standard deviation of quality.
+const SIZE_FROM_QUALITY: f64 = 1.8;
+
 /// Relative frequency of each partner type (order of `PartnerType::ALL`).
 const TYPE_MIX: [f64; 7] = [22.0, 1.0, 18.0, 17.0, 22.0, 2.0, 18.0];
 
@@ -350,7 +375,7 @@ fn partner(
     let ptype = PartnerType::ALL[ti];
     let country = weighted(&mut rng, &COUNTRY_WEIGHTS);
     let (median, sigma) = TYPE_SIZE[ti];
-    let employees = lognormal(&mut rng, median, sigma).clamp(1.0, 400_000.0) as u32;
+    let raw_employees = lognormal(&mut rng, median, sigma);
     let home = COUNTRIES[country].region;
     let mut regions = vec![home];
     let extra = match ptype {
@@ -381,13 +406,11 @@ fn partner(
     let quality = (rng.random::<f64>() + rng.random::<f64>() + rng.random::<f64>()) / 3.0;
     let focus = 0.35 + 0.55 * rng.random::<f64>();
     let aggressiveness = rng.random::<f64>().powi(2);
+    let employees =
+        (raw_employees * (SIZE_FROM_QUALITY * (quality - 0.5)).exp()).clamp(1.0, 400_000.0) as u32;
 
-    let status = [
-        PartnerStatus::Applicant,
-        PartnerStatus::Onboarding,
-        PartnerStatus::Active,
-        PartnerStatus::Offboarded,
-    ][weighted(&mut rng, &[0.06, 0.05, 0.82, 0.07])];
+    let status = STATUS_MIX[weighted(&mut rng, &STATUS_MIX.map(|(_, w)| w))].0;
+    let candidate = outside_program(status);
     let window = (as_of - start).num_days().max(1) as u64;
     let (joined_on, offboarded_on) = match status {
         PartnerStatus::Applicant | PartnerStatus::Prospect => (None, None),
@@ -413,7 +436,7 @@ fn partner(
 
     let size_score = (f64::from(employees).ln() / 12.0).min(1.0);
     let score = 0.55 * quality + 0.45 * size_score + 0.08 * normal(&mut rng);
-    let tier = if status == PartnerStatus::Applicant {
+    let tier = if candidate {
         Tier::Registered
     } else if score > 0.72 {
         Tier::Platinum
@@ -438,7 +461,10 @@ fn partner(
     let certifications = certifications(&mut rng, ptype, quality, joined_on, start, as_of);
     let typical = typical_capabilities(ptype);
     let mut caps: Vec<&'static str> = Vec::new();
-    for _ in 0..rng.random_range(1..=4) {
+    // Better partners list more of their type's capabilities, mostly by chance.
+    let spread = ((quality - 0.2) / 0.6).clamp(0.0, 1.0);
+    let n_caps = 1 + (3.999 * (0.7 * rng.random::<f64>() + 0.3 * spread)) as usize;
+    for _ in 0..n_caps {
         let c = CAPABILITIES[*pick(&mut rng, typical)];
         if !caps.contains(&c) {
             caps.push(c);
@@ -451,7 +477,7 @@ fn partner(
         }
     }
 
-    let annual_program_cost = (status != PartnerStatus::Applicant).then(|| {
+    let annual_program_cost = (!candidate).then(|| {
         let base = match tier {
             Tier::Registered => 2_000.0,
             Tier::Silver => 10_000.0,
@@ -470,11 +496,8 @@ fn partner(
     let domain = domain(&mut rng, &name, country, taken);
 
     let type_factor = [1.0, 3.0, 0.8, 1.0, 1.2, 2.5, 0.6][ti];
-    let status_factor = if status == PartnerStatus::Applicant {
-        0.4
-    } else {
-        1.0
-    };
+    // Applicants and prospects share part of their CRM (through an account-mapping platform).
+    let status_factor = if candidate { 0.4 } else { 1.0 };
     let weight = f64::from(employees).powf(0.55)
         * type_factor
         * status_factor
@@ -506,8 +529,9 @@ fn partner(
     }
 }
 
-/// Certifications earned over time: better partners hold more; most lapse after two years, so
-/// certification trends have something to show.
+/// Certifications earned over time: better partners hold more, with enough noise that the count
+/// alone does not give quality away (correlation about 0.5 within a type); most lapse after two
+/// years, so certification trends have something to show.
 fn certifications(
     rng: &mut ChaCha8Rng,
     ptype: PartnerType,
@@ -517,7 +541,8 @@ fn certifications(
     as_of: NaiveDate,
 ) -> Vec<Certification> {
     let typical = typical_certifications(ptype);
-    let n = (quality * typical.len() as f64 * 1.2 + rng.random::<f64>() - 0.3).max(0.0) as usize;
+    let l = typical.len() as f64;
+    let n = (l * (1.2 * quality + 0.3 * normal(rng)) + rng.random::<f64>() - 0.3).max(0.0) as usize;
     let from = joined_on
         .unwrap_or(as_of - Days::new(365))
         .max(start - Days::new(730));
@@ -608,6 +633,9 @@ fn assign(
         PartnerType::Isv => (0.35, 0.15),
         PartnerType::Referral => (0.1, 0.3),
     };
+    // Better partners have more customers: the share of `customer` rows is their type's times
+    // 0.6 + 0.8 × quality, so customer overlap with the vendor's accounts says something of quality.
+    let p_customer = p_customer * (0.6 + 0.8 * p.quality);
     let p_unknown = if p.ptype == PartnerType::Referral {
         0.15
     } else {
@@ -772,11 +800,11 @@ fn vendor_sides(seed: u64, w: &World) -> Vec<VendorSide> {
         .collect()
 }
 
-/// Non-applicant partners by region and type, for filling deal roles.
+/// Partners in the program by region and type, for filling deal roles.
 fn pools(partners: &[PartnerGen]) -> Vec<Vec<Vec<u32>>> {
     let mut pools = vec![vec![Vec::new(); PartnerType::ALL.len()]; Region::ALL.len()];
     for (i, p) in partners.iter().enumerate() {
-        if p.status == PartnerStatus::Applicant {
+        if p.candidate() {
             continue;
         }
         for r in &p.regions {
