@@ -85,6 +85,38 @@ async fn both_stores_upsert_delete_and_scan_alike() {
 }
 
 #[tokio::test]
+async fn every_kind_has_its_own_table_on_both_backends() {
+    for db in common::all_dbs().await {
+        let repo = store::open(&db.url).await.unwrap();
+        let ops: Vec<Op> = Kind::ALL
+            .iter()
+            .map(|k| put(*k, "X-1", json!({"id": "X-1", "kind": k.as_str()})))
+            .collect();
+        repo.apply(&ops).await.unwrap();
+        for kind in Kind::ALL {
+            let table = Table::Entity(kind);
+            assert_eq!(
+                docs(&*repo, table).await,
+                vec![json!({"id": "X-1", "kind": kind.as_str()})],
+                "{} on {}",
+                table.name(),
+                repo.backend()
+            );
+            assert_eq!(repo.count(table).await.unwrap(), 1);
+            assert!(repo.get(kind, "X-1").await.unwrap().is_some());
+        }
+        repo.apply(&[Op::Delete {
+            kind: Kind::PlayRun,
+            id: "X-1".into(),
+        }])
+        .await
+        .unwrap();
+        assert_eq!(repo.count(Table::Entity(Kind::PlayRun)).await.unwrap(), 0);
+        assert_eq!(repo.count(Table::Entity(Kind::Play)).await.unwrap(), 1);
+    }
+}
+
+#[tokio::test]
 async fn a_batch_that_fails_part_way_writes_nothing() {
     for db in common::all_dbs().await {
         let repo = store::open(&db.url).await.unwrap();
@@ -173,6 +205,8 @@ enum Write {
     Partner(u8),
     Account(u8, Option<u8>),
     Deal(u8, u8, Vec<u8>),
+    Play(u8),
+    PlayRun(u8, u8, u8, Option<u8>),
     Delete(Kind, u8),
     Offboard(u8),
 }
@@ -183,8 +217,17 @@ fn write() -> impl Strategy<Value = Write> {
         (0u8..4, proptest::option::of(0u8..4)).prop_map(|(a, o)| Write::Account(a, o)),
         (0u8..4, 0u8..4, proptest::collection::vec(0u8..4, 0..3))
             .prop_map(|(d, a, ps)| Write::Deal(d, a, ps)),
+        (0u8..2).prop_map(Write::Play),
+        (0u8..4, 0u8..4, 0u8..2, proptest::option::of(0u8..4))
+            .prop_map(|(r, p, pl, a)| Write::PlayRun(r, p, pl, a)),
         (
-            prop_oneof![Just(Kind::Partner), Just(Kind::Account), Just(Kind::Deal)],
+            prop_oneof![
+                Just(Kind::Partner),
+                Just(Kind::Account),
+                Just(Kind::Deal),
+                Just(Kind::Play),
+                Just(Kind::PlayRun)
+            ],
             0u8..4
         )
             .prop_map(|(k, i)| Write::Delete(k, i)),
@@ -239,10 +282,37 @@ async fn run(eco: &Ecosystem, w: &Write) {
             .await
             .map(|_| ())
         }
+        Write::Play(i) => {
+            let input: PlayInput = serde_json::from_value(
+                json!({"name": format!("PL {i}"), "motion": "joint_webinar"}),
+            )
+            .unwrap();
+            eco.upsert(
+                Node::Play(Box::new(Play::from_input(id("PL", *i), input).unwrap())),
+                &actor,
+            )
+            .await
+            .map(|_| ())
+        }
+        Write::PlayRun(r, p, pl, a) => {
+            let input: PlayRunInput =
+                serde_json::from_value(json!({"partner_id": format!("P-{p}"),
+                "play_id": format!("PL-{pl}"), "account_id": a.map(|a| format!("A-{a}")),
+                "started_on": "2025-02-01"}))
+                .unwrap();
+            eco.upsert(
+                Node::PlayRun(Box::new(PlayRun::from_input(id("RUN", *r), input).unwrap())),
+                &actor,
+            )
+            .await
+            .map(|_| ())
+        }
         Write::Delete(k, i) => {
             let p = match k {
                 Kind::Partner => "P",
                 Kind::Account => "A",
+                Kind::Play => "PL",
+                Kind::PlayRun => "RUN",
                 _ => "D",
             };
             eco.delete(*k, &format!("{p}-{i}"), &actor).await

@@ -50,6 +50,7 @@ pub fn respond(status: StatusCode, node: &Node) -> HttpResponse {
         Node::Touchpoint(x) => r.json(x),
         Node::Play(x) => r.json(x),
         Node::Ipp(x) => r.json(x),
+        Node::PlayRun(x) => r.json(x),
         Node::Registration(x) => r.json(x),
     }
 }
