@@ -170,6 +170,24 @@ async fn the_graph_reloaded_after_a_restart_equals_the_one_before_on_both_backen
         )
         .await;
         app.put("/v1/touchpoints/T-1", &json!({"partner_id": "P-2", "account_id": "A-1", "deal_id": "D-1", "kind": "demo", "occurred_at": "2025-04-01T09:00:00Z"})).await;
+        for pl in ["PL-1", "PL-2"] {
+            app.put(
+                &format!("/v1/plays/{pl}"),
+                &json!({"name": format!("Play {pl}"), "motion": "mdf_campaign"}),
+            )
+            .await;
+        }
+        let runs = [
+            json!({"partner_id": "P-1", "play_id": "PL-1", "account_id": "A-1", "started_on": "2025-04-01",
+                "ended_on": "2025-06-20", "pipeline_amount": 84000, "currency": "EUR", "succeeded": true}),
+            json!({"partner_id": "P-2", "play_id": "PL-1", "started_on": "2025-05-01"}),
+            json!({"partner_id": "P-2", "play_id": "PL-2", "started_on": "2025-05-02", "succeeded": false}),
+        ];
+        for (i, r) in runs.iter().enumerate() {
+            assert_eq!(app.put(&format!("/v1/play-runs/RUN-{i}"), r).await.0, 201);
+        }
+        assert_eq!(app.delete("/v1/play-runs/RUN-2").await.0, 204);
+        assert_eq!(app.delete("/v1/plays/PL-2").await.0, 204);
         assert_eq!(app.delete("/v1/deals/D-2").await.0, 204);
         assert_eq!(app.delete("/v1/partners/P-3?hard=true").await.0, 204);
         assert_eq!(app.delete("/v1/partners/P-4").await.0, 200);
@@ -190,6 +208,17 @@ async fn the_graph_reloaded_after_a_restart_equals_the_one_before_on_both_backen
             reloaded.store().backend()
         );
         assert_eq!(summary.records, 2);
+        assert_eq!(summary.entities[Kind::PlayRun as usize], 2);
+        assert_eq!(
+            after
+                .play_runs_of_partner("P-1")
+                .iter()
+                .map(|r| r.id.as_str())
+                .collect::<Vec<_>>(),
+            ["RUN-0"]
+        );
+        assert_eq!(after.play_runs().count(), 2);
+        assert_eq!(after.plays().count(), 1);
         assert_eq!(after.count(Kind::Partner), 5);
         assert!(
             after
