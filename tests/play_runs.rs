@@ -1,5 +1,5 @@
-//! Play runs over HTTP: validation, references, delete guards, bulk writes, listings and the
-//! partner's own view.
+//! Play runs over HTTP and through `ecograph import`: validation, references, delete guards, bulk
+//! writes, listings and the partner's own view.
 
 mod common;
 
@@ -346,4 +346,59 @@ async fn a_partner_key_reads_its_own_play_runs_and_no_other_partners() {
     assert_eq!(alpha.get("/v1/play-runs/R-1").await.0, 403);
     assert_eq!(alpha.get("/v1/play-runs").await.0, 403);
     admin.stop().await;
+}
+
+#[actix_web::test]
+async fn import_reads_play_runs_after_the_plays_and_accounts_they_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let lines = |rows: &[Value]| rows.iter().map(|r| format!("{r}\n")).collect::<String>();
+    let mut p = partner("Alpha");
+    p["id"] = json!("P-17");
+    let mut a = account("Acme", "acme.com");
+    a["id"] = json!("A-1");
+    let mut pl = play("Webinar in a box");
+    pl["id"] = json!("PL-03");
+    std::fs::write(dir.path().join("partners.ndjson"), lines(&[p])).unwrap();
+    std::fs::write(dir.path().join("accounts.ndjson"), lines(&[a])).unwrap();
+    std::fs::write(dir.path().join("plays.ndjson"), lines(&[pl])).unwrap();
+    std::fs::write(
+        dir.path().join("play_runs.ndjson"),
+        lines(&[
+            json!({"id": "RUN-000001", "partner_id": "P-17", "play_id": "PL-03",
+                "started_on": "2025-04-01", "account_id": null, "ended_on": "2025-06-20",
+                "pipeline_amount": 84000, "currency": "USD", "succeeded": true}),
+            json!({"id": "RUN-000002", "partner_id": "P-17", "play_id": "PL-03",
+                "started_on": "2025-07-01", "account_id": "A-1"}),
+            json!({"id": "RUN-000003", "partner_id": "P-17", "play_id": "PL-04",
+                "started_on": "2025-07-01"}),
+        ]),
+    )
+    .unwrap();
+    let db = sqlite_db();
+    let repo = ecograph::store::open(&db.url).await.unwrap();
+    let (eco, _) = ecograph::service::Ecosystem::load(repo).await.unwrap();
+    let report = ecograph::import::import_dir(&eco, dir.path(), false)
+        .await
+        .unwrap();
+    let runs = report
+        .files
+        .iter()
+        .find(|f| f.name == "play_runs.ndjson")
+        .expect("play_runs.ndjson is imported");
+    assert_eq!(runs.report.accepted, 2, "{:?}", runs.report);
+    assert_eq!(
+        (
+            runs.report.rejected[0].row,
+            runs.report.rejected[0].field.as_deref()
+        ),
+        (3, Some("play_id"))
+    );
+    let started: Vec<String> = eco.read(|g| {
+        g.play_runs_of_partner("P-17")
+            .iter()
+            .map(|r| r.started_on.to_string())
+            .collect()
+    });
+    assert_eq!(started, ["2025-04-01", "2025-07-01"]);
+    assert!(eco.read(|g| g.play_run("RUN-000001").is_some_and(|r| r.outcome_known())));
 }
