@@ -5,7 +5,7 @@ use crate::api::extract::parse_ndjson_with_id;
 use crate::api::records::parse_csv;
 use crate::domain::{
     Account, AccountInput, Deal, DealInput, Id, Invalid, Ipp, IppInput, Kind, Partner,
-    PartnerInput, Play, PlayInput, Touchpoint, TouchpointInput,
+    PartnerInput, Play, PlayInput, PlayRun, PlayRunInput, Touchpoint, TouchpointInput,
 };
 use crate::graph::Node;
 use crate::service::{
@@ -332,6 +332,13 @@ pub async fn import_dir_with(
     );
     ndjson!("plays.ndjson", Kind::Play, PlayInput, Play, Play);
     ndjson!("ipps.ndjson", Kind::Ipp, IppInput, Ipp, Ipp);
+    ndjson!(
+        "play_runs.ndjson",
+        Kind::PlayRun,
+        PlayRunInput,
+        PlayRun,
+        PlayRun
+    );
     let p = dir.join("registrations.ndjson");
     if p.exists() {
         let t = Instant::now();

@@ -73,6 +73,7 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Running> {
         touchpoints = summary.entities[Kind::Touchpoint as usize],
         plays = summary.entities[Kind::Play as usize],
         ipps = summary.entities[Kind::Ipp as usize],
+        play_runs = summary.entities[Kind::PlayRun as usize],
         registrations = summary.entities[Kind::Registration as usize],
         partner_records = summary.records,
         seconds = format!("{:.3}", summary.seconds),

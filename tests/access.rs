@@ -59,6 +59,7 @@ fn expected() -> BTreeMap<(&'static str, &'static str), &'static [&'static str]>
         "touchpoints",
         "plays",
         "ipps",
+        "play-runs",
     ] {
         let item: &'static str = Box::leak(format!("/v1/{kind}/{{id}}").into_boxed_str());
         let bulk: &'static str = Box::leak(format!("/v1/{kind}/bulk").into_boxed_str());
@@ -90,6 +91,10 @@ fn expected() -> BTreeMap<(&'static str, &'static str), &'static [&'static str]>
     );
     t.insert(
         ("GET", "/v1/partners/{id}/touchpoints"),
+        &["admin", "prm", "partner"],
+    );
+    t.insert(
+        ("GET", "/v1/partners/{id}/play-runs"),
         &["admin", "prm", "partner"],
     );
     t.insert(

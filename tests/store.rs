@@ -85,6 +85,38 @@ async fn both_stores_upsert_delete_and_scan_alike() {
 }
 
 #[tokio::test]
+async fn every_kind_has_its_own_table_on_both_backends() {
+    for db in common::all_dbs().await {
+        let repo = store::open(&db.url).await.unwrap();
+        let ops: Vec<Op> = Kind::ALL
+            .iter()
+            .map(|k| put(*k, "X-1", json!({"id": "X-1", "kind": k.as_str()})))
+            .collect();
+        repo.apply(&ops).await.unwrap();
+        for kind in Kind::ALL {
+            let table = Table::Entity(kind);
+            assert_eq!(
+                docs(&*repo, table).await,
+                vec![json!({"id": "X-1", "kind": kind.as_str()})],
+                "{} on {}",
+                table.name(),
+                repo.backend()
+            );
+            assert_eq!(repo.count(table).await.unwrap(), 1);
+            assert!(repo.get(kind, "X-1").await.unwrap().is_some());
+        }
+        repo.apply(&[Op::Delete {
+            kind: Kind::PlayRun,
+            id: "X-1".into(),
+        }])
+        .await
+        .unwrap();
+        assert_eq!(repo.count(Table::Entity(Kind::PlayRun)).await.unwrap(), 0);
+        assert_eq!(repo.count(Table::Entity(Kind::Play)).await.unwrap(), 1);
+    }
+}
+
+#[tokio::test]
 async fn a_batch_that_fails_part_way_writes_nothing() {
     for db in common::all_dbs().await {
         let repo = store::open(&db.url).await.unwrap();
@@ -138,6 +170,24 @@ async fn the_graph_reloaded_after_a_restart_equals_the_one_before_on_both_backen
         )
         .await;
         app.put("/v1/touchpoints/T-1", &json!({"partner_id": "P-2", "account_id": "A-1", "deal_id": "D-1", "kind": "demo", "occurred_at": "2025-04-01T09:00:00Z"})).await;
+        for pl in ["PL-1", "PL-2"] {
+            app.put(
+                &format!("/v1/plays/{pl}"),
+                &json!({"name": format!("Play {pl}"), "motion": "mdf_campaign"}),
+            )
+            .await;
+        }
+        let runs = [
+            json!({"partner_id": "P-1", "play_id": "PL-1", "account_id": "A-1", "started_on": "2025-04-01",
+                "ended_on": "2025-06-20", "pipeline_amount": 84000, "currency": "EUR", "succeeded": true}),
+            json!({"partner_id": "P-2", "play_id": "PL-1", "started_on": "2025-05-01"}),
+            json!({"partner_id": "P-2", "play_id": "PL-2", "started_on": "2025-05-02", "succeeded": false}),
+        ];
+        for (i, r) in runs.iter().enumerate() {
+            assert_eq!(app.put(&format!("/v1/play-runs/RUN-{i}"), r).await.0, 201);
+        }
+        assert_eq!(app.delete("/v1/play-runs/RUN-2").await.0, 204);
+        assert_eq!(app.delete("/v1/plays/PL-2").await.0, 204);
         assert_eq!(app.delete("/v1/deals/D-2").await.0, 204);
         assert_eq!(app.delete("/v1/partners/P-3?hard=true").await.0, 204);
         assert_eq!(app.delete("/v1/partners/P-4").await.0, 200);
@@ -158,6 +208,17 @@ async fn the_graph_reloaded_after_a_restart_equals_the_one_before_on_both_backen
             reloaded.store().backend()
         );
         assert_eq!(summary.records, 2);
+        assert_eq!(summary.entities[Kind::PlayRun as usize], 2);
+        assert_eq!(
+            after
+                .play_runs_of_partner("P-1")
+                .iter()
+                .map(|r| r.id.as_str())
+                .collect::<Vec<_>>(),
+            ["RUN-0"]
+        );
+        assert_eq!(after.play_runs().count(), 2);
+        assert_eq!(after.plays().count(), 1);
         assert_eq!(after.count(Kind::Partner), 5);
         assert!(
             after
@@ -173,6 +234,8 @@ enum Write {
     Partner(u8),
     Account(u8, Option<u8>),
     Deal(u8, u8, Vec<u8>),
+    Play(u8),
+    PlayRun(u8, u8, u8, Option<u8>),
     Delete(Kind, u8),
     Offboard(u8),
 }
@@ -183,8 +246,17 @@ fn write() -> impl Strategy<Value = Write> {
         (0u8..4, proptest::option::of(0u8..4)).prop_map(|(a, o)| Write::Account(a, o)),
         (0u8..4, 0u8..4, proptest::collection::vec(0u8..4, 0..3))
             .prop_map(|(d, a, ps)| Write::Deal(d, a, ps)),
+        (0u8..2).prop_map(Write::Play),
+        (0u8..4, 0u8..4, 0u8..2, proptest::option::of(0u8..4))
+            .prop_map(|(r, p, pl, a)| Write::PlayRun(r, p, pl, a)),
         (
-            prop_oneof![Just(Kind::Partner), Just(Kind::Account), Just(Kind::Deal)],
+            prop_oneof![
+                Just(Kind::Partner),
+                Just(Kind::Account),
+                Just(Kind::Deal),
+                Just(Kind::Play),
+                Just(Kind::PlayRun)
+            ],
             0u8..4
         )
             .prop_map(|(k, i)| Write::Delete(k, i)),
@@ -239,10 +311,37 @@ async fn run(eco: &Ecosystem, w: &Write) {
             .await
             .map(|_| ())
         }
+        Write::Play(i) => {
+            let input: PlayInput = serde_json::from_value(
+                json!({"name": format!("PL {i}"), "motion": "joint_webinar"}),
+            )
+            .unwrap();
+            eco.upsert(
+                Node::Play(Box::new(Play::from_input(id("PL", *i), input).unwrap())),
+                &actor,
+            )
+            .await
+            .map(|_| ())
+        }
+        Write::PlayRun(r, p, pl, a) => {
+            let input: PlayRunInput =
+                serde_json::from_value(json!({"partner_id": format!("P-{p}"),
+                "play_id": format!("PL-{pl}"), "account_id": a.map(|a| format!("A-{a}")),
+                "started_on": "2025-02-01"}))
+                .unwrap();
+            eco.upsert(
+                Node::PlayRun(Box::new(PlayRun::from_input(id("RUN", *r), input).unwrap())),
+                &actor,
+            )
+            .await
+            .map(|_| ())
+        }
         Write::Delete(k, i) => {
             let p = match k {
                 Kind::Partner => "P",
                 Kind::Account => "A",
+                Kind::Play => "PL",
+                Kind::PlayRun => "RUN",
                 _ => "D",
             };
             eco.delete(*k, &format!("{p}-{i}"), &actor).await

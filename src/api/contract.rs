@@ -162,6 +162,7 @@ fn bulk_input(kind_path: &str, components: &mut utoipa::openapi::Components) -> 
         "/v1/deals" => "DealInput",
         "/v1/touchpoints" => "TouchpointInput",
         "/v1/plays" => "PlayInput",
+        "/v1/play-runs" => "PlayRunInput",
         "/v1/ipps" => "IppInput",
         _ => return None,
     };
@@ -233,7 +234,7 @@ fn constrain_inputs(api: &mut utoipa::openapi::OpenApi) {
                     }
                     if matches!(
                         field.as_str(),
-                        "amount" | "annual_revenue" | "annual_program_cost"
+                        "amount" | "pipeline_amount" | "annual_revenue" | "annual_program_cost"
                     ) && let Schema::Object(o) = property
                     {
                         // `Amount::parse`: finite, not negative, at most 1e15; a registration's

@@ -9,7 +9,7 @@ use super::extract::{
 use super::query::Query;
 use crate::domain::{
     Account, AccountInput, Deal, DealInput, DealOutcome, Id, Ipp, IppInput, Kind, Partner,
-    PartnerInput, Play, PlayInput, Touchpoint, TouchpointInput,
+    PartnerInput, Play, PlayInput, PlayRun, PlayRunInput, Touchpoint, TouchpointInput,
 };
 use crate::graph::Node;
 use crate::service::{Actor, BulkReport, Ecosystem, MAX_LISTED_REJECTIONS, Rejection, Upserted};
@@ -50,6 +50,7 @@ pub fn respond(status: StatusCode, node: &Node) -> HttpResponse {
         Node::Touchpoint(x) => r.json(x),
         Node::Play(x) => r.json(x),
         Node::Ipp(x) => r.json(x),
+        Node::PlayRun(x) => r.json(x),
         Node::Registration(x) => r.json(x),
     }
 }
@@ -340,6 +341,21 @@ entity_handlers!(
     read = ["admin", "prm", "recruiter"],
     write = ["admin", "prm"]
 );
+entity_handlers!(
+    play_runs,
+    Kind::PlayRun,
+    PlayRun,
+    PlayRun,
+    PlayRunInput,
+    PlayRun,
+    tag = "play-runs",
+    item = "/play-runs/{id}",
+    bulk = "/play-runs/bulk",
+    server_fields = [],
+    ops = ("put_play_run", "get_play_run", "bulk_play_runs"),
+    read = ["admin", "prm"],
+    write = ["admin", "prm"]
+);
 
 /// Generates the delete handler of a kind that has no soft delete.
 macro_rules! delete_handler {
@@ -401,6 +417,14 @@ delete_handler!(
     op = "delete_ipp",
     roles = ["admin", "prm"]
 );
+delete_handler!(
+    delete_play_run,
+    Kind::PlayRun,
+    tag = "play-runs",
+    item = "/play-runs/{id}",
+    op = "delete_play_run",
+    roles = ["admin", "prm"]
+);
 
 /// Options of a partner delete.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -408,7 +432,8 @@ delete_handler!(
 #[into_params(parameter_in = Query)]
 pub struct DeletePartnerParams {
     /// Remove the partner and its account list for good instead of offboarding it. Refused while deals,
-    /// touchpoints or owned accounts refer to it, or while API keys of the partner are live.
+    /// touchpoints, registrations, play runs or owned accounts refer to it, or while API keys of the
+    /// partner are live.
     #[serde(default)]
     pub hard: bool,
 }

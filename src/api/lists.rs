@@ -8,7 +8,7 @@ use super::pagination::{
 use super::query::Query;
 use crate::domain::{
     Account, DealOutcome, DealStage, Id, Ipp, Kind, Partner, PartnerRecord, PartnerRole,
-    PartnerStatus, PartnerType, Play, PlayMotion, Population, Region, Tier, Touchpoint,
+    PartnerStatus, PartnerType, Play, PlayMotion, PlayRun, Population, Region, Tier, Touchpoint,
     TouchpointKind,
 };
 use crate::graph::{EcoGraph, Node, RecordRef};
@@ -353,6 +353,61 @@ pub async fn list_plays(eco: Data<Ecosystem>, q: Query<PlayFilter>) -> ApiResult
     .await
 }
 
+/// Play-run filters.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PlayRunFilter {
+    /// Only runs by this partner.
+    pub partner_id: Option<String>,
+    /// Only runs of this play.
+    pub play_id: Option<String>,
+    /// Only runs at this account.
+    pub account_id: Option<String>,
+    /// Page size, 1-1000 (default 100).
+    #[serde(default, deserialize_with = "super::pagination::page_size")]
+    pub limit: Option<usize>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// Lists play runs in id order.
+#[utoipa::path(tag = "play-runs", operation_id = "list_play_runs", security(("bearer" = ["admin", "prm"])), params(PlayRunFilter),
+    responses((status = 200, body = Page<PlayRun>),
+        (status = 400, description = "Invalid query", body = Problem, content_type = "application/problem+json")))]
+#[get("/play-runs")]
+pub async fn list_play_runs(
+    eco: Data<Ecosystem>,
+    q: Query<PlayRunFilter>,
+) -> ApiResult<HttpResponse> {
+    let q = q.into_inner();
+    let n = limit(q.limit)?;
+    blocking_read(&eco, move |g| {
+        let page = page_of(
+            g,
+            Kind::PlayRun,
+            q.cursor.as_deref(),
+            n,
+            |node| match node {
+                Node::PlayRun(r) => Some(r.as_ref()),
+                _ => None,
+            },
+            |r: &PlayRun| {
+                q.partner_id
+                    .as_deref()
+                    .is_none_or(|p| r.partner_id.as_str() == p)
+                    && q.play_id.as_deref().is_none_or(|p| r.play_id.as_str() == p)
+                    && q.account_id
+                        .as_deref()
+                        .is_none_or(|a| r.account_id.as_ref().is_some_and(|x| x.as_str() == a))
+            },
+            |r| &r.id,
+        )?;
+        json(&page)
+    })
+    .await
+}
+
 /// Page parameters alone.
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -626,3 +681,43 @@ touchpoints_of!(
     op = "list_deal_touchpoints",
     roles = ["admin", "prm"]
 );
+
+/// The play runs of a partner, oldest start first.
+#[utoipa::path(tag = "partners", operation_id = "list_partner_play_runs", security(("bearer" = ["admin", "prm", "partner"])),
+    params(("id" = String, Path, description = "The partner"), PageParams),
+    responses((status = 200, body = Page<PlayRun>),
+        (status = 404, description = "No such partner", body = Problem, content_type = "application/problem+json")))]
+#[get("/partners/{id}/play-runs")]
+pub async fn partner_play_runs(
+    eco: Data<Ecosystem>,
+    id: Path<String>,
+    q: Query<PageParams>,
+) -> ApiResult<HttpResponse> {
+    let (id, q) = (id.into_inner(), q.into_inner());
+    let n = limit(q.limit)?;
+    let _ = path_id(&id)?;
+    blocking_read(&eco, move |g| {
+        require(g, Kind::Partner, &id)?;
+        let all = g.play_runs_of_partner(&id);
+        // Ordered by start, so the cursor is a position: the id of the last run seen.
+        let start = match cursor_after("play_run", q.cursor.as_deref())? {
+            None => 0,
+            Some(c) => all
+                .iter()
+                .position(|r| r.id.as_str() == c)
+                .map(|i| i + 1)
+                .ok_or_else(|| {
+                    ApiError::new(
+                        Code::InvalidQuery,
+                        format!("cursor '{c}' is not a play run of this partner"),
+                    )
+                    .field("cursor")
+                })?,
+        };
+        let (items, next_cursor) = take(all.into_iter().skip(start), n, |r| {
+            cursor_of("play_run", r.id.as_str())
+        });
+        json(&Page { items, next_cursor })
+    })
+    .await
+}

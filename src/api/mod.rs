@@ -47,6 +47,7 @@ use utoipa_actix_web::{AppExt, scope};
         (name = "deals", description = "Opportunities with their partner participants"),
         (name = "touchpoints", description = "Partner interactions over time"),
         (name = "plays", description = "Go-to-market plays"),
+        (name = "play-runs", description = "Partners running plays, with their outcomes"),
         (name = "ipps", description = "Ideal Partner Profiles"),
         (name = "matching", description = "Entity resolution: matching company records with evidence"),
         (name = "mapping", description = "Account mapping: overlaps between the vendor and partners, by population"),
@@ -153,6 +154,7 @@ pub fn app(
                 .service(lists::list_partners)
                 .service(lists::partner_deals)
                 .service(lists::partner_touchpoints)
+                .service(lists::partner_play_runs)
                 .service(lists::partner_accounts)
                 .service(records::put_partner_accounts)
                 .service(records::get_partner_account)
@@ -176,6 +178,11 @@ pub fn app(
                 .service(entities::touchpoints::bulk)
                 .service(entities::delete_touchpoint)
                 .service(lists::list_touchpoints)
+                .service(entities::play_runs::put)
+                .service(entities::play_runs::get)
+                .service(entities::play_runs::bulk)
+                .service(entities::delete_play_run)
+                .service(lists::list_play_runs)
                 .service(entities::plays::put)
                 .service(entities::plays::get)
                 .service(entities::plays::bulk)

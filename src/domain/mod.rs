@@ -8,6 +8,7 @@ mod deal;
 mod ipp;
 mod partner;
 mod play;
+mod play_run;
 mod record;
 mod registration;
 mod touchpoint;
@@ -23,6 +24,7 @@ pub use enums::{
 pub use ipp::{DEFAULT_MIN_SCORE, DEFAULT_TARGET_CUSTOMERS, Ipp, IppInput, IppWeights};
 pub use partner::{Certification, Partner, PartnerInput, Sharing};
 pub use play::{Play, PlayInput};
+pub use play_run::{PlayRun, PlayRunInput};
 pub use record::{PartnerRecord, PartnerRecordInput, RECORD_CSV_COLUMNS};
 pub use registration::{
     Claim, ClaimFields, CoPartner, CoPartnerInput, Decision, DecisionInput, DecisionKind,
@@ -95,19 +97,23 @@ pub enum Kind {
     Play,
     /// An Ideal Partner Profile.
     Ipp,
+    /// A partner's run of a play.
+    PlayRun,
     /// A deal registration.
     Registration,
 }
 
 impl Kind {
-    /// All kinds, in the order their references allow them to load.
-    pub const ALL: [Kind; 7] = [
+    /// All kinds, in the order their references allow them to load. Declaration order is the same,
+    /// so that `kind as usize` indexes arrays kept in this order.
+    pub const ALL: [Kind; 8] = [
         Kind::Partner,
         Kind::Account,
         Kind::Deal,
         Kind::Touchpoint,
         Kind::Play,
         Kind::Ipp,
+        Kind::PlayRun,
         Kind::Registration,
     ];
 
@@ -120,6 +126,7 @@ impl Kind {
             Kind::Touchpoint => "touchpoint",
             Kind::Play => "play",
             Kind::Ipp => "ipp",
+            Kind::PlayRun => "play_run",
             Kind::Registration => "registration",
         }
     }

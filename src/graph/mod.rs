@@ -12,7 +12,7 @@ use record::RecordIndex;
 pub use record::{RecordRef, StoredRecord};
 
 use crate::domain::{
-    Account, Deal, Id, Ipp, Kind, Partner, PartnerRecord, PartnerRole, Play, Registration,
+    Account, Deal, Id, Ipp, Kind, Partner, PartnerRecord, PartnerRole, Play, PlayRun, Registration,
     Touchpoint,
 };
 use petgraph::Direction;
@@ -36,6 +36,8 @@ pub enum Node {
     Play(Box<Play>),
     /// An Ideal Partner Profile.
     Ipp(Box<Ipp>),
+    /// A partner's run of a play.
+    PlayRun(Box<PlayRun>),
     /// A deal registration.
     Registration(Box<Registration>),
 }
@@ -50,6 +52,7 @@ impl Node {
             Node::Touchpoint(_) => Kind::Touchpoint,
             Node::Play(_) => Kind::Play,
             Node::Ipp(_) => Kind::Ipp,
+            Node::PlayRun(_) => Kind::PlayRun,
             Node::Registration(_) => Kind::Registration,
         }
     }
@@ -83,6 +86,12 @@ pub enum Edge {
     RegistrationFor,
     /// Registration -> the vendor's deal it claims.
     RegistrationOf,
+    /// Partner -> play run it runs.
+    Runs,
+    /// Play run -> the play it runs.
+    RunOf,
+    /// Play run -> the account it runs the play at.
+    RunAt,
 }
 
 /// A reference from one entity to another that does not exist.
@@ -232,6 +241,17 @@ impl EcoGraph {
         }
     }
 
+    /// A play run by id.
+    pub fn play_run(&self, id: &str) -> Option<&PlayRun> {
+        match self
+            .index(Kind::PlayRun, id)
+            .and_then(|i| self.g.node_weight(i))
+        {
+            Some(Node::PlayRun(r)) => Some(r),
+            _ => None,
+        }
+    }
+
     /// A play by id.
     pub fn play(&self, id: &str) -> Option<&Play> {
         match self
@@ -346,6 +366,13 @@ impl EcoGraph {
                         Kind::Partner,
                         &p.partner_id,
                     );
+                }
+            }
+            Node::PlayRun(r) => {
+                need("partner_id".into(), Kind::Partner, &r.partner_id);
+                need("play_id".into(), Kind::Play, &r.play_id);
+                if let Some(a) = &r.account_id {
+                    need("account_id".into(), Kind::Account, a);
                 }
             }
             Node::Partner(_) | Node::Play(_) | Node::Ipp(_) => {}
@@ -524,7 +551,7 @@ impl EcoGraph {
                 .map(|e| e.id())
                 .collect(),
             Node::Touchpoint(_) => self.g.edges(ix).map(|e| e.id()).collect(),
-            Node::Registration(_) => self
+            Node::Registration(_) | Node::PlayRun(_) => self
                 .g
                 .edges_directed(ix, Direction::Outgoing)
                 .chain(self.g.edges_directed(ix, Direction::Incoming))
@@ -581,6 +608,13 @@ impl EcoGraph {
                 }
                 for p in &r.claim.partners {
                     add.push((idx(self, Kind::Partner, &p.partner_id), ix, Edge::NamedIn));
+                }
+            }
+            Node::PlayRun(r) => {
+                add.push((idx(self, Kind::Partner, &r.partner_id), ix, Edge::Runs));
+                add.push((ix, idx(self, Kind::Play, &r.play_id), Edge::RunOf));
+                if let Some(a) = &r.account_id {
+                    add.push((ix, idx(self, Kind::Account, a), Edge::RunAt));
                 }
             }
             Node::Partner(_) | Node::Play(_) | Node::Ipp(_) => {}
@@ -674,6 +708,7 @@ pub fn node_id(node: &Node) -> &Id {
         Node::Touchpoint(t) => &t.id,
         Node::Play(p) => &p.id,
         Node::Ipp(p) => &p.id,
+        Node::PlayRun(r) => &r.id,
         Node::Registration(r) => &r.id,
     }
 }

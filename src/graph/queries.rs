@@ -2,7 +2,8 @@
 
 use super::{EcoGraph, Edge, Node, RecordRef};
 use crate::domain::{
-    Account, Deal, Kind, Partner, PartnerRecord, PartnerRole, Registration, Touchpoint,
+    Account, Deal, Kind, Partner, PartnerRecord, PartnerRole, Play, PlayRun, Registration,
+    Touchpoint,
 };
 use petgraph::Direction;
 use petgraph::stable_graph::NodeIndex;
@@ -30,6 +31,8 @@ pub struct Neighbourhood {
     pub owned_accounts: usize,
     /// Deal registrations that refer to it.
     pub registrations: usize,
+    /// Play runs that refer to it.
+    pub play_runs: usize,
 }
 
 impl Neighbourhood {
@@ -221,6 +224,39 @@ impl EcoGraph {
         out
     }
 
+    /// Every play, in id order.
+    pub fn plays(&self) -> impl Iterator<Item = &Play> {
+        self.iter_from(Kind::Play, None).filter_map(|n| match n {
+            Node::Play(p) => Some(p.as_ref()),
+            _ => None,
+        })
+    }
+
+    /// Every play run, in id order.
+    pub fn play_runs(&self) -> impl Iterator<Item = &PlayRun> {
+        self.iter_from(Kind::PlayRun, None).filter_map(|n| match n {
+            Node::PlayRun(r) => Some(r.as_ref()),
+            _ => None,
+        })
+    }
+
+    /// The play runs of a partner, oldest start first (then by id).
+    pub fn play_runs_of_partner(&self, partner_id: &str) -> Vec<&PlayRun> {
+        let Some(p) = self.index(Kind::Partner, partner_id) else {
+            return Vec::new();
+        };
+        let mut out: Vec<&PlayRun> = self
+            .g
+            .edges_directed(p, Direction::Outgoing)
+            .filter_map(|e| match (e.weight(), self.g.node_weight(e.target())) {
+                (Edge::Runs, Some(Node::PlayRun(r))) => Some(r.as_ref()),
+                _ => None,
+            })
+            .collect();
+        out.sort_by(|a, b| a.started_on.cmp(&b.started_on).then(a.id.cmp(&b.id)));
+        out
+    }
+
     /// What refers to an entity.
     pub fn neighbourhood(&self, kind: Kind, id: &str) -> Neighbourhood {
         let Some(ix) = self.index(kind, id) else {
@@ -233,7 +269,12 @@ impl EcoGraph {
                 Edge::TouchBy | Edge::TouchOn | Edge::TouchAbout => n.touchpoints += 1,
                 Edge::Knows(_) => n.records += 1,
                 Edge::RegistrationFor | Edge::RegistrationOf => n.registrations += 1,
-                Edge::Participates { .. } | Edge::Owns | Edge::Registers | Edge::NamedIn => {}
+                Edge::RunOf | Edge::RunAt => n.play_runs += 1,
+                Edge::Participates { .. }
+                | Edge::Owns
+                | Edge::Registers
+                | Edge::NamedIn
+                | Edge::Runs => {}
             }
         }
         if kind == Kind::Partner {
@@ -242,6 +283,7 @@ impl EcoGraph {
                     Edge::Participates { .. } => n.deals += 1,
                     Edge::Owns => n.owned_accounts += 1,
                     Edge::Registers | Edge::NamedIn => n.registrations += 1,
+                    Edge::Runs => n.play_runs += 1,
                     _ => {}
                 }
             }

@@ -53,7 +53,7 @@ impl Ecosystem {
     ///
     /// Three stages run at once: the store streams documents, the rayon pool parses them in
     /// batches, and one thread inserts the parsed batches into the graph in table order (partners
-    /// and accounts before the deals, touchpoints and records that refer to them).
+    /// and accounts before the deals, touchpoints, play runs and records that refer to them).
     pub async fn load(store: Arc<dyn Repository>) -> anyhow::Result<(Self, LoadSummary)> {
         let started = Instant::now();
         let capacity = capacity(&*store).await?;
@@ -68,6 +68,7 @@ impl Ecosystem {
             |s| Ok(Node::Touchpoint(Box::new(serde_json::from_str(s)?))),
             |s| Ok(Node::Play(Box::new(serde_json::from_str(s)?))),
             |s| Ok(Node::Ipp(Box::new(serde_json::from_str(s)?))),
+            |s| Ok(Node::PlayRun(Box::new(serde_json::from_str(s)?))),
             |s| Ok(Node::Registration(Box::new(serde_json::from_str(s)?))),
         ];
         let read = async {
@@ -113,8 +114,8 @@ impl Ecosystem {
 }
 
 /// Room to make in the graph for what the store holds. Edges are estimated from the rows: one per
-/// record, and for deals and touchpoints the relations they usually carry (over-reserving costs
-/// address space, not resident memory, until it is used).
+/// record, and for deals, touchpoints, registrations and play runs the relations they usually
+/// carry (over-reserving costs address space, not resident memory, until it is used).
 async fn capacity(store: &dyn Repository) -> anyhow::Result<Capacity> {
     let mut rows = [0usize; Kind::ALL.len()];
     for kind in Kind::ALL {
@@ -128,11 +129,17 @@ async fn capacity(store: &dyn Repository) -> anyhow::Result<Capacity> {
         touchpoints,
         plays,
         ipps,
+        play_runs,
         registrations,
     ] = rows;
     Ok(Capacity {
-        nodes: partners + accounts + deals + touchpoints + plays + ipps + registrations,
-        edges: records + accounts / 8 + deals * 5 + touchpoints * 3 + registrations * 3,
+        nodes: partners + accounts + deals + touchpoints + plays + ipps + play_runs + registrations,
+        edges: records
+            + accounts / 8
+            + deals * 5
+            + touchpoints * 3
+            + play_runs * 3
+            + registrations * 3,
         records,
         accounts,
     })

@@ -109,6 +109,7 @@ pub(crate) fn to_doc(node: &Node) -> String {
         Node::Touchpoint(x) => serde_json::to_string(x),
         Node::Play(x) => serde_json::to_string(x),
         Node::Ipp(x) => serde_json::to_string(x),
+        Node::PlayRun(x) => serde_json::to_string(x),
         Node::Registration(x) => serde_json::to_string(x),
     };
     r.expect("domain types serialise to JSON")
@@ -337,22 +338,32 @@ impl Ecosystem {
         };
         let blocked = match kind {
             Kind::Partner => {
-                hood.deals + hood.touchpoints + hood.owned_accounts + hood.registrations > 0
+                hood.deals
+                    + hood.touchpoints
+                    + hood.owned_accounts
+                    + hood.registrations
+                    + hood.play_runs
+                    > 0
             }
-            Kind::Account => hood.deals + hood.touchpoints + hood.records + hood.registrations > 0,
+            Kind::Account => {
+                hood.deals + hood.touchpoints + hood.records + hood.registrations + hood.play_runs
+                    > 0
+            }
             Kind::Deal => hood.touchpoints + hood.registrations > 0,
-            Kind::Touchpoint | Kind::Play | Kind::Ipp | Kind::Registration => false,
+            Kind::Play => hood.play_runs > 0,
+            Kind::Touchpoint | Kind::Ipp | Kind::PlayRun | Kind::Registration => false,
         };
         if blocked {
             return Err(ServiceError::Conflict {
                 code: "still_referenced",
                 message: format!(
-                    "{kind} '{id}' is still referred to by {} deal(s), {} touchpoint(s), {} partner record(s), {} owned account(s) and {} deal registration(s); remove those first{}",
+                    "{kind} '{id}' is still referred to by {} deal(s), {} touchpoint(s), {} partner record(s), {} owned account(s), {} deal registration(s) and {} play run(s); remove those first{}",
                     hood.deals,
                     hood.touchpoints,
                     hood.records,
                     hood.owned_accounts,
                     hood.registrations,
+                    hood.play_runs,
                     if kind == Kind::Partner {
                         ", or offboard the partner instead"
                     } else {

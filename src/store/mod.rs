@@ -69,6 +69,7 @@ impl Table {
             Table::Entity(Kind::Touchpoint) => "touchpoints",
             Table::Entity(Kind::Play) => "plays",
             Table::Entity(Kind::Ipp) => "ipps",
+            Table::Entity(Kind::PlayRun) => "play_runs",
             Table::Entity(Kind::Registration) => "registrations",
             Table::Records => "partner_records",
         }
@@ -83,6 +84,7 @@ impl Table {
             Table::Entity(Kind::Touchpoint) => "SELECT COUNT(*) FROM touchpoints",
             Table::Entity(Kind::Play) => "SELECT COUNT(*) FROM plays",
             Table::Entity(Kind::Ipp) => "SELECT COUNT(*) FROM ipps",
+            Table::Entity(Kind::PlayRun) => "SELECT COUNT(*) FROM play_runs",
             Table::Entity(Kind::Registration) => "SELECT COUNT(*) FROM registrations",
             Table::Records => "SELECT COUNT(*) FROM partner_records",
         }
@@ -97,6 +99,7 @@ impl Table {
             Table::Entity(Kind::Touchpoint) => "SELECT CAST(doc AS TEXT) FROM touchpoints",
             Table::Entity(Kind::Play) => "SELECT CAST(doc AS TEXT) FROM plays",
             Table::Entity(Kind::Ipp) => "SELECT CAST(doc AS TEXT) FROM ipps",
+            Table::Entity(Kind::PlayRun) => "SELECT CAST(doc AS TEXT) FROM play_runs",
             Table::Entity(Kind::Registration) => "SELECT CAST(doc AS TEXT) FROM registrations",
             Table::Records => "SELECT CAST(doc AS TEXT) FROM partner_records",
         }
