@@ -90,6 +90,9 @@ enum TrainCommand {
     /// within 180 days of joining; the latest quarter of joiners held out.
     #[command(name = "ipp_success", alias = "ipp-success")]
     IppSuccess(TrainOutArgs),
+    /// The play-outcome model: runs whose outcome became known in the last 365 days, statistics as
+    /// of that window's start; measured first on the last 90 days with a model fitted before them.
+    Plays(TrainOutArgs),
 }
 
 #[derive(Debug, Args)]
@@ -772,6 +775,7 @@ async fn train(args: TrainArgs) -> anyhow::Result<()> {
         Some(TrainCommand::Conflict(c)) => train_conflict(&eco, &rules, &source, c, save).await?,
         Some(TrainCommand::Partners(o)) => train_partners(&eco, o, save).await?,
         Some(TrainCommand::IppSuccess(o)) => train_success(&eco, o, save).await?,
+        Some(TrainCommand::Plays(o)) => train_plays(&eco, o, save).await?,
         None => {
             let none = TrainOutArgs::default();
             let conflict = TrainConflictArgs {
@@ -781,13 +785,14 @@ async fn train(args: TrainArgs) -> anyhow::Result<()> {
             };
             // Each model is trained when the store holds what it learns from; a model without
             // enough data is reported and skipped, not an error for the others.
-            let runs: [(&str, anyhow::Result<()>); 3] = [
+            let runs: [(&str, anyhow::Result<()>); 4] = [
                 (
                     "conflict",
                     train_conflict(&eco, &rules, &source, &conflict, save).await,
                 ),
                 ("partners", train_partners(&eco, &none, save).await),
                 ("ipp_success", train_success(&eco, &none, save).await),
+                ("plays", train_plays(&eco, &none, save).await),
             ];
             let mut trained = 0;
             for (name, r) in runs {
@@ -979,6 +984,36 @@ async fn train_success(
     println!("fit and measure {:.1} s", t.elapsed().as_secs_f64());
     let versioned = ecograph::intel::Versioned {
         name: ecograph::intel::SUCCESS.into(),
+        model,
+        card: serde_json::to_value(&card)?,
+    };
+    keep(eco, &versioned, out, save).await
+}
+
+/// `ecograph train plays`.
+async fn train_plays(
+    eco: &ecograph::service::Ecosystem,
+    out: &TrainOutArgs,
+    save: bool,
+) -> anyhow::Result<()> {
+    println!("== plays");
+    let t = std::time::Instant::now();
+    let (model, card) = eco.read(ecograph::intel::plays::train_graph)?;
+    println!(
+        "fitted on {} runs; held out {} runs whose outcome became known {} .. {}",
+        card.measured_fit_rows, card.held_out, card.held_out_from, card.horizon
+    );
+    println!(
+        "model ROC AUC {:.4}, ECE {:.4}; the play's own success rate alone ROC AUC {:.4}",
+        card.roc_auc, card.ece, card.play_rate_roc_auc
+    );
+    println!(
+        "{} partners ran two or more plays in the hold-out: the model's pick succeeded {:.4}, the most popular play {:.4} (lift {:.3})",
+        card.partners_compared, card.top_pick_success, card.popular_pick_success, card.lift
+    );
+    println!("fit and measure {:.1} s", t.elapsed().as_secs_f64());
+    let versioned = ecograph::intel::Versioned {
+        name: ecograph::intel::PLAYS.into(),
         model,
         card: serde_json::to_value(&card)?,
     };

@@ -149,6 +149,10 @@ fn expected() -> BTreeMap<(&'static str, &'static str), &'static [&'static str]>
         &["admin", "prm", "recruiter", "partner"],
     );
     t.insert(("POST", "/v1/ipp-fit"), RECRUITING);
+    t.insert(
+        ("GET", "/v1/partners/{id}/play-recommendations"),
+        &["admin", "prm", "partner"],
+    );
     t.insert(("GET", "/v1/recruiting/candidates"), RECRUITING);
     const DESK_AND_PARTNER: &[&str] = &["admin", "prm", "deal_desk", "partner"];
     t.insert(("POST", "/v1/deal-registrations"), DESK_AND_PARTNER);

@@ -394,3 +394,61 @@ async fn a_partner_key_reads_its_own_fit_only_and_no_recommendations() {
         200
     );
 }
+
+#[actix_web::test]
+async fn plays_are_ranked_for_a_partner_with_runs_and_for_one_without() {
+    let db = sqlite_db();
+    let app = spawn(&db.url).await;
+    world(&app).await;
+    put(
+        &app,
+        "/v1/plays/PL-H",
+        json!({"name": "Healthcare webinar", "motion": "joint_webinar", "partner_types": ["SI"], "industries": ["Healthcare"]}),
+    )
+    .await;
+    put(
+        &app,
+        "/v1/plays/PL-R",
+        json!({"name": "Retail bundle", "motion": "integration_bundle", "partner_types": ["ISV"], "industries": ["Retail"], "regions": ["APAC"]}),
+    )
+    .await;
+    for (i, (p, play, ok)) in [
+        ("P-LIST", "PL-H", true),
+        ("P-NEAR", "PL-R", false),
+        ("P-DEAL", "PL-H", true),
+    ]
+    .iter()
+    .enumerate()
+    {
+        put(
+            &app,
+            &format!("/v1/play-runs/RUN-{i}"),
+            json!({"partner_id": p, "play_id": play, "started_on": "2025-01-01", "ended_on": "2025-03-01",
+                   "pipeline_amount": 50000, "currency": "USD", "succeeded": ok}),
+        )
+        .await;
+    }
+    let (s, r) = app.get("/v1/partners/P-LIST/play-recommendations").await;
+    assert_eq!(s, 200, "{r}");
+    assert_eq!(r["basis"], "history");
+    let items = r["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    for i in items {
+        let p = i["probability"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&p), "{i}");
+        assert!(!i["reasons"].as_array().unwrap().is_empty(), "{i}");
+    }
+    let uplift: Vec<f64> = items
+        .iter()
+        .map(|i| i["expected_uplift"].as_f64().unwrap())
+        .collect();
+    assert!(uplift[0] >= uplift[1], "best expected uplift first: {r}");
+    let (s, r) = app
+        .get("/v1/partners/P-COUNT/play-recommendations?limit=1")
+        .await;
+    assert_eq!(s, 200, "{r}");
+    assert_eq!(r["basis"], "content", "P-COUNT has run no play: {r}");
+    assert_eq!(r["items"].as_array().unwrap().len(), 1);
+    let (s, _) = app.get("/v1/partners/P-404/play-recommendations").await;
+    assert_eq!(s, 404);
+}

@@ -603,3 +603,74 @@ pub struct CandidatePage {
     #[serde(flatten)]
     pub page: Page<RecruitCandidate>,
 }
+
+/// Plays recommended to a partner.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlayRecommendations {
+    /// The partner.
+    pub partner_id: String,
+    /// `history` when the partner has known play outcomes of its own; `content` when it has none
+    /// and the ranking rests on content fit and how other partners fared.
+    pub basis: &'static str,
+    /// The serving play model's version (absent: ranked by how partners of its type fared).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model_version: Option<String>,
+    /// When the snapshot of outcomes read here was taken.
+    pub snapshot_built_at: DateTime<Utc>,
+    /// Best expected uplift first.
+    pub items: Vec<crate::intel::plays::PlayRecommendation>,
+}
+
+/// The GTM plays a partner should run, ranked by expected uplift (the chance its run succeeds times
+/// the pipeline a successful run of the play brings), learned from the outcomes of plays run by
+/// partners whose outcomes resemble its own and by partners of its type, and from content fit
+/// (the play's partner types, industries and regions). A partner with no runs of its own is ranked
+/// on content fit and others' outcomes, and marked `content`.
+#[utoipa::path(tag = "intelligence", operation_id = "partner_play_recommendations",
+    security(("bearer" = ["admin", "prm", "partner"])),
+    params(("id" = String, Path, description = "The partner"), RecommendQuery),
+    responses((status = 200, body = PlayRecommendations),
+        (status = 400, description = "Invalid query", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such partner", body = Problem, content_type = "application/problem+json")))]
+#[get("/partners/{id}/play-recommendations")]
+pub async fn play_recommendations(
+    eco: Data<Ecosystem>,
+    id: Path<String>,
+    q: Query<RecommendQuery>,
+) -> ApiResult<HttpResponse> {
+    let n = parse_limit(
+        q.limit.as_deref(),
+        DEFAULT_RECOMMENDATIONS,
+        MAX_RECOMMENDATIONS,
+    )?;
+    let id = path_id(&id)?;
+    let partner = eco
+        .read(|g| g.partner(id.as_str()).cloned())
+        .ok_or_else(|| not_found(Kind::Partner, id.as_str()))?;
+    let picture = eco.picture().await?;
+    let models = eco.intel_models();
+    let (basis, mut items) = eco.read(|g| {
+        let book = &picture.plays(g).book;
+        // A partner added after the snapshot has no runs in it yet.
+        let p = picture.snapshot.partner(id.as_str()).unwrap_or(u32::MAX);
+        let prof = crate::intel::plays::profile(&partner);
+        let basis = if book.has_outcomes(p) {
+            "history"
+        } else {
+            "content"
+        };
+        let items = match &models.plays {
+            Some(m) => crate::intel::plays::recommend(book, &m.model, p, &prof),
+            None => crate::intel::plays::recommend_by_type(book, p, &prof),
+        };
+        (basis, items)
+    });
+    items.truncate(n);
+    Ok(HttpResponse::Ok().json(PlayRecommendations {
+        partner_id: id.to_string(),
+        basis,
+        model_version: models.plays.as_ref().map(|m| m.version.clone()),
+        snapshot_built_at: picture.built_at,
+        items,
+    }))
+}

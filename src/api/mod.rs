@@ -217,6 +217,7 @@ pub fn app(
                 .service(intel::partner_fit)
                 .service(intel::applicant_fit)
                 .service(intel::recruiting_candidates)
+                .service(intel::play_recommendations)
                 .service(models::list)
                 .service(models::reload),
         )

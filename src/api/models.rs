@@ -25,6 +25,7 @@ fn serving_versions(eco: &Ecosystem) -> Vec<(&'static str, Option<String>)> {
         ),
         (crate::intel::PARTNERS, v(&intel.partners)),
         (crate::intel::SUCCESS, v(&intel.success)),
+        (crate::intel::PLAYS, v(&intel.plays)),
     ]
 }
 

@@ -39,6 +39,11 @@ pub const FEATURES: [&str; 9] = [
     "partner_has_runs",
 ];
 
+/// Agreement of one partner's outcomes with each other partner's: (sum of agreements, plays
+/// compared).
+#[derive(Debug, Clone, Default)]
+pub struct Agreement(HashMap<u32, (f64, f64)>);
+
 /// One run, reduced to what the model reads.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RunFact {
@@ -151,6 +156,11 @@ impl Book {
         b
     }
 
+    /// Whether a partner has known outcomes of its own.
+    pub fn has_outcomes(&self, p: u32) -> bool {
+        self.by_partner.get(&p).is_some_and(|v| !v.is_empty())
+    }
+
     /// The success rate over every known run (0.5 with none).
     pub fn global_rate(&self) -> f64 {
         rate(self.global.0, self.global.1, 0.5)
@@ -178,26 +188,30 @@ impl Book {
         v
     }
 
-    /// How partners whose known outcomes agreed with `p`'s fared with play `q`, as a deviation from
-    /// the play's rate (0 without comparable peers). Reads at most [`MAX_OWN_RUNS`] of `p`'s runs
-    /// and [`MAX_PEERS_PER_PLAY`] runners of each play.
-    fn similar(&self, p: u32, q: usize, play_rate: f64) -> f64 {
-        let Some(own) = self.by_partner.get(&p) else {
-            return 0.0;
-        };
-        let own = &own[own.len().saturating_sub(MAX_OWN_RUNS)..];
+    /// How often each other partner's known outcome agreed with `p`'s on the plays both ran (+1 the
+    /// same outcome, -1 another). Reads at most [`MAX_OWN_RUNS`] of `p`'s runs and
+    /// [`MAX_PEERS_PER_PLAY`] runners of each play.
+    pub fn agreement(&self, p: u32) -> Agreement {
         let mut agree: HashMap<u32, (f64, f64)> = HashMap::new();
-        for (play, ok) in own {
-            let runners = &self.by_play[*play as usize];
-            for (w, wok) in &runners[runners.len().saturating_sub(MAX_PEERS_PER_PLAY)..] {
-                if *w == p {
-                    continue;
+        if let Some(own) = self.by_partner.get(&p) {
+            for (play, ok) in &own[own.len().saturating_sub(MAX_OWN_RUNS)..] {
+                let runners = &self.by_play[*play as usize];
+                for (w, wok) in &runners[runners.len().saturating_sub(MAX_PEERS_PER_PLAY)..] {
+                    if *w == p {
+                        continue;
+                    }
+                    let e = agree.entry(*w).or_default();
+                    e.0 += if ok == wok { 1.0 } else { -1.0 };
+                    e.1 += 1.0;
                 }
-                let e = agree.entry(*w).or_default();
-                e.0 += if ok == wok { 1.0 } else { -1.0 };
-                e.1 += 1.0;
             }
         }
+        Agreement(agree)
+    }
+
+    /// How partners whose outcomes agreed with this one's fared with play `q`, as a deviation from
+    /// the play's rate (0 without comparable peers).
+    fn similar(&self, p: u32, q: usize, play_rate: f64, agree: &Agreement) -> f64 {
         let runners = &self.by_play[q];
         let mut num = 0.0;
         let mut den = 0.0;
@@ -205,7 +219,7 @@ impl Book {
             if *w == p {
                 continue;
             }
-            if let Some((a, n)) = agree.get(w) {
+            if let Some((a, n)) = agree.0.get(w) {
                 let sim = a / (n + SIMILARITY_SHRINK);
                 if sim > 0.0 {
                     num += sim * (f64::from(u8::from(*ok)) - play_rate);
@@ -217,7 +231,7 @@ impl Book {
     }
 
     /// The feature vector of partner `p` (profile `prof`) and play `q`.
-    pub fn features(&self, p: u32, prof: &Profile, q: usize) -> [f64; 9] {
+    pub fn features(&self, p: u32, prof: &Profile, q: usize, agree: &Agreement) -> [f64; 9] {
         let play = &self.plays[q];
         let g = self.global_rate();
         let (ps, pn) = self.play_rate[q];
@@ -264,7 +278,7 @@ impl Book {
             fits_region,
             play_rate,
             rate(ts, tn, play_rate),
-            self.similar(p, q, play_rate),
+            self.similar(p, q, play_rate, agree),
             rate(os, on, g),
             rate(qs, qn, rate(os, on, g)),
             f64::from(on > 0),
@@ -292,10 +306,28 @@ pub struct PlayRecommendation {
 
 /// Ranks every play for a partner, best expected uplift first.
 pub fn recommend(book: &Book, model: &Logistic, p: u32, prof: &Profile) -> Vec<PlayRecommendation> {
+    rank_with(book, p, prof, |x| {
+        (model.probability(x), model.explain(x, 4))
+    })
+}
+
+/// Ranks every play for a partner without a model: the chance is how partners of its type fared
+/// with the play (smoothed toward the play's rate).
+pub fn recommend_by_type(book: &Book, p: u32, prof: &Profile) -> Vec<PlayRecommendation> {
+    rank_with(book, p, prof, |x| (x[4], Vec::new()))
+}
+
+fn rank_with(
+    book: &Book,
+    p: u32,
+    prof: &Profile,
+    score: impl Fn(&[f64; 9]) -> (f64, Vec<Contribution>),
+) -> Vec<PlayRecommendation> {
+    let agree = book.agreement(p);
     let mut out: Vec<PlayRecommendation> = (0..book.plays.len())
         .map(|q| {
-            let x = book.features(p, prof, q);
-            let prob = model.probability(&x);
+            let x = book.features(p, prof, q, &agree);
+            let (prob, drivers) = score(&x);
             let pipeline = book.expected_pipeline(q);
             PlayRecommendation {
                 play_id: book.plays[q].id.to_string(),
@@ -303,7 +335,7 @@ pub fn recommend(book: &Book, model: &Logistic, p: u32, prof: &Profile) -> Vec<P
                 probability: (prob * 10_000.0).round() / 10_000.0,
                 expected_uplift: (prob * pipeline).round(),
                 reasons: reasons(book, &x, q),
-                drivers: model.explain(&x, 4),
+                drivers,
             }
         })
         .collect();
@@ -394,7 +426,12 @@ fn rows(
                 return None;
             }
             let prof = profiles.get(&r.partner)?;
-            Some((*r, book.features(r.partner, prof, r.play as usize), ok))
+            let agree = book.agreement(r.partner);
+            Some((
+                *r,
+                book.features(r.partner, prof, r.play as usize, &agree),
+                ok,
+            ))
         })
         .collect()
 }
@@ -491,4 +528,81 @@ pub fn train(
             lift: if pop > 0.0 { top / pop } else { 0.0 },
         },
     ))
+}
+
+/// The reporting currency: pipeline amounts in it feed the expected uplift; runs in another
+/// currency count for success rates only (no exchange rates are held).
+pub const REPORTING_CURRENCY: &str = "USD";
+
+/// The plays, every run reduced to what the model reads (partners by their index in `s`), and each
+/// partner's profile.
+pub fn facts(
+    g: &crate::graph::EcoGraph,
+    s: &super::snapshot::Snapshot,
+) -> (Vec<Play>, Vec<RunFact>, HashMap<u32, Profile>) {
+    let plays: Vec<Play> = g.plays().cloned().collect();
+    let play_ix: HashMap<&str, u16> = plays
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.id.as_str(), i as u16))
+        .collect();
+    let runs: Vec<RunFact> = g
+        .play_runs()
+        .filter_map(|r| {
+            Some(RunFact {
+                partner: s.partner(r.partner_id.as_str())?,
+                play: *play_ix.get(r.play_id.as_str())?,
+                started_on: r.started_on,
+                known_on: r.succeeded.map(|_| {
+                    r.ended_on
+                        .unwrap_or(r.started_on + chrono::Days::new(OUTCOME_LAG_DAYS))
+                }),
+                succeeded: r.succeeded,
+                pipeline: match (&r.pipeline_amount, &r.currency) {
+                    (Some(a), Some(c)) if c.as_str() == REPORTING_CURRENCY => Some(a.value()),
+                    _ => None,
+                },
+            })
+        })
+        .collect();
+    let profiles: HashMap<u32, Profile> = s
+        .partners
+        .iter()
+        .enumerate()
+        .filter_map(|(i, info)| {
+            let p = g.partner(info.id.as_str())?;
+            Some((i as u32, profile(p)))
+        })
+        .collect();
+    (plays, runs, profiles)
+}
+
+/// A partner's profile as the play model reads it.
+pub fn profile(p: &crate::domain::Partner) -> Profile {
+    Profile {
+        partner_type: p.partner_type,
+        industries: p.industries.iter().map(|s| s.to_lowercase()).collect(),
+        regions: p.regions.clone(),
+    }
+}
+
+/// The day after the latest dated event among deals, touchpoints and play runs.
+pub fn horizon(g: &crate::graph::EcoGraph, runs: &[RunFact]) -> Option<NaiveDate> {
+    let deals = super::holdout::horizon(g);
+    let latest_run = runs
+        .iter()
+        .map(|r| r.known_on.unwrap_or(r.started_on).max(r.started_on))
+        .max()
+        .and_then(|d| d.succ_opt());
+    deals.max(latest_run)
+}
+
+/// Trains the play model on what the graph holds.
+pub fn train_graph(
+    g: &crate::graph::EcoGraph,
+) -> Result<(Logistic, PlaysCard), super::holdout::TrainError> {
+    let s = super::snapshot::Snapshot::build(g, None);
+    let (plays, runs, profiles) = facts(g, &s);
+    let h = horizon(g, &runs).ok_or(super::holdout::TrainError::NoHistory)?;
+    train(plays, &runs, &profiles, h)
 }

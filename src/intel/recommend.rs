@@ -8,14 +8,14 @@
 //! [`Bounds::hop_back`] partners of each of those, strongest links first.
 
 use super::snapshot::{Link, Snapshot, role_ix};
-use crate::domain::{PartnerRole, PartnerType, Population};
+use crate::domain::{PartnerRole, PartnerType, Population, SharingLevel};
 use crate::learn::Logistic;
 use serde::Serialize;
 use std::collections::HashMap;
 use utoipa::ToSchema;
 
 /// The ranking model's features, in vector order.
-pub const FEATURES: [&str; 14] = [
+pub const FEATURES: [&str; 16] = [
     "lists_as_customer",
     "lists_as_opportunity",
     "lists_as_prospect",
@@ -27,9 +27,11 @@ pub const FEATURES: [&str; 14] = [
     "serves_industry",
     "partner_deals",
     "partner_win_rate",
+    "partner_recent_deals",
     "suits_open_role",
     "co_sold_with_deal_partners",
     "tier",
+    "diffusion_rank",
 ];
 const N: usize = FEATURES.len();
 
@@ -48,12 +50,14 @@ pub struct Bounds {
     pub diffusion_candidates: usize,
     /// Candidates added from the region's most active partners.
     pub popular_candidates: usize,
+    /// Candidates added from the most active partners serving the account's region and industry.
+    pub segment_candidates: usize,
 }
 
 impl Default for Bounds {
     fn default() -> Self {
         // Sized by cost, not by any evaluation: at most 64 × 200 × 32 ≈ 410,000 steps a request
-        // and 320 candidates.
+        // and 350 candidates.
         Bounds {
             hop_partners: 64,
             hop_accounts: 200,
@@ -61,6 +65,7 @@ impl Default for Bounds {
             direct_candidates: 200,
             diffusion_candidates: 100,
             popular_candidates: 20,
+            segment_candidates: 30,
         }
     }
 }
@@ -156,8 +161,8 @@ fn suits(s: &Snapshot, p: u32, ctx: &Context) -> f64 {
 }
 
 /// Candidates for a context, with features (unscored), in partner order: the account's strongest
-/// links, the highest diffusion scores and the region's most active partners, each list capped by
-/// `b`. Partners already on the deal and partners that cannot be brought in now are left out.
+/// links, the highest diffusion scores, the region's most active partners and the most active
+/// partners of the account's region and industry, each list capped by `b`. Partners already on the deal and partners that cannot be brought in now are left out.
 pub fn candidates(s: &Snapshot, ctx: &Context, b: &Bounds) -> Vec<Candidate> {
     let a = ctx.account;
     let mut pool: HashMap<u32, (Option<Link>, f64)> = HashMap::new();
@@ -183,6 +188,19 @@ pub fn candidates(s: &Snapshot, ctx: &Context, b: &Bounds) -> Vec<Candidate> {
             kept += 1;
         }
     }
+    let mut kept = 0;
+    for &p in &s.popular {
+        if kept >= b.segment_candidates {
+            break;
+        }
+        if s.partners[p as usize].recommendable()
+            && has_region(s, p, a) == 1.0
+            && has_industry(s, p, a) == 1.0
+        {
+            pool.entry(p).or_insert((None, 0.0));
+            kept += 1;
+        }
+    }
     let mut out: Vec<Candidate> = pool
         .into_iter()
         .filter(|(p, _)| s.partners[*p as usize].recommendable() && !ctx.on_deal.contains(p))
@@ -195,6 +213,8 @@ pub fn candidates(s: &Snapshot, ctx: &Context, b: &Bounds) -> Vec<Candidate> {
                 .map(|q| (*q, s.cosold(p, *q).won))
                 .filter(|(_, w)| *w > 0)
                 .collect();
+            let win_rate = (f64::from(info.won) + 1.0) / (f64::from(info.deals) + 2.0);
+            let recent = f64::from(info.recent).ln_1p();
             let x = [
                 f64::from(l.listed == Some(Population::Customer)),
                 f64::from(l.listed == Some(Population::Opportunity)),
@@ -206,10 +226,12 @@ pub fn candidates(s: &Snapshot, ctx: &Context, b: &Bounds) -> Vec<Candidate> {
                 has_region(s, p, a),
                 has_industry(s, p, a),
                 f64::from(info.deals).ln_1p(),
-                (f64::from(info.won) + 1.0) / (f64::from(info.deals) + 2.0),
+                win_rate,
+                recent,
                 suits(s, p, ctx),
                 f64::from(co_won.iter().map(|c| c.1).sum::<u32>()).ln_1p(),
                 info.tier as usize as f64,
+                0.0,
             ];
             Candidate {
                 partner: p,
@@ -221,6 +243,17 @@ pub fn candidates(s: &Snapshot, ctx: &Context, b: &Bounds) -> Vec<Candidate> {
             }
         })
         .collect();
+    // How the diffusion ranks each candidate within this query: 1 for the first, 1/2 for the next…
+    let mut order: Vec<usize> = (0..out.len()).collect();
+    order.sort_by(|i, j| {
+        out[*j]
+            .diffusion
+            .total_cmp(&out[*i].diffusion)
+            .then(out[*i].partner.cmp(&out[*j].partner))
+    });
+    for (rank, i) in order.into_iter().enumerate() {
+        out[i].x[N - 1] = 1.0 / (1.0 + rank as f64);
+    }
     out.sort_by_key(|c| c.partner);
     out
 }
@@ -299,26 +332,25 @@ fn plural(n: u32, one: &str, many: &str) -> String {
 }
 
 /// The facts behind a candidate. A fact from a partner's account list is named row by row only
-/// when that partner shares the population as records; otherwise it is stated without the row.
+/// when that partner shares the population as records, stated as an overlap when it shares counts,
+/// and not stated when it hides the population.
 pub fn reasons(s: &Snapshot, c: &Candidate, ctx: &Context) -> Vec<Reason> {
     let mut out = Vec::new();
     let info = &s.partners[c.partner as usize];
     let acc = &s.accounts[ctx.account as usize];
     if let Some(l) = c.link {
         if let Some(pop) = l.listed {
-            let shared = match pop {
-                Population::Customer => info.shares_records[0],
-                Population::Prospect => info.shares_records[1],
-                Population::Opportunity => info.shares_records[2],
-            };
-            out.push(Reason {
-                kind: "account_list",
-                text: if shared {
-                    format!("lists {} as a {pop} in its account list", acc.id)
-                } else {
-                    "its account list overlaps this account (shared as counts only)".into()
-                },
-            });
+            match info.sharing[super::snapshot::population_ix(pop)] {
+                SharingLevel::Records => out.push(Reason {
+                    kind: "account_list",
+                    text: format!("lists {} as a {pop} in its account list", acc.id),
+                }),
+                SharingLevel::Counts => out.push(Reason {
+                    kind: "account_list",
+                    text: "its account list overlaps this account (shared as counts only)".into(),
+                }),
+                SharingLevel::Hidden => {}
+            }
         }
         if l.deals > 0 {
             out.push(Reason {
@@ -384,4 +416,74 @@ pub fn reasons(s: &Snapshot, c: &Candidate, ctx: &Context) -> Vec<Reason> {
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::intel::snapshot::tests::Eco;
+    use serde_json::json;
+
+    #[test]
+    fn a_hub_account_and_hub_partners_give_a_bounded_candidate_list() {
+        // 600 partners list one account, and each lists 300 others: a walk without bounds would take
+        // 600 × 300 × 600 steps and return every partner.
+        let mut e = Eco::new();
+        e.account("A-HUB");
+        for a in 0..300 {
+            e.account(&format!("A-{a}"));
+        }
+        for p in 0..600 {
+            let pid = format!("P-{p}");
+            e.partner(&pid, json!({}));
+            e.knows(&pid, "A-HUB", "customer");
+        }
+        for p in 0..600 {
+            for a in 0..300 {
+                if (p + a) % 2 == 0 {
+                    let input = serde_json::from_value(
+                        json!({"id": format!("r-{a}"), "relation": "prospect", "name": "x"}),
+                    )
+                    .unwrap();
+                    e.0.upsert_record(
+                        crate::domain::PartnerRecord::from_input(
+                            crate::domain::Id::parse("id", &format!("P-{p}")).unwrap(),
+                            crate::domain::Id::parse("id", &format!("A-{a}")).unwrap(),
+                            input,
+                        )
+                        .unwrap(),
+                    );
+                }
+            }
+        }
+        let s = Snapshot::build(&e.0, None);
+        let b = Bounds::default();
+        let ctx = Context {
+            account: s.account("A-HUB").unwrap(),
+            ..Default::default()
+        };
+        let c = candidates(&s, &ctx, &b);
+        let most = b.direct_candidates
+            + b.diffusion_candidates
+            + b.popular_candidates
+            + b.segment_candidates;
+        assert!(c.len() <= most, "{} candidates, bound {most}", c.len());
+        assert!(
+            c.len() >= b.direct_candidates,
+            "the strongest links are kept"
+        );
+    }
+
+    #[test]
+    fn types_fill_the_roles_channel_programs_give_them() {
+        assert!(can_fill(PartnerType::Var, PartnerRole::Transacting));
+        assert!(!can_fill(PartnerType::Isv, PartnerRole::Transacting));
+        assert!(can_fill(PartnerType::Msp, PartnerRole::Services));
+        assert!(!can_fill(PartnerType::Var, PartnerRole::Referral));
+        assert!(
+            PartnerType::ALL
+                .iter()
+                .all(|t| can_fill(*t, PartnerRole::Sourcing))
+        );
+    }
 }

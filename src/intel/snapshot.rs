@@ -4,8 +4,9 @@
 //! instead of pointer-chasing through petgraph, and a fixed instant for training and evaluation.
 //!
 //! Only deals created and touchpoints made before the instant count; a deal counts as won only if
-//! it closed won before it. Account lists and profiles are undated and read as they are now. A
-//! partner's account-list rows of a population it shares as `hidden` are left out entirely.
+//! it closed won before it. Account lists and profiles are undated and read as they are now.
+//! Every account-list row counts in scores (the vendor holds them all); how a partner shares each
+//! population is kept so that reasons quote rows only where it shares them.
 
 use crate::domain::{
     DealStage, Id, Partner, PartnerRole, PartnerStatus, PartnerType, Population, Region,
@@ -14,6 +15,18 @@ use crate::domain::{
 use crate::graph::{EcoGraph, Node};
 use chrono::NaiveDate;
 use std::collections::HashMap;
+
+/// Days before the instant in which a partner's deals count as recent.
+pub const RECENT_DAYS: u64 = 180;
+
+/// Index of a population in per-population arrays.
+pub fn population_ix(p: Population) -> usize {
+    match p {
+        Population::Customer => 0,
+        Population::Prospect => 1,
+        Population::Opportunity => 2,
+    }
+}
 
 /// A partner's role, as an index into per-role arrays.
 pub fn role_ix(r: PartnerRole) -> usize {
@@ -46,8 +59,11 @@ pub struct PartnerInfo {
     pub won: u32,
     /// Deals per role.
     pub roles: [u32; 5],
-    /// Whether its account list is shared as records (reasons may name its rows).
-    pub shares_records: [bool; 3],
+    /// How it shares its customers, prospects and opportunities (reasons quote rows only where
+    /// it shares them as records).
+    pub sharing: [SharingLevel; 3],
+    /// Deals it joined in the [`RECENT_DAYS`] before the instant.
+    pub recent: u32,
 }
 
 impl PartnerInfo {
@@ -162,7 +178,6 @@ fn lower(s: &str) -> String {
 }
 
 fn partner_info(p: &Partner) -> PartnerInfo {
-    let level = |l: SharingLevel| l == SharingLevel::Records;
     PartnerInfo {
         id: p.id.clone(),
         partner_type: p.partner_type,
@@ -173,21 +188,13 @@ fn partner_info(p: &Partner) -> PartnerInfo {
         deals: 0,
         won: 0,
         roles: [0; 5],
-        shares_records: [
-            level(p.sharing.customers),
-            level(p.sharing.prospects),
-            level(p.sharing.opportunities),
+        sharing: [
+            p.sharing.customers,
+            p.sharing.prospects,
+            p.sharing.opportunities,
         ],
+        recent: 0,
     }
-}
-
-fn visible(p: &Partner, pop: Population) -> bool {
-    let level = match pop {
-        Population::Customer => p.sharing.customers,
-        Population::Prospect => p.sharing.prospects,
-        Population::Opportunity => p.sharing.opportunities,
-    };
-    level != SharingLevel::Hidden
 }
 
 impl Snapshot {
@@ -199,12 +206,10 @@ impl Snapshot {
             generation: g.generation(),
             ..Default::default()
         };
-        let mut full: Vec<&Partner> = Vec::new();
         for (_, n) in g.iter_indexed(crate::domain::Kind::Partner) {
             if let Node::Partner(p) = n {
                 s.partner_ix.insert(p.id.clone(), s.partners.len() as u32);
                 s.partners.push(partner_info(p));
-                full.push(p);
             }
         }
         for (_, n) in g.iter_indexed(crate::domain::Kind::Account) {
@@ -226,9 +231,6 @@ impl Snapshot {
             ) else {
                 continue;
             };
-            if !visible(full[p as usize], r.relation) {
-                continue;
-            }
             raw.push(Raw {
                 p,
                 a,
@@ -247,6 +249,7 @@ impl Snapshot {
                 continue;
             };
             let won = d.stage == DealStage::ClosedWon && d.close_date.is_some_and(before);
+            let recent = as_of.is_none_or(|t| d.created_on + chrono::Days::new(RECENT_DAYS) >= t);
             let ps: Vec<u32> = d
                 .partners
                 .iter()
@@ -257,6 +260,7 @@ impl Snapshot {
                 info.deals += 1;
                 info.won += u32::from(won);
                 info.roles[role_ix(x.role)] += 1;
+                info.recent += u32::from(recent);
                 raw.push(Raw {
                     p,
                     a,
@@ -411,5 +415,137 @@ impl Snapshot {
     /// Number of partner–account links.
     pub fn links(&self) -> usize {
         self.p_adj.len()
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::domain::{Account, Deal, PartnerRecord};
+    use serde_json::{Value, json};
+
+    fn id(s: &str) -> Id {
+        Id::parse("id", s).unwrap()
+    }
+
+    /// A small graph builder over the real domain parsing.
+    pub(crate) struct Eco(pub EcoGraph);
+
+    impl Eco {
+        pub(crate) fn new() -> Self {
+            Eco(EcoGraph::new())
+        }
+        pub(crate) fn partner(&mut self, pid: &str, body: Value) -> &mut Self {
+            let mut b = json!({"name": pid, "type": "SI", "regions": ["EMEA"], "industries": ["Healthcare"]});
+            b.as_object_mut()
+                .unwrap()
+                .extend(body.as_object().unwrap().clone());
+            let p = Partner::from_input(id(pid), serde_json::from_value(b).unwrap()).unwrap();
+            self.0.upsert(Node::Partner(Box::new(p)));
+            self
+        }
+        pub(crate) fn account(&mut self, aid: &str) -> &mut Self {
+            let a = Account::from_input(
+                id(aid),
+                serde_json::from_value(json!({"name": aid, "region": "EMEA", "industry": "Healthcare", "vendor_relation": "prospect"}))
+                    .unwrap(),
+            )
+            .unwrap();
+            self.0.upsert(Node::Account(Box::new(a)));
+            self
+        }
+        pub(crate) fn knows(&mut self, pid: &str, aid: &str, relation: &str) -> &mut Self {
+            let input = serde_json::from_value(
+                json!({"id": format!("{pid}-{aid}"), "relation": relation, "name": aid}),
+            )
+            .unwrap();
+            self.0
+                .upsert_record(PartnerRecord::from_input(id(pid), id(aid), input).unwrap());
+            self
+        }
+        pub(crate) fn deal(
+            &mut self,
+            did: &str,
+            aid: &str,
+            created: &str,
+            won_on: Option<&str>,
+            partners: &[&str],
+        ) -> &mut Self {
+            let ps: Vec<Value> = partners
+                .iter()
+                .map(|p| json!({"partner_id": p, "role": "services"}))
+                .collect();
+            let mut b = json!({"account_id": aid, "amount": 1000.0, "stage": "proposal",
+                "created_on": created, "partners": ps});
+            if let Some(w) = won_on {
+                b["stage"] = json!("closed_won");
+                b["close_date"] = json!(w);
+            }
+            let d = Deal::from_input(id(did), serde_json::from_value(b).unwrap()).unwrap();
+            self.0.upsert(Node::Deal(Box::new(d)));
+            self
+        }
+    }
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_snapshot_as_of_an_instant_ignores_deals_created_or_won_after_it() {
+        let mut e = Eco::new();
+        e.partner("P-1", json!({}))
+            .partner("P-2", json!({}))
+            .account("A-1");
+        e.deal(
+            "D-1",
+            "A-1",
+            "2025-01-01",
+            Some("2025-03-01"),
+            &["P-1", "P-2"],
+        );
+        e.deal("D-2", "A-1", "2025-06-01", None, &["P-2"]);
+        let before = Snapshot::build(&e.0, Some(day("2025-02-01")));
+        let (p1, p2, a) = (
+            before.partner("P-1").unwrap(),
+            before.partner("P-2").unwrap(),
+            before.account("A-1").unwrap(),
+        );
+        assert_eq!(before.partners[p2 as usize].deals, 1, "D-2 is later");
+        assert_eq!(before.partners[p1 as usize].won, 0, "D-1 was still open");
+        assert_eq!(before.cosold(p1, p2), CoSold { deals: 1, won: 0 });
+        let link = before
+            .partners_of(a)
+            .iter()
+            .find(|l| l.other == p2)
+            .copied();
+        assert_eq!(link.map(|l| (l.deals, l.won)), Some((1, 0)));
+        let now = Snapshot::build(&e.0, None);
+        assert_eq!(now.partners[p2 as usize].deals, 2);
+        assert_eq!(now.partners[p1 as usize].won, 1);
+        assert_eq!(now.cosold(p1, p2), CoSold { deals: 1, won: 1 });
+        // Adding a later deal does not change the earlier snapshot.
+        e.deal("D-3", "A-1", "2025-09-01", Some("2025-10-01"), &["P-1"]);
+        let again = Snapshot::build(&e.0, Some(day("2025-02-01")));
+        assert_eq!(
+            again.partners_of(a).to_vec(),
+            before.partners_of(a).to_vec()
+        );
+    }
+
+    #[test]
+    fn links_merge_a_list_row_with_deals_and_keep_the_strongest_population() {
+        let mut e = Eco::new();
+        e.partner("P-1", json!({})).account("A-1");
+        e.knows("P-1", "A-1", "prospect");
+        e.deal("D-1", "A-1", "2025-01-01", None, &["P-1"]);
+        let s = Snapshot::build(&e.0, None);
+        let a = s.account("A-1").unwrap();
+        let l = s.partners_of(a);
+        assert_eq!(l.len(), 1);
+        assert_eq!(l[0].listed, Some(Population::Prospect));
+        assert_eq!(l[0].deals, 1);
+        assert_eq!(s.accounts_of(s.partner("P-1").unwrap()).len(), 1);
+        assert_eq!(s.links(), 1);
     }
 }

@@ -89,7 +89,7 @@ pub async fn save<T: Serialize>(
 
 /// The committed defaults of the partner-intelligence models (trained on a generated world; see
 /// their cards under `models/`).
-const COMMITTED_INTEL: [(&str, &str); 2] = [
+const COMMITTED_INTEL: [(&str, &str); 3] = [
     (
         crate::intel::PARTNERS,
         include_str!("../../models/partners.json"),
@@ -98,6 +98,7 @@ const COMMITTED_INTEL: [(&str, &str); 2] = [
         crate::intel::SUCCESS,
         include_str!("../../models/ipp_success.json"),
     ),
+    (crate::intel::PLAYS, include_str!("../../models/plays.json")),
 ];
 
 /// The features each partner-intelligence model must read to be usable by this build.
@@ -105,6 +106,7 @@ fn intel_features(name: &str) -> Option<&'static [&'static str]> {
     match name {
         crate::intel::PARTNERS => Some(&crate::intel::recommend::FEATURES),
         crate::intel::SUCCESS => Some(&crate::intel::fit::FEATURES),
+        crate::intel::PLAYS => Some(&crate::intel::plays::FEATURES),
         _ => None,
     }
 }
@@ -153,7 +155,7 @@ pub async fn serving_intel_models(
     Ok(crate::service::IntelModels {
         partners: serving_intel(store, crate::intel::PARTNERS).await?,
         success: serving_intel(store, crate::intel::SUCCESS).await?,
-        plays: None,
+        plays: serving_intel(store, crate::intel::PLAYS).await?,
     })
 }
 

@@ -20,6 +20,8 @@ pub struct Picture {
     pub snapshot: Snapshot,
     /// Coverage of the vendor's demand, computed on first use.
     coverage: OnceLock<Coverage>,
+    /// Play outcomes and partner profiles, gathered on first use.
+    plays: OnceLock<PlayState>,
     /// When it was built.
     pub built_at: DateTime<Utc>,
     /// How long the build took.
@@ -33,15 +35,35 @@ impl Picture {
         Picture {
             snapshot,
             coverage: OnceLock::new(),
+            plays: OnceLock::new(),
             built_at: Utc::now(),
             seconds: started.elapsed().as_secs_f64(),
         }
+    }
+
+    /// Play outcomes as known now, for play recommendations (gathered from `g` on first use; `g`
+    /// must be the graph the snapshot was built from or a later one).
+    pub fn plays(&self, g: &crate::graph::EcoGraph) -> &PlayState {
+        self.plays.get_or_init(|| {
+            let (plays, runs, profiles) = crate::intel::plays::facts(g, &self.snapshot);
+            let types = |p: u32| profiles.get(&p).map(|x| x.partner_type);
+            PlayState {
+                book: crate::intel::plays::Book::build(plays, &runs, &types, None),
+            }
+        })
     }
 
     /// Where the vendor has demand and how well active partners cover it.
     pub fn coverage(&self) -> &Coverage {
         self.coverage.get_or_init(|| Coverage::of(&self.snapshot))
     }
+}
+
+/// What play recommendations read, gathered once per snapshot.
+#[derive(Debug)]
+pub struct PlayState {
+    /// Outcome statistics of every run known now.
+    pub book: crate::intel::plays::Book,
 }
 
 /// A model version that serves.
