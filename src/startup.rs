@@ -103,6 +103,7 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Running> {
             .success
             .as_ref()
             .map_or("none", |s| s.version.as_str()),
+        plays_model = intel.plays.as_ref().map_or("none", |s| s.version.as_str()),
         "partner-intelligence models ready"
     );
     eco.set_intel_models(intel);

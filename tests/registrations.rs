@@ -561,9 +561,26 @@ async fn the_rules_and_the_serving_model_are_readable() {
         .iter()
         .filter(|m| m["serving"] == true)
         .collect();
-    assert_eq!(serving.len(), 1, "{models}");
-    assert_eq!(serving[0]["version"], "default");
-    assert!(serving[0]["card"]["metrics"]["roc_auc"].as_f64().unwrap() > 0.5);
+    let mut names: Vec<&str> = serving
+        .iter()
+        .map(|m| m["name"].as_str().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["conflict", "ipp_success", "partners", "plays"],
+        "one serving version per model: {models}"
+    );
+    assert!(serving.iter().all(|m| m["version"] == "default"));
+    let conflict = serving.iter().find(|m| m["name"] == "conflict").unwrap();
+    assert!(conflict["card"]["metrics"]["roc_auc"].as_f64().unwrap() > 0.5);
+    let partners = serving.iter().find(|m| m["name"] == "partners").unwrap();
+    assert!(
+        partners["card"]["accounts"]["model"]["recall"]
+            .as_f64()
+            .unwrap()
+            > 0.0
+    );
     let (s, reloaded) = app.post("/v1/models/reload", &json!({})).await;
     assert_eq!(s, 200, "{reloaded}");
     app.stop().await;

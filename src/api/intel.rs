@@ -101,7 +101,10 @@ pub struct Recommendations {
     pub items: Vec<Recommendation>,
 }
 
-fn recommend(
+/// Partners for an account, or for a deal given the partners on it and their roles: the
+/// candidates ranked by the serving model (by diffusion alone without one), the first `n` with
+/// their roles, reasons and drivers.
+pub fn recommend(
     eco: &Ecosystem,
     picture: &Picture,
     model: Option<&Served>,
@@ -321,7 +324,7 @@ fn profiles(eco: &Ecosystem, ipp_id: Option<&str>) -> ApiResult<Vec<Ipp>> {
 
 /// Scores a partner in the graph: overlap from the snapshot, success from the model, the partner's
 /// own won and lost deals blended in when it has any.
-fn score_partner(
+pub fn score_partner(
     picture: &Picture,
     model: Option<&Served>,
     p: &Partner,

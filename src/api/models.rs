@@ -76,6 +76,7 @@ pub async fn reload(eco: Data<Ecosystem>) -> ApiResult<HttpResponse> {
             .success
             .as_ref()
             .map_or("none", |s| s.version.as_str()),
+        plays_model = intel.plays.as_ref().map_or("none", |s| s.version.as_str()),
         "partner-intelligence models reloaded"
     );
     eco.set_intel_models(intel);

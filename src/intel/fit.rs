@@ -266,6 +266,9 @@ pub const FEATURES: [&str; 18] = [
     "target_customers_log",
 ];
 
+/// Index of the first account-list feature in [`FEATURES`] (the rest are list features too).
+const FIRST_LIST_FEATURE: usize = 14;
+
 /// The success model's feature vector of a partner.
 pub fn features(p: &Partner, overlap: Option<Overlap>) -> Vec<f64> {
     let t = |x: PartnerType| f64::from(p.partner_type == x);
@@ -324,7 +327,14 @@ pub fn success(
     overlap: Option<Overlap>,
     record: Option<(u32, u32)>,
 ) -> Success {
-    let x = features(p, overlap);
+    let mut x = features(p, overlap);
+    if overlap.is_none() {
+        // Unknown, not empty: an applicant's list is not uploaded yet. Its list features take the
+        // training average, so they move the estimate neither way.
+        for (v, m) in x.iter_mut().zip(&model.mean).skip(FIRST_LIST_FEATURE) {
+            *v = *m;
+        }
+    }
     let prior = model.probability(&x);
     let (probability, basis) = match record {
         Some((won, deals)) if deals > 0 => (

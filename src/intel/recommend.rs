@@ -147,7 +147,12 @@ fn has_region(s: &Snapshot, p: u32, account: u32) -> f64 {
 
 fn has_industry(s: &Snapshot, p: u32, account: u32) -> f64 {
     match &s.accounts[account as usize].industry {
-        Some(i) => f64::from(s.partners[p as usize].industries.iter().any(|x| x == i)),
+        Some(i) => f64::from(
+            s.partners[p as usize]
+                .industries
+                .iter()
+                .any(|x| x.eq_ignore_ascii_case(i)),
+        ),
         None => 0.5,
     }
 }

@@ -6,6 +6,7 @@ use super::snapshot::{Snapshot, region_bit};
 use crate::domain::{Ipp, Partner, PartnerStatus, Region};
 use crate::learn::Logistic;
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashMap;
 use utoipa::ToSchema;
@@ -40,7 +41,7 @@ impl Coverage {
             if let (Some(r), Some(ind)) = (a.region, &a.industry)
                 && is_target(a.vendor_relation)
             {
-                segments.entry((r, ind.clone())).or_default().0 += 1;
+                segments.entry((r, ind.to_lowercase())).or_default().0 += 1;
             }
         }
         for p in s.partners.iter().filter(|p| p.recommendable()) {
@@ -101,8 +102,9 @@ pub fn rank(
     today: NaiveDate,
     limit: usize,
 ) -> (Vec<RecruitCandidate>, usize) {
+    // Each candidate is scored on its own: spread over the cores.
     let mut out: Vec<RecruitCandidate> = partners
-        .iter()
+        .par_iter()
         .filter(|p| matches!(p.status, PartnerStatus::Applicant | PartnerStatus::Prospect))
         .map(|p| candidate(s, cov, p, ipp, model, today))
         .collect();

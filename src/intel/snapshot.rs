@@ -90,7 +90,7 @@ pub struct AccountInfo {
     pub id: Id,
     /// Region, when known.
     pub region: Option<Region>,
-    /// Industry, lower-cased, when known.
+    /// Industry, as the account spells it, when known.
     pub industry: Option<String>,
     /// How the vendor knows it.
     pub vendor_relation: Option<Population>,
@@ -218,7 +218,7 @@ impl Snapshot {
                 s.accounts.push(AccountInfo {
                     id: a.id.clone(),
                     region: a.region,
-                    industry: a.industry.as_deref().map(lower),
+                    industry: a.industry.as_deref().map(str::to_string),
                     vendor_relation: a.vendor_relation,
                 });
             }
