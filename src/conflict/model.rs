@@ -2,9 +2,6 @@
 //! metrics it is judged by.
 
 use crate::features::conflict::{N, NAMES};
-use linfa::prelude::*;
-use linfa_logistic::LogisticRegression;
-use ndarray::{Array1, Array2};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -274,48 +271,16 @@ impl ConflictModel {
             });
         }
         let rows: Vec<Vec<f64>> = x.iter().map(expand).collect();
-        let n = rows.len() as f64;
-        let mut mean = vec![0.0; TERMS];
-        for r in &rows {
-            for (m, v) in mean.iter_mut().zip(r) {
-                *m += v / n;
-            }
-        }
-        let mut var = vec![0.0; TERMS];
-        for r in &rows {
-            for ((s, v), m) in var.iter_mut().zip(r).zip(&mean) {
-                *s += (v - m).powi(2) / n;
-            }
-        }
-        let scale: Vec<f64> = var
-            .iter()
-            .map(|v| if *v > 1e-12 { v.sqrt() } else { 1.0 })
-            .collect();
-        let flat: Vec<f64> = rows
-            .iter()
-            .flat_map(|r| {
-                (0..TERMS)
-                    .map(|j| (r[j] - mean[j]) / scale[j])
-                    .collect::<Vec<_>>()
-            })
-            .collect();
-        drop(rows);
-        let xa = Array2::from_shape_vec((x.len(), TERMS), flat)
+        let names: Vec<String> = (0..TERMS).map(|k| format!("term{k}")).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let fitted = crate::learn::Logistic::fit(&names, &rows, y, ALPHA, MAX_ITERATIONS)
             .map_err(|e| ModelError::Fit(e.to_string()))?;
-        let ds = Dataset::new(xa, Array1::from_vec(y.to_vec()));
-        let fitted = LogisticRegression::default()
-            .alpha(ALPHA)
-            .max_iterations(MAX_ITERATIONS)
-            .fit(&ds)
-            .map_err(|e| ModelError::Fit(e.to_string()))?;
-        // linfa's "positive" class is the larger label; flip so the logit is for a dispute.
-        let sign = if fitted.labels().pos.class { 1.0 } else { -1.0 };
         Ok(ConflictModel {
             features: NAMES.iter().map(|s| s.to_string()).collect(),
-            mean,
-            scale,
-            weights: fitted.params().iter().map(|w| sign * w).collect(),
-            bias: sign * fitted.intercept(),
+            mean: fitted.mean,
+            scale: fitted.scale,
+            weights: fitted.weights,
+            bias: fitted.bias,
             card: Card::default(),
         })
     }
