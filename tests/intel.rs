@@ -243,6 +243,20 @@ async fn fit_scores_each_criterion_and_flags_failed_requirements() {
     );
     let (s, e) = app.get("/v1/partners/P-LIST/ipp-fit?ipp_id=IPP-NONE").await;
     assert_eq!((s, e["field"].as_str()), (422, Some("ipp_id")), "{e}");
+    let (s, e) = app
+        .put(
+            "/v1/ipps/IPP-BAD",
+            &json!({"name": "Bad", "weights": [null, null]}),
+        )
+        .await;
+    assert_eq!((s, e["field"].as_str()), (422, Some("weights")), "{e}");
+    let (s, e) = app
+        .put(
+            "/v1/ipps/IPP-BAD",
+            &json!({"name": "Bad", "weights": {"size": 11}}),
+        )
+        .await;
+    assert_eq!((s, e["field"].as_str()), (422, Some("weights.size")), "{e}");
     let (s, all) = app.get("/v1/partners/P-LIST/ipp-fit").await;
     assert_eq!(s, 200);
     assert!(!all["items"].as_array().unwrap().is_empty());

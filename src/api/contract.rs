@@ -71,7 +71,7 @@ fn bound_parameter(p: &mut Parameter) {
         return;
     }
     match p.name.as_str() {
-        "record_id" => p.schema = Some(id_schema().into()),
+        "record_id" | "ipp_id" => p.schema = Some(id_schema().into()),
         "as_of" => {
             let as_string = |format| {
                 ObjectBuilder::new()
@@ -206,6 +206,8 @@ fn constrain_inputs(api: &mut utoipa::openapi::OpenApi) {
                     | "Sharing"
                     | "RegistrationRequest"
                     | "DecisionRequest"
+                    | "FitRequest"
+                    | "IppWeights"
             );
         if let (true, RefOr::T(Schema::Object(object))) = (request_side, schema) {
             let ids_checked = name != "RecordInput";

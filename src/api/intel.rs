@@ -8,7 +8,7 @@ use super::query::Query;
 use crate::domain::{
     Id, Ipp, Kind, Partner, PartnerInput, PartnerRole, PartnerStatus, PartnerType,
 };
-use crate::intel::fit::{self, FitScore, Overlap, overlap_of};
+use crate::intel::fit::{self, FitScore, TargetOverlap, overlap_of};
 use crate::intel::recommend::{
     Bounds, Context, Ranker, Reason, candidates, rank, reasons, role_for,
 };
@@ -24,8 +24,8 @@ use utoipa::{IntoParams, ToSchema};
 
 /// Recommendations returned when no `limit` is given.
 const DEFAULT_RECOMMENDATIONS: usize = 10;
-/// The most recommendations one request returns.
-const MAX_RECOMMENDATIONS: usize = 50;
+/// The most recommendations one request returns (every candidate, at most).
+const MAX_RECOMMENDATIONS: usize = MAX_LIMIT;
 /// Candidates returned when no `limit` is given.
 const DEFAULT_CANDIDATES: usize = 20;
 
@@ -55,8 +55,8 @@ fn parse_limit(raw: Option<&str>, default: usize, max: usize) -> ApiResult<usize
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct RecommendQuery {
-    /// How many partners to return, 1-50 (10 when absent).
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 50)]
+    /// How many to return, 1-1000 (10 when absent; there are seldom more than a few hundred).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 1000)]
     pub limit: Option<String>,
 }
 
@@ -290,7 +290,7 @@ pub struct FitList {
     pub partner_id: String,
     /// Its overlap with the vendor's accounts, when its account list is known.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub overlap: Option<Overlap>,
+    pub overlap: Option<TargetOverlap>,
     /// One score per profile, best first.
     pub items: Vec<FitScore>,
 }
@@ -330,7 +330,7 @@ pub fn score_partner(
     p: &Partner,
     list: &[Ipp],
     today: chrono::NaiveDate,
-) -> (Option<Overlap>, Vec<FitScore>) {
+) -> (Option<TargetOverlap>, Vec<FitScore>) {
     let s = &picture.snapshot;
     let ix = s.partner(p.id.as_str());
     let overlap = ix.and_then(|i| overlap_of(s, i));

@@ -292,7 +292,7 @@ mod tests {
 
 vocabulary! {
     /// A criterion of an Ideal Partner Profile.
-    Criterion {
+    IppCriterion {
         /// The partner's type is one the profile names.
         PartnerType => "partner_type",
         /// It serves the profile's industries.

@@ -1,6 +1,8 @@
 //! Ideal Partner Profiles: what a partner that succeeds in a role looks like.
 
-use super::{Criterion, Id, Invalid, Name, PartnerType, Region, clean_list, clean_opt, head_count};
+use super::{
+    Id, Invalid, IppCriterion, Name, PartnerType, Region, clean_list, clean_opt, head_count,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -46,21 +48,21 @@ pub struct IppWeights {
 
 impl IppWeights {
     /// The weight of a criterion (1 when not set).
-    pub fn of(&self, c: Criterion) -> f64 {
+    pub fn of(&self, c: IppCriterion) -> f64 {
         match c {
-            Criterion::PartnerType => self.partner_type,
-            Criterion::Industries => self.industries,
-            Criterion::Regions => self.regions,
-            Criterion::Certifications => self.certifications,
-            Criterion::Size => self.size,
-            Criterion::Capabilities => self.capabilities,
-            Criterion::CustomerOverlap => self.customer_overlap,
+            IppCriterion::PartnerType => self.partner_type,
+            IppCriterion::Industries => self.industries,
+            IppCriterion::Regions => self.regions,
+            IppCriterion::Certifications => self.certifications,
+            IppCriterion::Size => self.size,
+            IppCriterion::Capabilities => self.capabilities,
+            IppCriterion::CustomerOverlap => self.customer_overlap,
         }
         .unwrap_or(1.0)
     }
 
     fn check(&self) -> Result<(), Invalid> {
-        for c in Criterion::ALL {
+        for c in IppCriterion::ALL {
             let w = self.of(*c);
             if !w.is_finite() || !(0.0..=10.0).contains(&w) {
                 return Err(Invalid::new(
@@ -111,11 +113,11 @@ pub struct IppInput {
     #[schema(maximum = 10_000_000)]
     pub max_employees: Option<u32>,
     /// How much each criterion counts; every one 1 when absent.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "weights_object")]
     pub weights: Option<IppWeights>,
     /// Criteria a partner must meet whatever its score (hard requirements).
     #[serde(default)]
-    pub required: Vec<Criterion>,
+    pub required: Vec<IppCriterion>,
     /// Target accounts a partner must list as customers for the overlap criterion to count fully
     /// (10 when absent).
     #[serde(default, deserialize_with = "super::whole_number")]
@@ -160,13 +162,21 @@ pub struct Ipp {
     pub weights: IppWeights,
     /// Hard requirements.
     #[serde(default)]
-    pub required: Vec<Criterion>,
+    pub required: Vec<IppCriterion>,
     /// Target accounts listed as customers for the overlap criterion to count fully.
     #[serde(default = "default_target_customers")]
     pub target_customers: u32,
     /// Fit score below which an applicant is flagged.
     #[serde(default = "default_min_score")]
     pub min_score: f64,
+}
+
+/// Reads `weights` only from a JSON object (serde would also take a struct from an array).
+fn weights_object<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<IppWeights>, D::Error> {
+    use serde::de::Error;
+    let map: Option<serde_json::Map<String, serde_json::Value>> = Option::deserialize(d)?;
+    map.map(|m| serde_json::from_value(serde_json::Value::Object(m)).map_err(D::Error::custom))
+        .transpose()
 }
 
 fn default_target_customers() -> u32 {

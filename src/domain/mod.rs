@@ -18,7 +18,7 @@ pub use access::{AUDIT_MAX_IDS, ApiKey, AuditEntry, Role};
 pub use account::{Account, AccountInput, AccountOwner};
 pub use deal::{Deal, DealInput, Participant, ParticipantInput};
 pub use enums::{
-    Criterion, DealOutcome, DealStage, PartnerRole, PartnerStatus, PartnerType, PlayMotion,
+    DealOutcome, DealStage, IppCriterion, PartnerRole, PartnerStatus, PartnerType, PlayMotion,
     Population, Region, SharingLevel, Tier, TouchpointKind,
 };
 pub use ipp::{DEFAULT_MIN_SCORE, DEFAULT_TARGET_CUSTOMERS, Ipp, IppInput, IppWeights};

@@ -5,7 +5,7 @@
 
 use super::snapshot::Snapshot;
 use crate::domain::{
-    Criterion, DealStage, Ipp, Kind, Partner, PartnerStatus, PartnerType, Population,
+    DealStage, Ipp, IppCriterion, Kind, Partner, PartnerStatus, PartnerType, Population,
 };
 use crate::graph::{EcoGraph, Node};
 use crate::learn::{Contribution, FitError, Logistic};
@@ -23,7 +23,7 @@ pub const HISTORY_PRIOR_DEALS: f64 = 4.0;
 
 /// What a partner's account list says about the vendor's targets.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, ToSchema)]
-pub struct Overlap {
+pub struct TargetOverlap {
     /// Rows linked to the vendor's accounts.
     pub listed: u32,
     /// Of which the partner's customers.
@@ -38,8 +38,8 @@ pub fn is_target(rel: Option<Population>) -> bool {
 }
 
 /// The overlap of a partner in the snapshot, or `None` when it has no account list.
-pub fn overlap_of(s: &Snapshot, p: u32) -> Option<Overlap> {
-    let mut o = Overlap::default();
+pub fn overlap_of(s: &Snapshot, p: u32) -> Option<TargetOverlap> {
+    let mut o = TargetOverlap::default();
     for l in s.accounts_of(p) {
         let Some(pop) = l.listed else { continue };
         o.listed += 1;
@@ -57,7 +57,7 @@ pub fn overlap_of(s: &Snapshot, p: u32) -> Option<Overlap> {
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct CriterionScore {
     /// The criterion.
-    pub criterion: Criterion,
+    pub criterion: IppCriterion,
     /// Its weight in the profile.
     pub weight: f64,
     /// How well it is met, from 0 to 1.
@@ -80,11 +80,11 @@ fn matched<'a>(want: &'a [String], have: &[String]) -> Vec<&'a str> {
 }
 
 fn list_criterion(
-    c: Criterion,
+    c: IppCriterion,
     what: &str,
     want: &[String],
     have: &[String],
-) -> Option<(Criterion, f64, bool, String)> {
+) -> Option<(IppCriterion, f64, bool, String)> {
     if want.is_empty() {
         return None;
     }
@@ -100,7 +100,7 @@ fn list_criterion(
             m.join(", ")
         )
     };
-    let met = if c == Criterion::Certifications {
+    let met = if c == IppCriterion::Certifications {
         m.len() == want.len()
     } else {
         !m.is_empty()
@@ -113,15 +113,15 @@ fn list_criterion(
 pub fn criteria(
     ipp: &Ipp,
     p: &Partner,
-    overlap: Option<Overlap>,
+    overlap: Option<TargetOverlap>,
     today: NaiveDate,
 ) -> Vec<CriterionScore> {
-    let mut raw: Vec<(Criterion, f64, bool, String)> = Vec::new();
+    let mut raw: Vec<(IppCriterion, f64, bool, String)> = Vec::new();
     if !ipp.partner_types.is_empty() {
         let ok = ipp.partner_types.contains(&p.partner_type);
         let names: Vec<&str> = ipp.partner_types.iter().map(|t| t.as_str()).collect();
         raw.push((
-            Criterion::PartnerType,
+            IppCriterion::PartnerType,
             f64::from(ok),
             ok,
             format!(
@@ -133,7 +133,7 @@ pub fn criteria(
         ));
     }
     raw.extend(list_criterion(
-        Criterion::Industries,
+        IppCriterion::Industries,
         "industries served",
         &ipp.industries,
         &p.industries,
@@ -142,7 +142,7 @@ pub fn criteria(
         let want: Vec<String> = ipp.regions.iter().map(|r| r.to_string()).collect();
         let have: Vec<String> = p.regions.iter().map(|r| r.to_string()).collect();
         raw.extend(list_criterion(
-            Criterion::Regions,
+            IppCriterion::Regions,
             "regions sold in",
             &want,
             &have,
@@ -155,13 +155,13 @@ pub fn criteria(
         .map(|c| c.name.clone())
         .collect();
     raw.extend(list_criterion(
-        Criterion::Certifications,
+        IppCriterion::Certifications,
         "certifications held",
         &ipp.certifications,
         &valid,
     ));
     raw.extend(list_criterion(
-        Criterion::Capabilities,
+        IppCriterion::Capabilities,
         "capabilities",
         &ipp.capabilities,
         &p.capabilities,
@@ -195,13 +195,13 @@ pub fn criteria(
                 )
             }
         };
-        raw.push((Criterion::Size, s, s >= 1.0, sentence));
+        raw.push((IppCriterion::Size, s, s >= 1.0, sentence));
     }
     match overlap {
         Some(o) => {
             let s = (f64::from(o.target_customers) / f64::from(ipp.target_customers)).min(1.0);
             raw.push((
-                Criterion::CustomerOverlap,
+                IppCriterion::CustomerOverlap,
                 s,
                 s >= 1.0,
                 format!(
@@ -210,8 +210,8 @@ pub fn criteria(
                 ),
             ));
         }
-        None if ipp.required.contains(&Criterion::CustomerOverlap) => raw.push((
-            Criterion::CustomerOverlap,
+        None if ipp.required.contains(&IppCriterion::CustomerOverlap) => raw.push((
+            IppCriterion::CustomerOverlap,
             0.0,
             false,
             "no account list yet, so customer overlap cannot be checked".into(),
@@ -270,7 +270,7 @@ pub const FEATURES: [&str; 18] = [
 const FIRST_LIST_FEATURE: usize = 14;
 
 /// The success model's feature vector of a partner.
-pub fn features(p: &Partner, overlap: Option<Overlap>) -> Vec<f64> {
+pub fn features(p: &Partner, overlap: Option<TargetOverlap>) -> Vec<f64> {
     let t = |x: PartnerType| f64::from(p.partner_type == x);
     let o = overlap.unwrap_or_default();
     vec![
@@ -324,7 +324,7 @@ pub fn success(
     model: &Logistic,
     version: &str,
     p: &Partner,
-    overlap: Option<Overlap>,
+    overlap: Option<TargetOverlap>,
     record: Option<(u32, u32)>,
 ) -> Success {
     let mut x = features(p, overlap);
@@ -379,7 +379,7 @@ pub struct FitScore {
 pub fn score(
     ipp: &Ipp,
     p: &Partner,
-    overlap: Option<Overlap>,
+    overlap: Option<TargetOverlap>,
     success: Option<Success>,
     today: NaiveDate,
 ) -> FitScore {
@@ -423,7 +423,7 @@ pub struct Example {
     /// The partner.
     pub partner: Partner,
     /// Its overlap.
-    pub overlap: Option<Overlap>,
+    pub overlap: Option<TargetOverlap>,
     /// When it joined.
     pub joined_on: NaiveDate,
     /// Whether it won a deal within [`SUCCESS_DAYS`] of joining.

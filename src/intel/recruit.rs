@@ -1,7 +1,7 @@
 //! Recruiting candidates: applicants and prospects ranked by their fit to a profile, by the coverage
 //! gaps they would fill, and by their customer overlap with the vendor's targets, with reasons.
 
-use super::fit::{self, FitScore, Overlap, is_target, overlap_of};
+use super::fit::{self, FitScore, TargetOverlap, is_target, overlap_of};
 use super::snapshot::{Snapshot, region_bit};
 use crate::domain::{Ipp, Partner, PartnerStatus, Region};
 use crate::learn::Logistic;
@@ -87,7 +87,7 @@ pub struct RecruitCandidate {
     pub uncovered_targets: u32,
     /// Its overlap with the vendor's accounts, when its account list is known.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub overlap: Option<Overlap>,
+    pub overlap: Option<TargetOverlap>,
     /// Why it ranks where it does.
     pub reasons: Vec<String>,
 }
