@@ -9,22 +9,12 @@
 use criterion::{Criterion, criterion_group, criterion_main};
 use ecograph::conflict::train::{examples, train};
 use ecograph::domain::{Claim, ClaimFields, Id, Kind};
-use ecograph::generator::{GenConfig, generate};
-use ecograph::service::Ecosystem;
 use rand::{Rng, SeedableRng};
 use std::time::{Duration, Instant};
 
-fn size(var: &str, default: usize) -> usize {
-    std::env::var(var)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
+mod common;
 
-fn percentile(mut v: Vec<f64>, q: f64) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[((v.len() as f64 - 1.0) * q).round() as usize]
-}
+use common::{percentile, world};
 
 fn benches(c: &mut Criterion) {
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -32,30 +22,7 @@ fn benches(c: &mut Criterion) {
         .build()
         .unwrap();
     let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("eco");
-    let cfg = GenConfig {
-        seed: 42,
-        partners: size("ECOGRAPH_BENCH_PARTNERS", 1_000),
-        accounts: size("ECOGRAPH_BENCH_ACCOUNTS", 50_000),
-        start: chrono::NaiveDate::from_ymd_opt(2023, 1, 1).unwrap(),
-        years: 3,
-    };
-    generate(&cfg, &dir, false).unwrap();
-    let url = format!("sqlite://{}", tmp.path().join("bench.db").display());
-    let eco: Ecosystem = rt.block_on(async {
-        let eco = Ecosystem::load(ecograph::store::open(&url).await.unwrap())
-            .await
-            .unwrap()
-            .0;
-        ecograph::training::use_serving_engine(&eco, Default::default())
-            .await
-            .unwrap();
-        ecograph::import::import_dir(&eco, &dir, false)
-            .await
-            .unwrap();
-        eco.warm_resolution().await.unwrap();
-        eco
-    });
+    let eco = world(&rt, tmp.path());
     let (partners, accounts, registrations) = eco.read(|g| {
         let ids = |k: Kind| -> Vec<String> {
             g.iter_from(k, None)

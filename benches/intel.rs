@@ -8,23 +8,13 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use ecograph::domain::{Id, Ipp, Kind, Partner, PartnerRole, PartnerStatus};
-use ecograph::generator::{GenConfig, generate};
 use ecograph::graph::Node;
-use ecograph::service::Ecosystem;
 use rand::{Rng, SeedableRng};
 use std::time::{Duration, Instant};
 
-fn size(var: &str, default: usize) -> usize {
-    std::env::var(var)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
+mod common;
 
-fn percentile(mut v: Vec<f64>, q: f64) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[((v.len() as f64 - 1.0) * q).round() as usize]
-}
+use common::{percentile, world};
 
 fn report(what: &str, micros: Vec<f64>) {
     eprintln!(
@@ -42,31 +32,7 @@ fn benches(c: &mut Criterion) {
         .build()
         .unwrap();
     let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("eco");
-    let cfg = GenConfig {
-        seed: 42,
-        partners: size("ECOGRAPH_BENCH_PARTNERS", 1_000),
-        accounts: size("ECOGRAPH_BENCH_ACCOUNTS", 50_000),
-        start: chrono::NaiveDate::from_ymd_opt(2023, 1, 1).unwrap(),
-        years: 3,
-    };
-    generate(&cfg, &dir, false).unwrap();
-    let url = format!("sqlite://{}", tmp.path().join("bench.db").display());
-    let eco: Ecosystem = rt.block_on(async {
-        let eco = Ecosystem::load(ecograph::store::open(&url).await.unwrap())
-            .await
-            .unwrap()
-            .0;
-        ecograph::import::import_dir(&eco, &dir, false)
-            .await
-            .unwrap();
-        eco.set_intel_models(
-            ecograph::registry::serving_intel_models(&**eco.store())
-                .await
-                .unwrap(),
-        );
-        eco
-    });
+    let eco = world(&rt, tmp.path());
     let t = Instant::now();
     let picture = rt.block_on(eco.picture()).unwrap();
     eprintln!(
@@ -116,14 +82,7 @@ fn benches(c: &mut Criterion) {
     report("partner recommendations for one deal", times);
 
     // IPP fit of one partner.
-    let ipps: Vec<Ipp> = eco.read(|g| {
-        g.iter_from(Kind::Ipp, None)
-            .filter_map(|n| match n {
-                Node::Ipp(i) => Some((**i).clone()),
-                _ => None,
-            })
-            .collect()
-    });
+    let ipps: Vec<Ipp> = eco.read(|g| g.ipps().cloned().collect());
     let partners: Vec<Partner> = eco.read(|g| {
         g.iter_from(Kind::Partner, None)
             .filter_map(|n| match n {

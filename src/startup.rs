@@ -94,18 +94,7 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Running> {
         model: serving,
     });
     let intel = crate::registry::serving_intel_models(&**eco.store()).await?;
-    tracing::info!(
-        partners_model = intel
-            .partners
-            .as_ref()
-            .map_or("none", |s| s.version.as_str()),
-        ipp_success_model = intel
-            .success
-            .as_ref()
-            .map_or("none", |s| s.version.as_str()),
-        plays_model = intel.plays.as_ref().map_or("none", |s| s.version.as_str()),
-        "partner-intelligence models ready"
-    );
+    intel.log("partner-intelligence models ready");
     eco.set_intel_models(intel);
     expire_periodically(
         Arc::downgrade(&eco.clone().into_inner()),

@@ -280,9 +280,12 @@ async fn an_applicant_is_scored_from_its_form_and_screened_when_it_applies() {
     assert_eq!(s, 200, "{f}");
     assert_eq!(f["criteria_score"], 100.0, "{f}");
     assert_eq!(f["flagged"], false);
-    if !f["success"].is_null() {
-        assert_eq!(f["success"]["basis"], "priors");
-    }
+    assert_eq!(
+        f["success"]["basis"], "priors",
+        "the committed default success model serves: {f}"
+    );
+    let p = f["success"]["probability"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&p), "{f}");
     let mut bad = form.clone();
     bad["applicant"]["type"] = json!("WIZARD");
     let (s, e) = app.post("/v1/ipp-fit", &bad).await;
@@ -399,13 +402,13 @@ async fn a_partner_key_reads_its_own_fit_only_and_no_recommendations() {
     let own = admin.with_token(k["token"].as_str().unwrap());
     assert_eq!(own.get("/v1/partners/P-LIST/ipp-fit").await.0, 200);
     assert_eq!(own.get("/v1/partners/P-DEAL/ipp-fit").await.0, 404);
-    assert_ne!(
+    assert_eq!(
         own.get("/v1/accounts/A-1/partner-recommendations").await.0,
-        200
+        403
     );
-    assert_ne!(
+    assert_eq!(
         own.get("/v1/recruiting/candidates?ipp_id=IPP-01").await.0,
-        200
+        403
     );
 }
 

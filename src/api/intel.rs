@@ -206,26 +206,12 @@ pub async fn account_recommendations(
     id: Path<String>,
     q: Query<RecommendQuery>,
 ) -> ApiResult<HttpResponse> {
-    let n = parse_limit(
-        q.limit.as_deref(),
-        DEFAULT_RECOMMENDATIONS,
-        MAX_RECOMMENDATIONS,
-    )?;
+    let n = recommendations_wanted(&q)?;
     let id = path_id(&id)?;
     if !eco.read(|g| g.contains(Kind::Account, id.as_str())) {
         return Err(not_found(Kind::Account, id.as_str()));
     }
-    let picture = eco.picture().await?;
-    let models = eco.intel_models();
-    let body = recommend(
-        &eco,
-        &picture,
-        models.partners.as_ref(),
-        id.as_str(),
-        None,
-        n,
-    );
-    Ok(HttpResponse::Ok().json(body))
+    answer_recommendations(&eco, id.as_str(), None, n).await
 }
 
 /// Active partners to bring into a deal, best first, for the roles it still lacks; partners
@@ -242,11 +228,7 @@ pub async fn deal_recommendations(
     id: Path<String>,
     q: Query<RecommendQuery>,
 ) -> ApiResult<HttpResponse> {
-    let n = parse_limit(
-        q.limit.as_deref(),
-        DEFAULT_RECOMMENDATIONS,
-        MAX_RECOMMENDATIONS,
-    )?;
+    let n = recommendations_wanted(&q)?;
     let id = path_id(&id)?;
     let (account, on) = eco
         .read(|g| {
@@ -261,16 +243,27 @@ pub async fn deal_recommendations(
             })
         })
         .ok_or_else(|| not_found(Kind::Deal, id.as_str()))?;
+    answer_recommendations(&eco, &account, Some((id.as_str(), on)), n).await
+}
+
+fn recommendations_wanted(q: &RecommendQuery) -> ApiResult<usize> {
+    parse_limit(
+        q.limit.as_deref(),
+        DEFAULT_RECOMMENDATIONS,
+        MAX_RECOMMENDATIONS,
+    )
+}
+
+/// Ranks with the snapshot and the model that serve now, and answers.
+async fn answer_recommendations(
+    eco: &Ecosystem,
+    account_id: &str,
+    deal: Option<(&str, Vec<(Id, PartnerRole)>)>,
+    n: usize,
+) -> ApiResult<HttpResponse> {
     let picture = eco.picture().await?;
     let models = eco.intel_models();
-    let body = recommend(
-        &eco,
-        &picture,
-        models.partners.as_ref(),
-        &account,
-        Some((id.as_str(), on)),
-        n,
-    );
+    let body = recommend(eco, &picture, models.partners.as_ref(), account_id, deal, n);
     Ok(HttpResponse::Ok().json(body))
 }
 
@@ -295,15 +288,6 @@ pub struct FitList {
     pub items: Vec<FitScore>,
 }
 
-fn ipps(g: &crate::graph::EcoGraph) -> Vec<Ipp> {
-    g.iter_from(Kind::Ipp, None)
-        .filter_map(|n| match n {
-            crate::graph::Node::Ipp(i) => Some((**i).clone()),
-            _ => None,
-        })
-        .collect()
-}
-
 fn profiles(eco: &Ecosystem, ipp_id: Option<&str>) -> ApiResult<Vec<Ipp>> {
     match ipp_id {
         Some(raw) => {
@@ -318,7 +302,7 @@ fn profiles(eco: &Ecosystem, ipp_id: Option<&str>) -> ApiResult<Vec<Ipp>> {
                     .field("ipp_id")
                 })
         }
-        None => Ok(eco.read(ipps)),
+        None => Ok(eco.read(|g| g.ipps().cloned().collect())),
     }
 }
 
@@ -460,7 +444,7 @@ pub struct ScreeningResult {
 /// Screens an applicant against every profile that admits its type (all profiles when none names
 /// a type), with the snapshot and model that serve now.
 pub async fn screen(eco: &Ecosystem, p: &Partner) -> ApiResult<Screening> {
-    let list: Vec<Ipp> = eco.read(ipps);
+    let list: Vec<Ipp> = eco.read(|g| g.ipps().cloned().collect());
     let for_type: Vec<Ipp> = list
         .into_iter()
         .filter(|i| i.partner_types.is_empty() || i.partner_types.contains(&p.partner_type))
@@ -641,11 +625,7 @@ pub async fn play_recommendations(
     id: Path<String>,
     q: Query<RecommendQuery>,
 ) -> ApiResult<HttpResponse> {
-    let n = parse_limit(
-        q.limit.as_deref(),
-        DEFAULT_RECOMMENDATIONS,
-        MAX_RECOMMENDATIONS,
-    )?;
+    let n = recommendations_wanted(&q)?;
     let id = path_id(&id)?;
     let partner = eco
         .read(|g| g.partner(id.as_str()).cloned())

@@ -67,18 +67,7 @@ pub async fn reload(eco: Data<Ecosystem>) -> ApiResult<HttpResponse> {
     let intel = crate::registry::serving_intel_models(&**eco.store())
         .await
         .map_err(crate::service::ServiceError::from)?;
-    tracing::info!(
-        partners_model = intel
-            .partners
-            .as_ref()
-            .map_or("none", |s| s.version.as_str()),
-        ipp_success_model = intel
-            .success
-            .as_ref()
-            .map_or("none", |s| s.version.as_str()),
-        plays_model = intel.plays.as_ref().map_or("none", |s| s.version.as_str()),
-        "partner-intelligence models reloaded"
-    );
+    intel.log("partner-intelligence models reloaded");
     eco.set_intel_models(intel);
     listing(&eco).await
 }

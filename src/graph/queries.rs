@@ -2,7 +2,7 @@
 
 use super::{EcoGraph, Edge, Node, RecordRef};
 use crate::domain::{
-    Account, Deal, Kind, Partner, PartnerRecord, PartnerRole, Play, PlayRun, Registration,
+    Account, Deal, Ipp, Kind, Partner, PartnerRecord, PartnerRole, Play, PlayRun, Registration,
     Touchpoint,
 };
 use petgraph::Direction;
@@ -222,6 +222,14 @@ impl EcoGraph {
             .collect();
         out.sort_by(|a, b| a.occurred_at.cmp(&b.occurred_at).then(a.id.cmp(&b.id)));
         out
+    }
+
+    /// Every IPP, in id order.
+    pub fn ipps(&self) -> impl Iterator<Item = &Ipp> {
+        self.iter_from(Kind::Ipp, None).filter_map(|n| match n {
+            Node::Ipp(p) => Some(p.as_ref()),
+            _ => None,
+        })
     }
 
     /// Every play, in id order.

@@ -6,8 +6,8 @@ use super::fit::{self, Example, FEATURES};
 use super::holdout::{TrainError, horizon};
 use super::snapshot::Snapshot;
 use crate::conflict::model::{ece, roc_auc};
-use crate::domain::{Ipp, Kind};
-use crate::graph::{EcoGraph, Node};
+use crate::domain::Ipp;
+use crate::graph::EcoGraph;
 use crate::learn::Logistic;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -47,15 +47,6 @@ pub struct SuccessCard {
     pub criteria: Vec<CriteriaBaseline>,
 }
 
-fn ipps(g: &EcoGraph) -> Vec<Ipp> {
-    g.iter_indexed(Kind::Ipp)
-        .filter_map(|(_, n)| match n {
-            Node::Ipp(i) => Some((**i).clone()),
-            _ => None,
-        })
-        .collect()
-}
-
 /// Measures a model fitted on the earlier partners on the later ones, then fits the model to serve
 /// on all of them.
 pub fn train(g: &EcoGraph) -> Result<(Logistic, SuccessCard), TrainError> {
@@ -70,8 +61,8 @@ pub fn train(g: &EcoGraph) -> Result<(Logistic, SuccessCard), TrainError> {
         .iter()
         .map(|e| measured.probability(&fit::features(&e.partner, e.overlap)))
         .collect();
-    let criteria = ipps(g)
-        .iter()
+    let criteria = g
+        .ipps()
         .map(|ipp| baseline(ipp, test, &measured, h))
         .collect();
     let card = SuccessCard {

@@ -55,17 +55,7 @@ pub async fn save_conflict(
     store: &dyn Repository,
     model: &ConflictModel,
 ) -> Result<String, StoreError> {
-    let now = Utc::now();
-    let id = new_version_id(CONFLICT, now);
-    store
-        .apply(&[crate::store::Op::PutModel(StoredModel {
-            id: id.clone(),
-            name: CONFLICT.into(),
-            created_at: now,
-            doc: serde_json::to_string(model).expect("models serialise to JSON"),
-        })])
-        .await?;
-    Ok(id)
+    save(store, CONFLICT, model).await
 }
 
 /// Stores any model document as a new version of `name`; returns its id.

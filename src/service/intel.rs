@@ -86,6 +86,23 @@ pub struct IntelModels {
     pub plays: Option<Served>,
 }
 
+impl IntelModels {
+    /// Logs which version of each model serves (`none` where none does), with `what` happened.
+    pub fn log(&self, what: &str) {
+        let v = |s: &Option<Served>| {
+            s.as_ref()
+                .map_or("none", |m| m.version.as_str())
+                .to_string()
+        };
+        tracing::info!(
+            partners_model = v(&self.partners),
+            ipp_success_model = v(&self.success),
+            plays_model = v(&self.plays),
+            "{what}"
+        );
+    }
+}
+
 impl Ecosystem {
     /// The current snapshot: rebuilt now if the graph changed and building is quick, else the last
     /// one (the periodic refresh replaces it).
