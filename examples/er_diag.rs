@@ -69,13 +69,23 @@ fn main() {
         ls.dedup();
         if ls.len() > 1 {
             mixed += 1;
-            if mixed <= 10 {
+            if mixed <= 25 {
                 let names: Vec<String> = recs
                     .iter()
                     .take(6)
-                    .map(|i| format!("{}[{}]", prepare(&d.records[*i]).name(), d.labels[*i]))
+                    .map(|i| {
+                        let r = &d.records[*i];
+                        format!(
+                            "{}[{}] {} {} {}",
+                            prepare(r).name(),
+                            d.labels[*i],
+                            r.address.as_deref().unwrap_or("-"),
+                            r.postal_code.as_deref().unwrap_or("-"),
+                            r.website.as_deref().unwrap_or("-")
+                        )
+                    })
                     .collect();
-                println!("mixed cluster: {}", names.join(" | "));
+                println!("mixed cluster:\n    {}", names.join("\n    "));
             }
         }
     }

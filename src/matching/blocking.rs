@@ -77,6 +77,11 @@ pub enum KeyKind {
     Skeleton,
     /// Name prefix.
     Prefix,
+    /// Consonant skeleton of the whole name, words in sorted order and run together: one key
+    /// that survives vowel typos, doubled letters, spacing and word order at once ("Corvvid
+    /// Cleaning" / "Cleaning Corvid"), where a crowded root's own skeleton list is too long
+    /// to scan and its name-ordered window may not reach the misspelt name.
+    Whole,
 }
 
 /// Counts of compared versus possible pairs.
@@ -136,6 +141,21 @@ pub fn skeleton(tok: &str) -> String {
     out
 }
 
+/// Consonant skeleton of a whole name (see [`KeyKind::Whole`]): the first letter, then
+/// consonants with vowels, spaces and repeats dropped, unbounded.
+pub fn whole_skeleton(sorted_name: &str) -> String {
+    let mut out = String::new();
+    let mut last = '\0';
+    for c in sorted_name.chars().filter(|c| *c != ' ') {
+        let vowel = matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y' | 'h' | 'w');
+        if (out.is_empty() || !vowel) && c != last {
+            out.push(c);
+        }
+        last = c;
+    }
+    out
+}
+
 /// All blocking keys of a record. Token and skeleton keys are all stored; the query side picks
 /// the rarest of them.
 pub fn keys(p: &Prepared, cfg: &BlockingConfig) -> Vec<(KeyKind, u64)> {
@@ -169,6 +189,10 @@ pub fn keys(p: &Prepared, cfg: &BlockingConfig) -> Vec<(KeyKind, u64)> {
     if compact.len() >= 3 {
         out.push((KeyKind::Prefix, hash_key(b'q', &compact)));
     }
+    let whole = whole_skeleton(p.sorted());
+    if whole.len() >= 3 {
+        out.push((KeyKind::Whole, hash_key(b'w', &whole)));
+    }
     out
 }
 
@@ -177,7 +201,7 @@ pub fn cap(kind: KeyKind, cfg: &BlockingConfig) -> usize {
     match kind {
         KeyKind::Domain => cfg.domain_cap,
         KeyKind::Phone => cfg.phone_cap,
-        KeyKind::Token | KeyKind::Skeleton => cfg.token_cap,
+        KeyKind::Token | KeyKind::Skeleton | KeyKind::Whole => cfg.token_cap,
         KeyKind::Prefix => cfg.prefix_cap,
     }
 }
@@ -192,5 +216,14 @@ mod tests {
         assert_eq!(skeleton("shell"), skeleton("sheel"));
         assert_eq!(skeleton("nordic"), skeleton("nrdic"));
         assert_ne!(skeleton("acme"), skeleton("zenith"));
+    }
+
+    #[test]
+    fn the_whole_name_skeleton_survives_typos_spacing_and_order() {
+        let w = |s: &str| whole_skeleton(s);
+        assert_eq!(w("capital cleaning corvid"), w("capital cleaning corvvid"));
+        assert_eq!(w("capital cleaning corvid"), w("capitalcleaning corvid"));
+        assert_ne!(w("capital cleaning corvid"), w("capital cleaning norvid"));
+        assert_ne!(w("cleaning corvid field"), w("cleaning corvid light"));
     }
 }

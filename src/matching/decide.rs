@@ -4,7 +4,7 @@
 //! A pair list is not a decision. When a partner record reaches two vendor accounts, at most one
 //! of them is its company, unless the two accounts are themselves one company entered twice.
 //! So, for each right record, its best candidate wins, together with the left records that are
-//! duplicates of that candidate and score within [`TIE_LOGIT`] of it; a different company within
+//! duplicates of that candidate and of one another and score within [`TIE_LOGIT`] of it; a different company within
 //! [`TIE_LOGIT`] of it makes the record ambiguous. Then, for each left record claimed by several right records that are not
 //! duplicates of one another, the best claim wins and a close rival is ambiguous too.
 
@@ -74,6 +74,11 @@ impl<'a> Side<'a> {
         }
         m.reaches(&self.prepared[&a], &self.prepared[&b], threshold)
     }
+
+    /// Whether record `b` is one company with every record of `group`.
+    fn same_as_all(&mut self, m: &Matcher, group: &[usize], b: usize, threshold: f64) -> bool {
+        group.iter().all(|&a| self.same(m, a, b, threshold))
+    }
 }
 
 /// Decides every pair: each comes back with its [`Status`]. With `all_pairs`, pairs not chosen
@@ -104,12 +109,17 @@ pub fn decide(
         let mut statuses = vec![Status::Candidate; cands.len()];
         statuses[0] = Status::Match;
         let mut rival = None;
+        let mut taken = vec![best];
         for (k, c) in cands.iter().enumerate().skip(1).take(MAX_WEIGHED - 1) {
             // A duplicate of the best must also score about as well against this record: the
             // model seeing a clear difference here outweighs its judgement of the two alone.
+            // And it must be one company with every record taken so far, not only with the
+            // best: "Zeptrix Ltd" may open both "Zeptrix Foods Ltd" and "Zeptrix Security Ltd",
+            // but those two are not one company, so the bare name is a root several share.
             let close = best_logit - logit(c.score) < TIE_LOGIT;
-            if close && lefts.same(matcher, best, c.left, threshold) {
+            if close && lefts.same_as_all(matcher, &taken, c.left, threshold) {
                 statuses[k] = Status::Match;
+                taken.push(c.left);
             } else if rival.is_none() {
                 rival = Some(k);
             }
@@ -185,8 +195,10 @@ fn settle_contested_lefts(
         let first = ks[0];
         let (best_right, best_logit) = (out[first].0.right, logit(out[first].0.score));
         let mut tie = false;
+        let mut kept = vec![best_right];
         for &k in ks.iter().skip(1).take(MAX_WEIGHED - 1) {
-            if rights.same(matcher, best_right, out[k].0.right, threshold) {
+            if rights.same_as_all(matcher, &kept, out[k].0.right, threshold) {
+                kept.push(out[k].0.right);
                 continue;
             }
             if best_logit - logit(out[k].0.score) < TIE_LOGIT {
@@ -283,6 +295,51 @@ mod tests {
             statuses(&d),
             vec![(0, 0, Status::Match), (1, 0, Status::Match)]
         );
+    }
+
+    #[test]
+    fn records_taken_together_must_be_one_company_with_each_other() {
+        let m = super::super::card::shipped();
+        // The bare name opens both longer ones, which are not one company with each other:
+        // their web domains and phones differ.
+        let with = |id: &str, name: &str, domain: &str, phone: &str| Record {
+            domain: Some(domain.into()),
+            phone: Some(phone.into()),
+            ..rec(id, name)
+        };
+        let left = [
+            rec("a", "Zeptrix Ltd"),
+            with(
+                "b",
+                "Zeptrix Foods Ltd",
+                "zeptrixfoods.co.uk",
+                "+44 113 4960001",
+            ),
+            with(
+                "c",
+                "Zeptrix Security Ltd",
+                "zeptrix-sec.co.uk",
+                "+44 113 4960777",
+            ),
+        ];
+        let p: Vec<Prepared> = left.iter().map(prepare).collect();
+        assert!(m.reaches(&p[0], &p[1], 0.5) && m.reaches(&p[0], &p[2], 0.5));
+        assert!(!m.reaches(&p[1], &p[2], 0.5));
+        let right = [rec("x", "Zeptrix UK Ltd")];
+        let d = decide(
+            &m,
+            &left,
+            &right,
+            vec![pair(0, 0, 0.9), pair(1, 0, 0.8), pair(2, 0, 0.75)],
+            0.5,
+            false,
+        );
+        assert!(
+            d.iter().all(|(_, s)| *s != Status::Match),
+            "{:?}",
+            statuses(&d)
+        );
+        assert!(d.iter().any(|(_, s)| *s == Status::Ambiguous));
     }
 
     #[test]

@@ -264,8 +264,20 @@ fn tokens(s: &str) -> Vec<&str> {
     s.split(' ').filter(|t| !t.is_empty()).collect()
 }
 
-fn fuzzy(x: &str, y: &str) -> bool {
-    x.len() >= 4 && y.len() >= 4 && similarity::jaro_winkler(x, y) >= 0.9
+/// A misspelling is far rarer than the word it stands for: two spellings that the list at hand
+/// both holds at least this share as often as the commoner one are two words ("Quorix" and
+/// "Quotrix" each naming hundreds of companies), not a typo. Fixed in advance, not tuned.
+const TYPO_RATIO: f64 = 0.1;
+
+/// Whether `x` and `y` are one word spelt two ways in the list of `f`.
+fn fuzzy(x: &str, y: &str, f: &Freqs) -> bool {
+    if x.len() < 4 || y.len() < 4 || similarity::jaro_winkler(x, y) < 0.9 {
+        return false;
+    }
+    let (cx, cy) = (f.list.count(x), f.list.count(y));
+    let (lo, hi) = (cx.min(cy), cx.max(cy));
+    // One record of the pair may be in the list: a count of one is that record's own spelling.
+    lo <= 1 || f64::from(lo) < TYPO_RATIO * f64::from(hi)
 }
 
 /// Compares the names of `a` and `b` in the list of `f`; `one_side` hears each token present on
@@ -305,7 +317,7 @@ pub fn compare_names(
                 }
                 continue;
             }
-            if let Some(u) = y.iter().find(|u| fuzzy(t, u)) {
+            if let Some(u) = y.iter().find(|u| fuzzy(t, u, f)) {
                 if side == 0 {
                     // A typo's spelling is rare by accident; the word it stands for is not.
                     ln_chance += f.share(t, 0).max(f.share(u, 0)).ln();
@@ -490,6 +502,18 @@ mod tests {
         let c = rel("Corvid GmbH", "Corvid Cleaning GmbH");
         assert_eq!(c.relation, Some(Relation::Same));
         assert!(c.contained < 0.5, "{c:?}");
+        // Two spellings each common in the list are two words; a rare one is a typo.
+        let mut counts = dense();
+        counts.0.insert("quorix".into(), 300);
+        counts.0.insert("quotrix".into(), 200);
+        counts.0.insert("quorrix".into(), 3);
+        let fq = Freqs::list(&idf, &counts, true, false);
+        let one_side = |x: &str, y: &str| compare_names(&p(x), &p(y), &fq, |_, _, _| {});
+        assert!(one_side("Quorix Retail", "Quotrix Retail").one_side_nats > 0.0);
+        assert_eq!(
+            one_side("Quorix Retail", "Quorrix Retail").one_side_nats,
+            0.0
+        );
         // Neither a letter away nor a different rest is containment.
         assert_eq!(rel("Nordex Networks", "Nordax Networks").relation, None);
         assert_eq!(rel("Veltrix", "Veltrix Quillfeather").relation, None);

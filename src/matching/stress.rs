@@ -4,7 +4,8 @@
 //! Cleaning GmbH, Bremen" beside "Corvid Light Cleaning GmbH, Bremen"), some are a bare brand
 //! ("Kestrel"), some right records name a division of a left company ("Kestrel do Brasil
 //! Comércio Ltda"), and 40% of the right records have no counterpart at all, drawn from the same
-//! roots, descriptors and cities so that they are near misses rather than strangers.
+//! roots, descriptors and cities so that they are near misses rather than strangers (but never a name that wholly opens, or is
+//! opened by, a left company's name in its city: that, by the matcher's contract, is one company).
 //!
 //! Used to measure (never to tune) the matcher and the blocking bounds on data unlike the
 //! training data: `ecograph matcher stress-world` writes the lists and their truth.
@@ -144,8 +145,14 @@ fn variant(r: &mut ChaCha8Rng, c: &Company) -> String {
             name = name.replacen(root.as_str(), &typo, 1);
         }
         4 => {
+            // The division keeps the company's whole name ("Zeptrix Analytics Light UK Ltd"):
+            // "Zeptrix UK Ltd" alone would fit every Zeptrix of the city, a truth no matcher
+            // could recover (worlds before 2026-11-27 wrote it so; about a tenth of their true
+            // pairs were undecidable). A bare brand's division is still "Kestrel do Brasil Ltda".
             let (_, legal, _, country) = PLACES[c.place];
-            name = format!("{} {} {}", c.root, country, legal);
+            let mut words = vec![c.root.clone()];
+            words.extend(c.descriptors.iter().map(|d| d.to_string()));
+            name = format!("{} {} {}", words.join(" "), country, legal);
         }
         _ => {}
     }
@@ -198,6 +205,24 @@ pub fn generate(seed: u64, n_left: usize, n_right: usize) -> StressWorld {
         .enumerate()
         .map(|(i, c)| record(format!("L{i}"), c, c.name()))
         .collect();
+    // Left companies by root and city, so that a near miss is never a name that wholly opens a
+    // left company's name in its city, or is opened by it ("Norley Light" / "Norley Light
+    // Systems"): by the matcher's contract that is the same company or a division, so a world
+    // calling them strangers would score the contract as an error (worlds before 2026-11-27 did).
+    let mut by_root: std::collections::HashMap<(&str, &str), Vec<&[&str]>> =
+        std::collections::HashMap::new();
+    for c in &companies {
+        by_root
+            .entry((c.root.as_str(), c.city))
+            .or_default()
+            .push(&c.descriptors);
+    }
+    let opens = |c: &Company| {
+        by_root.get(&(c.root.as_str(), c.city)).is_some_and(|ds| {
+            ds.iter()
+                .any(|d| d.starts_with(&c.descriptors) || c.descriptors.starts_with(d))
+        })
+    };
     let mut right = Vec::with_capacity(n_right);
     let mut truth = Vec::new();
     for j in 0..n_right {
@@ -211,7 +236,7 @@ pub fn generate(seed: u64, n_left: usize, n_right: usize) -> StressWorld {
             // A near miss: same roots, descriptors and cities, a company not on the left.
             let c = loop {
                 let c = company(&mut r);
-                if !seen.contains(&(c.name(), c.city)) {
+                if !seen.contains(&(c.name(), c.city)) && !opens(&c) {
                     break c;
                 }
             };
