@@ -107,6 +107,12 @@ struct TrainConflictArgs {
     /// rest, with the intercept corrected for the sampling.
     #[arg(long, default_value_t = ecograph::conflict::train::MAX_FIT_ROWS)]
     max_fit_rows: usize,
+    /// Also read the registrations of this store (repeatable): each store is split in time on its
+    /// own, the fit reads the training parts together and the metrics cover the held-out parts
+    /// together. How the committed default is trained on several generated histories. The new
+    /// version is saved in `--database-url`'s store only.
+    #[arg(long = "also-database-url", value_name = "URL")]
+    also: Vec<String>,
 }
 
 #[derive(Debug, Args, Default)]
@@ -782,6 +788,7 @@ async fn train(args: TrainArgs) -> anyhow::Result<()> {
                 export_features: None,
                 out: None,
                 max_fit_rows: ecograph::conflict::train::MAX_FIT_ROWS,
+                also: Vec::new(),
             };
             // Each model is trained when the store holds what it learns from; a model without
             // enough data is reported and skipped, not an error for the others.
@@ -821,8 +828,22 @@ async fn train_conflict(
 ) -> anyhow::Result<()> {
     use ecograph::conflict::Metrics;
     println!("== conflict");
+    let mut also = Vec::new();
+    for url in &args.also {
+        let repo = ecograph::store::open_existing(url).await?;
+        let (other, loaded) = ecograph::service::Ecosystem::load(repo).await?;
+        eprintln!(
+            "loaded {} in {:.1} s",
+            ecograph::store::display_url(url),
+            loaded.seconds
+        );
+        also.push((ecograph::store::display_url(url), other));
+    }
+    let also: Vec<(&str, &ecograph::service::Ecosystem)> =
+        also.iter().map(|(s, e)| (s.as_str(), e)).collect();
     let run = ecograph::training::train_conflict(
         eco,
+        &also,
         rules,
         source,
         args.export_features.as_deref(),

@@ -1,6 +1,6 @@
 //! `ecograph train`: fit a model on what the store holds and register it as a new version.
 
-use crate::conflict::train::{Trained, examples, train_capped, write_features};
+use crate::conflict::train::{Trained, examples, train_sets, write_feature_sets};
 use crate::conflict::{Engine, Rules};
 use crate::service::Ecosystem;
 use std::path::Path;
@@ -32,9 +32,11 @@ pub async fn use_serving_engine(eco: &Ecosystem, rules: Rules) -> anyhow::Result
 /// Trains the conflict model on every registration in the store (features as of each one's
 /// registration, label: it received a dispute), measures it on the latest part against the rules
 /// alone and the current model, optionally writes the features as CSV, and saves it as a new
-/// version unless `save` is false.
+/// version unless `save` is false. `also` are other stores (with their sources) whose registrations
+/// are read as well, each split in time on its own; the new version is saved in `eco`'s store.
 pub async fn train_conflict(
     eco: &Ecosystem,
+    also: &[(&str, &Ecosystem)],
     rules: &Rules,
     source: &str,
     export: Option<&Path>,
@@ -45,19 +47,26 @@ pub async fn train_conflict(
     let current = crate::registry::serving_conflict(&**eco.store()).await?;
     let t = Instant::now();
     let rules2 = rules.clone();
-    let ex = eco.read(|g| examples(g, &rules2));
+    let mut sets: Vec<(&str, Vec<crate::conflict::train::Example>)> =
+        vec![(source, eco.read(|g| examples(g, &rules2)))];
+    for (src, other) in also {
+        sets.push((src, other.read(|g| examples(g, &rules2))));
+    }
     let feature_seconds = t.elapsed().as_secs_f64();
     if let Some(path) = export {
         let f = std::fs::File::create(path)
             .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
-        write_features(&ex, std::io::BufWriter::new(f))?;
+        let all: Vec<&[crate::conflict::train::Example]> =
+            sets.iter().map(|(_, ex)| ex.as_slice()).collect();
+        write_feature_sets(&all, std::io::BufWriter::new(f))?;
     }
     let t = Instant::now();
-    let trained = train_capped(
-        &ex,
+    let views: Vec<(&str, &[crate::conflict::train::Example])> =
+        sets.iter().map(|(s, ex)| (*s, ex.as_slice())).collect();
+    let trained = train_sets(
+        &views,
         rules,
         current.as_ref().map(|s| &s.model),
-        source,
         max_fit_rows,
     )?;
     let fit_seconds = t.elapsed().as_secs_f64();

@@ -6,7 +6,10 @@ same held-out metrics ecograph prints (ROC AUC, PR AUC, Brier, ECE over 10 bins,
 recall at the `high` threshold), for the peer and for ecograph's rules-only probability.
 
     python3 -m venv .venv && .venv/bin/pip install scikit-learn pandas
-    .venv/bin/python benches/peers/conflict_hgb.py F.csv [--high 0.5]
+    .venv/bin/python benches/peers/conflict_hgb.py F.csv [--high 0.5] [--score G.csv ...]
+
+`--score G.csv` also scores the peer fitted on F's training part on G's held-out part (another
+store's export): the out-of-sample peer for a committed default trained on F's stores.
 
 CI does not run it.
 """
@@ -45,6 +48,7 @@ def main():
     ap.add_argument("features")
     ap.add_argument("--high", type=float, default=0.5)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--score", action="append", default=[], help="another export to score (its test part)")
     a = ap.parse_args()
     df = pd.read_csv(a.features)
     cols = [c for c in df.columns if c not in ("id", "registered_at", "split", "disputed", "rules_probability")]
@@ -58,6 +62,12 @@ def main():
     print(f"{'held-out':<22} {'ROC AUC':>8} {'PR AUC':>8} {'Brier':>8} {'ECE':>8} {'P@high':>10} {'R@high':>8}")
     report("HistGradientBoosting", p, y, a.high)
     report("rules only", test.rules_probability.to_numpy(), y, a.high)
+    for other in a.score:
+        o = pd.read_csv(other)
+        o = o[o.split == "test"]
+        print(f"{other}: test {len(o)}  disputed {int(o.disputed.sum())}")
+        report("HistGradientBoosting", model.predict_proba(o[cols].to_numpy())[:, 1], o.disputed.to_numpy(), a.high)
+        report("rules only", o.rules_probability.to_numpy(), o.disputed.to_numpy(), a.high)
 
 
 if __name__ == "__main__":

@@ -122,9 +122,34 @@ pub fn train_capped(
     source: &str,
     cap: usize,
 ) -> Result<Trained, ModelError> {
-    let split = ((ex.len() as f64) * (1.0 - HOLD_OUT)).floor() as usize;
-    let (train, test) = ex.split_at(split.min(ex.len()));
-    let (rows, log_rate) = fit_rows(train, cap);
+    train_sets(&[(source, ex)], rules, current, cap)
+}
+
+/// Where a set of examples, oldest first, splits into its training and held-out parts.
+fn split_point(n: usize) -> usize {
+    (((n as f64) * (1.0 - HOLD_OUT)).floor() as usize).min(n)
+}
+
+/// [`train_capped`] on several sets of examples (each a store, oldest first, with its source): each
+/// set is split in time on its own (its latest `HOLD_OUT` held out), the fit reads the training
+/// parts together, and the metrics are over the held-out parts together. Sets from different
+/// histories keep their own clocks, so one history's later dates do not fill the held-out part.
+pub fn train_sets(
+    sets: &[(&str, &[Example])],
+    rules: &Rules,
+    current: Option<&ConflictModel>,
+    cap: usize,
+) -> Result<Trained, ModelError> {
+    let mut train: Vec<Example> = Vec::new();
+    let mut test: Vec<&Example> = Vec::new();
+    let mut split_at: Vec<String> = Vec::new();
+    for (_, ex) in sets {
+        let (tr, te) = ex.split_at(split_point(ex.len()));
+        train.extend(tr.iter().cloned());
+        test.extend(te);
+        split_at.push(te.first().map(|e| e.at.to_rfc3339()).unwrap_or_default());
+    }
+    let (rows, log_rate) = fit_rows(&train, cap);
     let x: Vec<[f64; N]> = rows.iter().map(|e| e.x).collect();
     let y: Vec<bool> = rows.iter().map(|e| e.y).collect();
     let mut model = ConflictModel::fit(&x, &y)?;
@@ -135,13 +160,14 @@ pub fn train_capped(
     let score =
         |m: &ConflictModel| -> Vec<f64> { test.iter().map(|e| m.probability(&e.x)).collect() };
     let rules_p: Vec<f64> = test.iter().map(|e| e.rules_p).collect();
+    let sources: Vec<&str> = sets.iter().map(|(s, _)| *s).collect();
     model.card = Card {
-        source: source.to_string(),
-        registrations: ex.len(),
+        source: sources.join(" + "),
+        registrations: sets.iter().map(|(_, ex)| ex.len()).sum(),
         trained_on: train.len(),
         fit_on: rows.len(),
         held_out: test.len(),
-        split_at: test.first().map(|e| e.at.to_rfc3339()).unwrap_or_default(),
+        split_at: split_at.join(" + "),
         metrics: Metrics::of(&score(&model), &ty, high),
         rules_baseline: Metrics::of(&rules_p, &ty, high),
     };
@@ -154,7 +180,11 @@ pub fn train_capped(
 /// Writes the examples as CSV (id, registered_at, split, label, rules probability, features), for
 /// comparing with other learners on exactly the same features and split.
 pub fn write_features(ex: &[Example], out: impl Write) -> csv::Result<()> {
-    let split = ((ex.len() as f64) * (1.0 - HOLD_OUT)).floor() as usize;
+    write_feature_sets(&[ex], out)
+}
+
+/// [`write_features`] for several sets, each split in time on its own as [`train_sets`] splits it.
+pub fn write_feature_sets(sets: &[&[Example]], out: impl Write) -> csv::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     let mut header = vec![
         "id",
@@ -165,6 +195,15 @@ pub fn write_features(ex: &[Example], out: impl Write) -> csv::Result<()> {
     ];
     header.extend(NAMES);
     w.write_record(&header)?;
+    for ex in sets {
+        write_rows(&mut w, ex)?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+fn write_rows<W: Write>(w: &mut csv::Writer<W>, ex: &[Example]) -> csv::Result<()> {
+    let split = split_point(ex.len());
     for (i, e) in ex.iter().enumerate() {
         let mut row = vec![
             e.id.clone(),
@@ -176,7 +215,6 @@ pub fn write_features(ex: &[Example], out: impl Write) -> csv::Result<()> {
         row.extend(e.x.iter().map(f64::to_string));
         w.write_record(&row)?;
     }
-    w.flush()?;
     Ok(())
 }
 
@@ -213,5 +251,36 @@ mod tests {
             .filter(|e| !e.y && e.id[2..].parse::<usize>().unwrap() < 500)
             .count();
         assert!((early as i64 - 150).abs() <= 1, "{early}");
+    }
+
+    #[test]
+    fn sets_are_split_each_on_its_own_clock() {
+        // Two histories, the second years later: each holds out its own latest 20%.
+        let mut a: Vec<Example> = (0..100).map(|i| ex(i, i % 5 == 0)).collect();
+        let b: Vec<Example> = (0..50)
+            .map(|i| {
+                let mut e = ex(1_000_000 + i, i % 4 == 0);
+                e.x[0] = f64::from(u8::from(e.y));
+                e
+            })
+            .collect();
+        for e in a.iter_mut() {
+            e.x[0] = f64::from(u8::from(e.y));
+        }
+        let t = train_sets(&[("a", &a), ("b", &b)], &Rules::default(), None, 1000).unwrap();
+        let c = &t.model.card;
+        assert_eq!((c.registrations, c.trained_on, c.held_out), (150, 120, 30));
+        assert_eq!(c.source, "a + b");
+        assert_eq!(c.split_at.split(" + ").count(), 2);
+        let mut csv = Vec::new();
+        write_feature_sets(&[&a, &b], &mut csv).unwrap();
+        let text = String::from_utf8(csv).unwrap();
+        assert_eq!(text.lines().filter(|l| l.contains(",test,")).count(), 30);
+        assert!(
+            text.contains("R-79,")
+                && text
+                    .lines()
+                    .any(|l| l.starts_with("R-80,") && l.contains(",test,"))
+        );
     }
 }

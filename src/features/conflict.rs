@@ -105,7 +105,8 @@ pub struct OpenDeal {
 pub struct Facts {
     /// Other partners' live registrations of the account.
     pub rivals: Vec<RivalRegistration>,
-    /// Other partners' recent activity, most active first.
+    /// Other partners' recent activity, most active first (partners on the claimed deal are not
+    /// other partners, here and in `incumbents` and `others_listing`).
     pub activity: Vec<Activity>,
     /// Other partners serving the account.
     pub incumbents: Vec<Incumbent>,
@@ -315,6 +316,17 @@ pub fn gather_with<'a>(
     f.rivals
         .sort_by(|a, b| a.registered_at.cmp(&b.registered_at).then(a.id.cmp(&b.id)));
 
+    // Partners on the claimed deal work the account with the registrant, not against it: they are
+    // not "other partners" for activity, incumbency or account lists (whether or not the
+    // registration names them).
+    let deals = g.deals_of_account(s.account_id.as_str());
+    let deal_partners: Vec<&Id> = s
+        .deal_id
+        .and_then(|id| deals.iter().find(|v| v.deal.id == *id))
+        .map(|v| v.partners.iter().map(|(p, _)| &p.id).collect())
+        .unwrap_or_default();
+    let on_deal = |p: &Id| deal_partners.contains(&p);
+
     // Touchpoints on the account: others' recent activity and services delivered.
     let mut activity: Vec<Activity> = Vec::new();
     let mut services: Vec<(Id, DateTime<Utc>)> = Vec::new();
@@ -327,12 +339,12 @@ pub fn gather_with<'a>(
         if t.kind == TouchpointKind::ServicesDelivery && at - t.occurred_at <= w.incumbency {
             if own {
                 own_services = true;
-            } else {
+            } else if !on_deal(&t.partner_id) {
                 services.retain(|(p, _)| *p != t.partner_id);
                 services.push((t.partner_id.clone(), t.occurred_at));
             }
         }
-        if own || at - t.occurred_at > w.activity {
+        if own || on_deal(&t.partner_id) || at - t.occurred_at > w.activity {
             continue;
         }
         let sales = usize::from(is_sales_motion(t.kind));
@@ -372,6 +384,9 @@ pub fn gather_with<'a>(
             own_customer |= rec.relation == Population::Customer;
             continue;
         }
+        if on_deal(rec.partner_id) {
+            continue;
+        }
         if listing.last() != Some(&rec.partner_id) {
             listing.push(rec.partner_id);
         }
@@ -403,7 +418,7 @@ pub fn gather_with<'a>(
 
     // Open opportunities at the instant: created before it, not closed before it.
     let day = at.date_naive();
-    for v in g.deals_of_account(s.account_id.as_str()) {
+    for v in &deals {
         let d = v.deal;
         if d.created_on >= day {
             continue;
@@ -478,15 +493,18 @@ impl Facts {
         let ln = |n: usize| (n as f64).ln_1p();
         let b = |x: bool| f64::from(u8::from(x));
         let activity = w.activity.num_seconds().max(1) as f64 / 86_400.0;
+        // Pipeline on the account other than the claimed deal: the claimed deal's own partners and
+        // owner are described by `co_partners` and `claimed_deal_is_direct`, so that no two
+        // features state one fact.
         let others_pipeline = self
             .open_deals
             .iter()
-            .filter(|d| !d.other_partners.is_empty() && d.shares_product)
+            .filter(|d| !d.claimed && !d.other_partners.is_empty() && d.shares_product)
             .count();
         let direct = self
             .open_deals
             .iter()
-            .filter(|d| d.direct && d.shares_product)
+            .filter(|d| !d.claimed && d.direct && d.shares_product)
             .count();
         [
             ln(self.same_opportunity(w).count()),
