@@ -22,8 +22,11 @@ pub struct Coverage {
     segments: HashMap<(Region, String), (u32, u32)>,
     /// The largest `demand / (1 + supply)` over segments, to scale gaps to 0-1.
     max_gap: f64,
-    /// Per account: active partners that list it or sold on it.
-    covered_by: Vec<u16>,
+    /// Per partner of the snapshot: its overlap with the vendor's targets and its uncovered
+    /// target customers. Neither depends on the profile, and reading a partner's account list
+    /// costs a cache miss per row at a million accounts, so they are read once per snapshot,
+    /// not once per candidate per ranking.
+    per_partner: Vec<(Option<TargetOverlap>, u32)>,
 }
 
 impl Coverage {
@@ -60,12 +63,28 @@ impl Coverage {
             .values()
             .map(|(d, s)| f64::from(*d) / (1.0 + f64::from(*s)))
             .fold(0.0, f64::max);
+        let per_partner = (0..s.partners.len() as u32)
+            .into_par_iter()
+            .map(|i| (overlap_of(s, i), uncovered_targets(s, &covered_by, i)))
+            .collect();
         Coverage {
             segments,
             max_gap,
-            covered_by,
+            per_partner,
         }
     }
+}
+
+/// Target accounts partner `i` lists as customers that no more than one active partner covers.
+fn uncovered_targets(s: &Snapshot, covered_by: &[u16], i: u32) -> u32 {
+    s.accounts_of(i)
+        .iter()
+        .filter(|l| {
+            l.listed == Some(crate::domain::Population::Customer)
+                && is_target(s.accounts[l.other as usize].vendor_relation)
+                && covered_by[l.other as usize] <= 1
+        })
+        .count() as u32
 }
 
 /// A ranked candidate.
@@ -126,8 +145,11 @@ fn candidate(
     model: Option<(&Logistic, &str)>,
     today: NaiveDate,
 ) -> RecruitCandidate {
-    let ix = s.partner(p.id.as_str());
-    let overlap = ix.and_then(|i| overlap_of(s, i));
+    let known = s
+        .partner(p.id.as_str())
+        .and_then(|i| cov.per_partner.get(i as usize));
+    let overlap = known.and_then(|k| k.0);
+    let uncovered_targets = known.map_or(0, |k| k.1);
     let success = model.map(|(m, v)| fit::success(m, v, p, overlap, None));
     let fit = fit::score(ipp, p, overlap, success, today);
     let mut best: Option<(f64, Region, &str, u32, u32)> = None;
@@ -145,18 +167,6 @@ fn candidate(
         Some((g, ..)) if cov.max_gap > 0.0 => g / cov.max_gap,
         _ => 0.0,
     };
-    let uncovered_targets = ix
-        .map(|i| {
-            s.accounts_of(i)
-                .iter()
-                .filter(|l| {
-                    l.listed == Some(crate::domain::Population::Customer)
-                        && is_target(s.accounts[l.other as usize].vendor_relation)
-                        && cov.covered_by[l.other as usize] <= 1
-                })
-                .count() as u32
-        })
-        .unwrap_or(0);
     let overlap_part = overlap
         .map(|o| (f64::from(o.target_customers) / f64::from(ipp.target_customers)).min(1.0))
         .unwrap_or(0.0);
