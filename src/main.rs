@@ -85,11 +85,11 @@ enum TrainCommand {
     Conflict(TrainConflictArgs),
     /// The partner-recommendation ranker: deals of the last 180 days, features as of their start;
     /// measured first on the last 90 days with a model fitted on the 180 before them.
-    Partners(TrainOutArgs),
+    Partners(TrainAlsoArgs),
     /// The IPP success model: partners that joined at least 180 days ago, labelled by a won deal
     /// within 180 days of joining; the latest quarter of joiners held out.
     #[command(name = "ipp_success", alias = "ipp-success")]
-    IppSuccess(TrainOutArgs),
+    IppSuccess(TrainAlsoArgs),
     /// The play-outcome model: runs whose outcome became known in the last 365 days, statistics as
     /// of that window's start; measured first on the last 90 days with a model fitted before them.
     Plays(TrainOutArgs),
@@ -111,6 +111,19 @@ struct TrainConflictArgs {
     /// own, the fit reads the training parts together and the metrics cover the held-out parts
     /// together. How the committed default is trained on several generated histories. The new
     /// version is saved in `--database-url`'s store only.
+    #[arg(long = "also-database-url", value_name = "URL")]
+    also: Vec<String>,
+}
+
+#[derive(Debug, Args, Default)]
+struct TrainAlsoArgs {
+    /// Write the new model as JSON to this file too (how the committed default is made).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Also learn from this store (repeatable): each store is split on its own clock, the fits
+    /// read every store's rows together and each store's held-out part is reported on its own.
+    /// How the committed default is trained on several generated histories. The new version is
+    /// saved in `--database-url`'s store only.
     #[arg(long = "also-database-url", value_name = "URL")]
     also: Vec<String>,
 }
@@ -779,8 +792,8 @@ async fn train(args: TrainArgs) -> anyhow::Result<()> {
     let source = ecograph::store::display_url(&args.database_url);
     match &args.model {
         Some(TrainCommand::Conflict(c)) => train_conflict(&eco, &rules, &source, c, save).await?,
-        Some(TrainCommand::Partners(o)) => train_partners(&eco, o, save).await?,
-        Some(TrainCommand::IppSuccess(o)) => train_success(&eco, o, save).await?,
+        Some(TrainCommand::Partners(o)) => train_partners(&eco, &source, o, save).await?,
+        Some(TrainCommand::IppSuccess(o)) => train_success(&eco, &source, o, save).await?,
         Some(TrainCommand::Plays(o)) => train_plays(&eco, o, save).await?,
         None => {
             let none = TrainOutArgs::default();
@@ -797,8 +810,14 @@ async fn train(args: TrainArgs) -> anyhow::Result<()> {
                     "conflict",
                     train_conflict(&eco, &rules, &source, &conflict, save).await,
                 ),
-                ("partners", train_partners(&eco, &none, save).await),
-                ("ipp_success", train_success(&eco, &none, save).await),
+                (
+                    "partners",
+                    train_partners(&eco, &source, &TrainAlsoArgs::default(), save).await,
+                ),
+                (
+                    "ipp_success",
+                    train_success(&eco, &source, &TrainAlsoArgs::default(), save).await,
+                ),
                 ("plays", train_plays(&eco, &none, save).await),
             ];
             let mut trained = 0;
@@ -828,17 +847,7 @@ async fn train_conflict(
 ) -> anyhow::Result<()> {
     use ecograph::conflict::Metrics;
     println!("== conflict");
-    let mut also = Vec::new();
-    for url in &args.also {
-        let repo = ecograph::store::open_existing(url).await?;
-        let (other, loaded) = ecograph::service::Ecosystem::load(repo).await?;
-        eprintln!(
-            "loaded {} in {:.1} s",
-            ecograph::store::display_url(url),
-            loaded.seconds
-        );
-        also.push((ecograph::store::display_url(url), other));
-    }
+    let also = load_also(&args.also).await?;
     let also: Vec<(&str, &ecograph::service::Ecosystem)> =
         also.iter().map(|(s, e)| (s.as_str(), e)).collect();
     let run = ecograph::training::train_conflict(
@@ -917,53 +926,102 @@ async fn keep(
     Ok(())
 }
 
+/// Opens and loads the stores named by `--also-database-url`, with their display URLs.
+async fn load_also(urls: &[String]) -> anyhow::Result<Vec<(String, ecograph::service::Ecosystem)>> {
+    let mut also = Vec::new();
+    for url in urls {
+        let repo = ecograph::store::open_existing(url).await?;
+        let (other, loaded) = ecograph::service::Ecosystem::load(repo).await?;
+        eprintln!(
+            "loaded {} in {:.1} s",
+            ecograph::store::display_url(url),
+            loaded.seconds
+        );
+        also.push((ecograph::store::display_url(url), other));
+    }
+    Ok(also)
+}
+
 /// `ecograph train partners`.
 async fn train_partners(
     eco: &ecograph::service::Ecosystem,
-    out: &TrainOutArgs,
+    source: &str,
+    args: &TrainAlsoArgs,
     save: bool,
 ) -> anyhow::Result<()> {
+    use ecograph::intel::holdout::{RankScore, ShapeReport};
     println!("== partners");
+    let current =
+        ecograph::registry::serving_intel(&**eco.store(), ecograph::intel::PARTNERS).await?;
+    let also = load_also(&args.also).await?;
     let t = std::time::Instant::now();
-    let (model, card) = eco.read(ecograph::intel::holdout::train)?;
+    let mut ecos = vec![eco];
+    ecos.extend(also.iter().map(|(_, e)| e));
+    let (model, card) = ecograph::service::Ecosystem::read_many(&ecos, |gs| {
+        let mut stores = vec![(source, gs[0])];
+        stores.extend(
+            also.iter()
+                .zip(&gs[1..])
+                .map(|((s, _), g)| (s.as_str(), *g)),
+        );
+        ecograph::intel::holdout::train_stores(&stores, current.as_ref().map(|c| &c.model))
+    })?;
     println!(
-        "held out deals created {} .. {} (fitted on the {} days before: {} rows)",
+        "fitted on the {} days before each store's hold-out: {} rows; served model: {} rows",
+        ecograph::intel::holdout::TRAIN_DAYS,
+        card.measured_fit_rows,
+        card.fit_rows
+    );
+    let score = |x: Option<&RankScore>| match x {
+        Some(x) => format!("{:>7.4} {:>7.4}", x.recall, x.ndcg),
+        None => format!("{:>7} {:>7}", "-", "-"),
+    };
+    let table = |source: &str, from, to, accounts: &ShapeReport, deals: &ShapeReport| {
+        println!("{source}: held out deals created {from} .. {to}");
+        println!(
+            "{:<9} {:>7} {:>7} {:>8} | {:>7} {:>7} | {:>7} {:>7} | {:>7} {:>7} | {:>7} {:>7} | {:>7} {:>7}",
+            "shape",
+            "queries",
+            "cand/q",
+            "cand rec",
+            "model R",
+            "NDCG",
+            "curr R",
+            "NDCG",
+            "RA R",
+            "NDCG",
+            "pop R",
+            "NDCG",
+            "rpop R",
+            "NDCG"
+        );
+        for (name, r) in [("accounts", accounts), ("deals", deals)] {
+            println!(
+                "{:<9} {:>7} {:>7.1} {:>8.4} | {} | {} | {} | {} | {}",
+                name,
+                r.queries,
+                r.candidates_per_query,
+                r.candidate_recall,
+                score(Some(&r.model)),
+                score(r.current.as_ref()),
+                score(Some(&r.resource_allocation)),
+                score(Some(&r.popularity)),
+                score(Some(&r.regional_popularity)),
+            );
+        }
+    };
+    table(
+        source,
         card.held_out_from,
         card.horizon,
-        ecograph::intel::holdout::TRAIN_DAYS,
-        card.measured_fit_rows
+        &card.accounts,
+        &card.deals,
     );
-    println!(
-        "{:<9} {:>7} {:>7} {:>8} | {:>7} {:>7} | {:>7} {:>7} | {:>7} {:>7} | {:>7} {:>7}",
-        "shape",
-        "queries",
-        "cand/q",
-        "cand rec",
-        "model R",
-        "NDCG",
-        "RA R",
-        "NDCG",
-        "pop R",
-        "NDCG",
-        "rpop R",
-        "NDCG"
-    );
-    for (name, r) in [("accounts", &card.accounts), ("deals", &card.deals)] {
-        println!(
-            "{:<9} {:>7} {:>7.1} {:>8.4} | {:>7.4} {:>7.4} | {:>7.4} {:>7.4} | {:>7.4} {:>7.4} | {:>7.4} {:>7.4}",
-            name,
-            r.queries,
-            r.candidates_per_query,
-            r.candidate_recall,
-            r.model.recall,
-            r.model.ndcg,
-            r.resource_allocation.recall,
-            r.resource_allocation.ndcg,
-            r.popularity.recall,
-            r.popularity.ndcg,
-            r.regional_popularity.recall,
-            r.regional_popularity.ndcg
-        );
+    for h in &card.also {
+        table(&h.source, h.held_out_from, h.horizon, &h.accounts, &h.deals);
+    }
+    if let Some(c) = &current {
+        println!("curr = the model served before this run ({})", c.version);
     }
     println!("fit and measure {:.1} s", t.elapsed().as_secs_f64());
     let versioned = ecograph::intel::Versioned {
@@ -971,20 +1029,51 @@ async fn train_partners(
         model,
         card: serde_json::to_value(&card)?,
     };
-    keep(eco, &versioned, out, save).await
+    keep(
+        eco,
+        &versioned,
+        &TrainOutArgs {
+            out: args.out.clone(),
+        },
+        save,
+    )
+    .await
 }
 
 /// `ecograph train ipp_success`.
 async fn train_success(
     eco: &ecograph::service::Ecosystem,
-    out: &TrainOutArgs,
+    source: &str,
+    args: &TrainAlsoArgs,
     save: bool,
 ) -> anyhow::Result<()> {
     println!("== ipp_success");
+    let current =
+        ecograph::registry::serving_intel(&**eco.store(), ecograph::intel::SUCCESS).await?;
+    let also = load_also(&args.also).await?;
     let t = std::time::Instant::now();
-    let (model, card) = eco.read(ecograph::intel::success::train)?;
+    let mut ecos = vec![eco];
+    ecos.extend(also.iter().map(|(_, e)| e));
+    let (model, card) = ecograph::service::Ecosystem::read_many(&ecos, |gs| {
+        let mut stores = vec![(source, gs[0])];
+        stores.extend(
+            also.iter()
+                .zip(&gs[1..])
+                .map(|((s, _), g)| (s.as_str(), *g)),
+        );
+        ecograph::intel::success::train_stores(&stores, current.as_ref().map(|c| &c.model))
+    })?;
+    let curr = |c: Option<(f64, f64)>| match (c, &current) {
+        (Some((auc, ece)), Some(v)) => {
+            format!(
+                "; served before ({}): ROC AUC {auc:.4}, ECE {ece:.4}",
+                v.version
+            )
+        }
+        _ => String::new(),
+    };
     println!(
-        "partners with an outcome {} ({} succeeded); held out the {} that joined from {}",
+        "{source}: partners with an outcome {} ({} succeeded); held out the {} that joined from {}",
         card.partners,
         card.succeeded,
         card.held_out,
@@ -993,13 +1082,27 @@ async fn train_success(
             .unwrap_or_else(|| "-".into())
     );
     println!(
-        "success model: ROC AUC {:.4}, ECE {:.4}",
-        card.roc_auc, card.ece
+        "success model: ROC AUC {:.4}, ECE {:.4}{}",
+        card.roc_auc,
+        card.ece,
+        curr(card.current)
     );
     for c in &card.criteria {
         println!(
             "  {:<10} criteria only ROC AUC {:.4}   blended {:.4}",
             c.ipp_id, c.roc_auc, c.blended_roc_auc
+        );
+    }
+    for a in &card.also {
+        println!(
+            "{}: partners with an outcome {} ({} succeeded); held out {}",
+            a.source, a.partners, a.succeeded, a.held_out
+        );
+        println!(
+            "success model: ROC AUC {:.4}, ECE {:.4}{}",
+            a.roc_auc,
+            a.ece,
+            curr(a.current)
         );
     }
     println!("fit and measure {:.1} s", t.elapsed().as_secs_f64());
@@ -1008,7 +1111,15 @@ async fn train_success(
         model,
         card: serde_json::to_value(&card)?,
     };
-    keep(eco, &versioned, out, save).await
+    keep(
+        eco,
+        &versioned,
+        &TrainOutArgs {
+            out: args.out.clone(),
+        },
+        save,
+    )
+    .await
 }
 
 /// `ecograph train plays`.

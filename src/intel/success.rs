@@ -45,22 +45,91 @@ pub struct SuccessCard {
     pub ece: f64,
     /// Each profile's criteria on the same partners.
     pub criteria: Vec<CriteriaBaseline>,
+    /// The model served before this training run (a stored version or the committed default) on
+    /// the same held-out partners: ROC AUC and ECE.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current: Option<(f64, f64)>,
+    /// The other stores read, each split on its own, with their own held-out figures.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<SuccessHeldOut>,
+}
+
+/// How one more store's held-out partners measured.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SuccessHeldOut {
+    /// The store (its display URL).
+    pub source: String,
+    /// Partners with a known outcome.
+    pub partners: usize,
+    /// Of which succeeded.
+    pub succeeded: usize,
+    /// Partners held out.
+    pub held_out: usize,
+    /// ROC AUC of the model on them.
+    pub roc_auc: f64,
+    /// Its ECE on them.
+    pub ece: f64,
+    /// The model served before, on them: ROC AUC and ECE.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current: Option<(f64, f64)>,
 }
 
 /// Measures a model fitted on the earlier partners on the later ones, then fits the model to serve
-/// on all of them.
-pub fn train(g: &EcoGraph) -> Result<(Logistic, SuccessCard), TrainError> {
-    let h = horizon(g).ok_or(TrainError::NoHistory)?;
-    let s = Snapshot::build(g, None);
-    let ex = fit::examples(g, &s, h);
-    let split = ((ex.len() as f64) * (1.0 - HELD_OUT_SHARE)).round() as usize;
-    let (train, test) = ex.split_at(split.min(ex.len()));
-    let measured = fit::fit(train)?;
-    let y: Vec<bool> = test.iter().map(|e| e.success).collect();
-    let p: Vec<f64> = test
+/// on all of them. `current` (the model served so far), when given, is measured on the same
+/// held-out partners.
+pub fn train(
+    g: &EcoGraph,
+    current: Option<&Logistic>,
+) -> Result<(Logistic, SuccessCard), TrainError> {
+    train_stores(&[("", g)], current)
+}
+
+/// [`train`] on several stores: each store's partners are split on their own (the latest
+/// [`HELD_OUT_SHARE`] to join held out), the fits read every store's partners together, and each
+/// store's held-out partners are measured on their own. The card's top level is the first store's.
+pub fn train_stores(
+    stores: &[(&str, &EcoGraph)],
+    current: Option<&Logistic>,
+) -> Result<(Logistic, SuccessCard), TrainError> {
+    let mut sets = Vec::new();
+    for (_, g) in stores {
+        let h = horizon(g).ok_or(TrainError::NoHistory)?;
+        let s = Snapshot::build(g, None);
+        let ex = fit::examples(g, &s, h);
+        let split = ((ex.len() as f64) * (1.0 - HELD_OUT_SHARE)).round() as usize;
+        sets.push((h, ex, split));
+    }
+    let train: Vec<Example> = sets
         .iter()
-        .map(|e| measured.probability(&fit::features(&e.partner, e.overlap)))
+        .flat_map(|(_, ex, split)| ex[..(*split).min(ex.len())].iter().cloned())
         .collect();
+    let measured = fit::fit(&train)?;
+    let measure = |m: &Logistic, test: &[Example]| {
+        let y: Vec<bool> = test.iter().map(|e| e.success).collect();
+        let p: Vec<f64> = test
+            .iter()
+            .map(|e| m.probability(&fit::features(&e.partner, e.overlap)))
+            .collect();
+        (roc_auc(&p, &y), ece(&p, &y, 10))
+    };
+    let mut also = Vec::new();
+    for ((source, _), (_, ex, split)) in stores.iter().zip(&sets).skip(1) {
+        let test = &ex[(*split).min(ex.len())..];
+        let (roc_auc, ece) = measure(&measured, test);
+        also.push(SuccessHeldOut {
+            source: source.to_string(),
+            partners: ex.len(),
+            succeeded: ex.iter().filter(|e| e.success).count(),
+            held_out: test.len(),
+            roc_auc,
+            ece,
+            current: current.map(|c| measure(c, test)),
+        });
+    }
+    let (g, (h, ex, split)) = (stores[0].1, &sets[0]);
+    let h = *h;
+    let test = &ex[(*split).min(ex.len())..];
+    let (roc_auc, ece) = measure(&measured, test);
     let criteria = g
         .ipps()
         .map(|ipp| baseline(ipp, test, &measured, h))
@@ -71,11 +140,14 @@ pub fn train(g: &EcoGraph) -> Result<(Logistic, SuccessCard), TrainError> {
         succeeded: ex.iter().filter(|e| e.success).count(),
         held_out: test.len(),
         held_out_from: test.first().map(|e| e.joined_on),
-        roc_auc: roc_auc(&p, &y),
-        ece: ece(&p, &y, 10),
+        roc_auc,
+        ece,
         criteria,
+        current: current.map(|c| measure(c, test)),
+        also,
     };
-    let model = fit::fit(&ex)?;
+    let all: Vec<Example> = sets.into_iter().flat_map(|(_, ex, _)| ex).collect();
+    let model = fit::fit(&all)?;
     debug_assert!(model.reads(&FEATURES));
     Ok((model, card))
 }

@@ -49,6 +49,14 @@ impl Ecosystem {
         f(&self.graph.read())
     }
 
+    /// Runs a read against consistent views of several ecosystems' graphs at once (each read lock
+    /// taken in the order given).
+    pub fn read_many<R>(ecos: &[&Ecosystem], f: impl FnOnce(&[&EcoGraph]) -> R) -> R {
+        let guards: Vec<_> = ecos.iter().map(|e| e.graph.read()).collect();
+        let graphs: Vec<&EcoGraph> = guards.iter().map(|g| &**g).collect();
+        f(&graphs)
+    }
+
     /// The store behind the graph.
     pub fn store(&self) -> &Arc<dyn Repository> {
         &self.store
