@@ -942,6 +942,27 @@ async fn load_also(urls: &[String]) -> anyhow::Result<Vec<(String, ecograph::ser
     Ok(also)
 }
 
+/// Runs `f` over the graphs of `eco` (named `source`) and of the `--also-database-url` stores,
+/// each with its name, read at once.
+fn read_stores<R>(
+    eco: &ecograph::service::Ecosystem,
+    source: &str,
+    also: &[(String, ecograph::service::Ecosystem)],
+    f: impl FnOnce(&[(&str, &ecograph::graph::EcoGraph)]) -> R,
+) -> R {
+    let mut ecos = vec![eco];
+    ecos.extend(also.iter().map(|(_, e)| e));
+    ecograph::service::Ecosystem::read_many(&ecos, |gs| {
+        let mut stores = vec![(source, gs[0])];
+        stores.extend(
+            also.iter()
+                .zip(&gs[1..])
+                .map(|((s, _), g)| (s.as_str(), *g)),
+        );
+        f(&stores)
+    })
+}
+
 /// `ecograph train partners`.
 async fn train_partners(
     eco: &ecograph::service::Ecosystem,
@@ -955,16 +976,8 @@ async fn train_partners(
         ecograph::registry::serving_intel(&**eco.store(), ecograph::intel::PARTNERS).await?;
     let also = load_also(&args.also).await?;
     let t = std::time::Instant::now();
-    let mut ecos = vec![eco];
-    ecos.extend(also.iter().map(|(_, e)| e));
-    let (model, card) = ecograph::service::Ecosystem::read_many(&ecos, |gs| {
-        let mut stores = vec![(source, gs[0])];
-        stores.extend(
-            also.iter()
-                .zip(&gs[1..])
-                .map(|((s, _), g)| (s.as_str(), *g)),
-        );
-        ecograph::intel::holdout::train_stores(&stores, current.as_ref().map(|c| &c.model))
+    let (model, card) = read_stores(eco, source, &also, |stores| {
+        ecograph::intel::holdout::train_stores(stores, current.as_ref().map(|c| &c.model))
     })?;
     println!(
         "fitted on the {} days before each store's hold-out: {} rows; served model: {} rows",
@@ -1052,16 +1065,8 @@ async fn train_success(
         ecograph::registry::serving_intel(&**eco.store(), ecograph::intel::SUCCESS).await?;
     let also = load_also(&args.also).await?;
     let t = std::time::Instant::now();
-    let mut ecos = vec![eco];
-    ecos.extend(also.iter().map(|(_, e)| e));
-    let (model, card) = ecograph::service::Ecosystem::read_many(&ecos, |gs| {
-        let mut stores = vec![(source, gs[0])];
-        stores.extend(
-            also.iter()
-                .zip(&gs[1..])
-                .map(|((s, _), g)| (s.as_str(), *g)),
-        );
-        ecograph::intel::success::train_stores(&stores, current.as_ref().map(|c| &c.model))
+    let (model, card) = read_stores(eco, source, &also, |stores| {
+        ecograph::intel::success::train_stores(stores, current.as_ref().map(|c| &c.model))
     })?;
     let curr = |c: Option<(f64, f64)>| match (c, &current) {
         (Some((auc, ece)), Some(v)) => {
