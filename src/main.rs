@@ -907,16 +907,23 @@ fn write_model<T: serde::Serialize>(out: Option<&std::path::Path>, m: &T) -> any
     Ok(())
 }
 
-/// Saves an intelligence model (unless a dry run) and writes it to `--out`.
+/// Saves an intelligence model `name` with its card (unless a dry run) and writes it to `--out`.
 async fn keep(
     eco: &ecograph::service::Ecosystem,
-    versioned: &ecograph::intel::Versioned,
-    out: &TrainOutArgs,
+    name: &str,
+    model: ecograph::learn::Logistic,
+    card: &impl serde::Serialize,
+    out: Option<&std::path::Path>,
     save: bool,
 ) -> anyhow::Result<()> {
-    write_model(out.out.as_deref(), versioned)?;
+    let versioned = ecograph::intel::Versioned {
+        name: name.into(),
+        model,
+        card: serde_json::to_value(card)?,
+    };
+    write_model(out, &versioned)?;
     if save {
-        let v = ecograph::registry::save(&**eco.store(), &versioned.name, versioned).await?;
+        let v = ecograph::registry::save(&**eco.store(), name, &versioned).await?;
         println!(
             "saved as version {v}; a running service serves it after POST /v1/models/reload or a restart"
         );
@@ -1037,17 +1044,12 @@ async fn train_partners(
         println!("curr = the model served before this run ({})", c.version);
     }
     println!("fit and measure {:.1} s", t.elapsed().as_secs_f64());
-    let versioned = ecograph::intel::Versioned {
-        name: ecograph::intel::PARTNERS.into(),
-        model,
-        card: serde_json::to_value(&card)?,
-    };
     keep(
         eco,
-        &versioned,
-        &TrainOutArgs {
-            out: args.out.clone(),
-        },
+        ecograph::intel::PARTNERS,
+        model,
+        &card,
+        args.out.as_deref(),
         save,
     )
     .await
@@ -1111,17 +1113,12 @@ async fn train_success(
         );
     }
     println!("fit and measure {:.1} s", t.elapsed().as_secs_f64());
-    let versioned = ecograph::intel::Versioned {
-        name: ecograph::intel::SUCCESS.into(),
-        model,
-        card: serde_json::to_value(&card)?,
-    };
     keep(
         eco,
-        &versioned,
-        &TrainOutArgs {
-            out: args.out.clone(),
-        },
+        ecograph::intel::SUCCESS,
+        model,
+        &card,
+        args.out.as_deref(),
         save,
     )
     .await
@@ -1149,10 +1146,13 @@ async fn train_plays(
         card.partners_compared, card.top_pick_success, card.popular_pick_success, card.lift
     );
     println!("fit and measure {:.1} s", t.elapsed().as_secs_f64());
-    let versioned = ecograph::intel::Versioned {
-        name: ecograph::intel::PLAYS.into(),
+    keep(
+        eco,
+        ecograph::intel::PLAYS,
         model,
-        card: serde_json::to_value(&card)?,
-    };
-    keep(eco, &versioned, out, save).await
+        &card,
+        out.out.as_deref(),
+        save,
+    )
+    .await
 }

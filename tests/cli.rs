@@ -1,6 +1,8 @@
 //! The command line run as the binary: `match` and `dedupe` on files as people export them, and
 //! what the commands say of a database they cannot use.
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -99,7 +101,6 @@ fn match_writes_pairs_and_bad_input_is_one_line_without_a_backtrace() {
 
 #[test]
 fn serve_demo_finds_the_demo_from_any_directory_and_names_a_missing_one() {
-    use std::io::{BufRead, BufReader};
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite://{}", dir.path().join("d.db").display());
     let serve = || {
@@ -134,18 +135,7 @@ fn serve_demo_finds_the_demo_from_any_directory_and_names_a_missing_one() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    for out in [
-        Box::new(child.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>,
-        Box::new(child.stderr.take().unwrap()),
-    ] {
-        let tx = tx.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(out).lines().map_while(Result::ok) {
-                let _ = tx.send(line);
-            }
-        });
-    }
+    let rx = common::output_lines(&mut child);
     let mut seen = Vec::new();
     let loaded = loop {
         match rx.recv_timeout(std::time::Duration::from_secs(120)) {

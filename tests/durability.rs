@@ -1,9 +1,10 @@
 //! An acknowledged deal registration survives the process being killed outright (SIGKILL, no
 //! graceful stop) and a restart: the binary is run as a service would be, on SQLite.
 
-use std::io::{BufRead, BufReader};
+mod common;
+
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::{Receiver, channel};
+use std::sync::mpsc::Receiver;
 use std::time::Duration;
 
 /// Starts `ecograph serve --demo` on `db` and returns it with its log lines.
@@ -23,18 +24,7 @@ fn serve(db: &str) -> (Child, Receiver<String>) {
         .stderr(Stdio::piped())
         .spawn()
         .expect("run ecograph serve");
-    let (tx, rx) = channel();
-    for out in [
-        Box::new(child.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>,
-        Box::new(child.stderr.take().unwrap()),
-    ] {
-        let tx = tx.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(out).lines().map_while(Result::ok) {
-                let _ = tx.send(line);
-            }
-        });
-    }
+    let rx = common::output_lines(&mut child);
     (child, rx)
 }
 
@@ -72,6 +62,14 @@ fn ready(rx: &Receiver<String>, client: &reqwest::Client, rt: &tokio::runtime::R
     panic!("{addr} never became ready");
 }
 
+/// Sends a request and returns its status and JSON body.
+fn send(rt: &tokio::runtime::Runtime, req: reqwest::RequestBuilder) -> (u16, serde_json::Value) {
+    rt.block_on(async {
+        let r = req.send().await.unwrap();
+        (r.status().as_u16(), r.json().await.unwrap())
+    })
+}
+
 #[test]
 fn an_acknowledged_registration_survives_sigkill_and_restart() {
     let dir = tempfile::tempdir().unwrap();
@@ -85,15 +83,15 @@ fn an_acknowledged_registration_survives_sigkill_and_restart() {
         "id": "R-KILL-1", "partner_id": "P-00008", "account_id": "A-0000010",
         "products": ["Atlas CRM"], "amount": 120000, "currency": "USD"
     });
-    let (status, first): (u16, serde_json::Value) = rt.block_on(async {
-        let r = client
-            .post(format!("{addr}/v1/deal-registrations"))
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        (r.status().as_u16(), r.json().await.unwrap())
-    });
+    let register = |addr: &str| {
+        send(
+            &rt,
+            client
+                .post(format!("{addr}/v1/deal-registrations"))
+                .json(&body),
+        )
+    };
+    let (status, first) = register(&addr);
     assert_eq!(status, 201, "{first}");
     // Killed at once after the acknowledgement: Child::kill sends SIGKILL on Unix.
     child.kill().unwrap();
@@ -101,24 +99,12 @@ fn an_acknowledged_registration_survives_sigkill_and_restart() {
 
     let (mut child, rx) = serve(&db);
     let addr = ready(&rx, &client, &rt);
-    let (status, again): (u16, serde_json::Value) = rt.block_on(async {
-        let r = client
-            .get(format!("{addr}/v1/deal-registrations/R-KILL-1"))
-            .send()
-            .await
-            .unwrap();
-        (r.status().as_u16(), r.json().await.unwrap())
-    });
+    let (status, again) = send(
+        &rt,
+        client.get(format!("{addr}/v1/deal-registrations/R-KILL-1")),
+    );
     // The same id and body again is the first answer, not a second registration.
-    let (retry_status, retry): (u16, serde_json::Value) = rt.block_on(async {
-        let r = client
-            .post(format!("{addr}/v1/deal-registrations"))
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        (r.status().as_u16(), r.json().await.unwrap())
-    });
+    let (retry_status, retry) = register(&addr);
     child.kill().unwrap();
     child.wait().unwrap();
     assert_eq!(status, 200, "{again}");

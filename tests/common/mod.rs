@@ -341,3 +341,21 @@ pub fn deal(account: &str, partners: &[(&str, &str)]) -> Value {
         .collect();
     serde_json::json!({"account_id": account, "amount": 120000.0, "stage": "proposal", "created_on": "2025-03-01", "partners": ps})
 }
+
+/// The lines a spawned process writes to stdout and stderr (both piped), as they come.
+pub fn output_lines(child: &mut std::process::Child) -> std::sync::mpsc::Receiver<String> {
+    use std::io::{BufRead, BufReader};
+    let (tx, rx) = std::sync::mpsc::channel();
+    for out in [
+        Box::new(child.stdout.take().expect("stdout piped")) as Box<dyn std::io::Read + Send>,
+        Box::new(child.stderr.take().expect("stderr piped")),
+    ] {
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(out).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+    }
+    rx
+}
