@@ -72,109 +72,124 @@ pub struct CriterionScore {
     pub sentence: String,
 }
 
-fn matched<'a>(want: &'a [String], have: &[String]) -> Vec<&'a str> {
-    want.iter()
-        .filter(|w| have.iter().any(|h| h.eq_ignore_ascii_case(w)))
-        .map(String::as_str)
-        .collect()
+/// One criterion as measured: how well it is met (0-1), whether it is met, and, when words were
+/// asked for, what was found.
+type Measured = (IppCriterion, f64, bool, String);
+
+/// The sentence when `words` is set; nothing (and no allocation) otherwise.
+fn say(words: bool, f: impl FnOnce() -> String) -> String {
+    if words { f() } else { String::new() }
 }
 
 fn list_criterion(
     c: IppCriterion,
     what: &str,
     want: &[String],
-    have: &[String],
-) -> Option<(IppCriterion, f64, bool, String)> {
+    have: &mut dyn Iterator<Item = &str>,
+    words: bool,
+) -> Option<Measured> {
     if want.is_empty() {
         return None;
     }
-    let m = matched(want, have);
-    let s = m.len() as f64 / want.len() as f64;
-    let sentence = if m.is_empty() {
-        format!("none of the profile's {what} ({})", want.join(", "))
-    } else {
-        format!(
-            "{} of the profile's {} {what} ({})",
-            m.len(),
-            want.len(),
-            m.join(", ")
-        )
-    };
+    let have: Vec<&str> = have.collect();
+    let hit = |w: &str| have.iter().any(|h| h.eq_ignore_ascii_case(w));
+    let n = want.iter().filter(|w| hit(w)).count();
+    let s = n as f64 / want.len() as f64;
+    let sentence = say(words, || {
+        let m: Vec<&str> = want.iter().map(String::as_str).filter(|w| hit(w)).collect();
+        if m.is_empty() {
+            format!("none of the profile's {what} ({})", want.join(", "))
+        } else {
+            format!(
+                "{} of the profile's {} {what} ({})",
+                m.len(),
+                want.len(),
+                m.join(", ")
+            )
+        }
+    });
     let met = if c == IppCriterion::Certifications {
-        m.len() == want.len()
+        n == want.len()
     } else {
-        !m.is_empty()
+        n > 0
     };
     Some((c, s, met, sentence))
 }
 
-/// Scores every criterion the profile states. A criterion the profile leaves empty does not count;
-/// the overlap criterion counts when the partner's account list is known.
-pub fn criteria(
+/// Measures every criterion the profile states. A criterion the profile leaves empty does not
+/// count; the overlap criterion counts when the partner's account list is known. Sentences are
+/// written only when `words` is set: a ranking over thousands of candidates needs the numbers
+/// alone, and both paths share this one measurement so that they cannot disagree.
+fn measure(
     ipp: &Ipp,
     p: &Partner,
     overlap: Option<TargetOverlap>,
     today: NaiveDate,
-) -> Vec<CriterionScore> {
-    let mut raw: Vec<(IppCriterion, f64, bool, String)> = Vec::new();
+    words: bool,
+) -> Vec<Measured> {
+    let mut raw: Vec<Measured> = Vec::new();
     if !ipp.partner_types.is_empty() {
         let ok = ipp.partner_types.contains(&p.partner_type);
-        let names: Vec<&str> = ipp.partner_types.iter().map(|t| t.as_str()).collect();
-        raw.push((
-            IppCriterion::PartnerType,
-            f64::from(ok),
-            ok,
+        let sentence = say(words, || {
+            let names: Vec<&str> = ipp.partner_types.iter().map(|t| t.as_str()).collect();
             format!(
                 "type {} is {}one the profile names ({})",
                 p.partner_type,
                 if ok { "" } else { "not " },
                 names.join(", ")
-            ),
-        ));
+            )
+        });
+        raw.push((IppCriterion::PartnerType, f64::from(ok), ok, sentence));
     }
     raw.extend(list_criterion(
         IppCriterion::Industries,
         "industries served",
         &ipp.industries,
-        &p.industries,
+        &mut p.industries.iter().map(String::as_str),
+        words,
     ));
     if !ipp.regions.is_empty() {
         let want: Vec<String> = ipp.regions.iter().map(|r| r.to_string()).collect();
-        let have: Vec<String> = p.regions.iter().map(|r| r.to_string()).collect();
         raw.extend(list_criterion(
             IppCriterion::Regions,
             "regions sold in",
             &want,
-            &have,
+            &mut p.regions.iter().map(|r| r.as_str()),
+            words,
         ));
     }
-    let valid: Vec<String> = p
-        .certifications
-        .iter()
-        .filter(|c| c.expires_on.is_none_or(|e| e >= today))
-        .map(|c| c.name.clone())
-        .collect();
     raw.extend(list_criterion(
         IppCriterion::Certifications,
         "certifications held",
         &ipp.certifications,
-        &valid,
+        &mut p
+            .certifications
+            .iter()
+            .filter(|c| c.expires_on.is_none_or(|e| e >= today))
+            .map(|c| c.name.as_str()),
+        words,
     ));
     raw.extend(list_criterion(
         IppCriterion::Capabilities,
         "capabilities",
         &ipp.capabilities,
-        &p.capabilities,
+        &mut p.capabilities.iter().map(String::as_str),
+        words,
     ));
     if ipp.min_employees.is_some() || ipp.max_employees.is_some() {
-        let band = match (ipp.min_employees, ipp.max_employees) {
+        let band = || match (ipp.min_employees, ipp.max_employees) {
             (Some(lo), Some(hi)) => format!("{lo}-{hi}"),
             (Some(lo), None) => format!("{lo} or more"),
             (None, Some(hi)) => format!("up to {hi}"),
             (None, None) => String::new(),
         };
         let (s, sentence) = match p.employees {
-            None => (0.0, format!("head count unknown (profile: {band})")),
+            None => (
+                0.0,
+                say(words, || {
+                    format!("head count unknown (profile: {})", band())
+                }),
+            ),
             Some(e) => {
                 let e = f64::from(e.max(1));
                 let lo = ipp.min_employees.map(|v| f64::from(v.max(1)));
@@ -185,14 +200,15 @@ pub fn criteria(
                     (_, Some(h)) if e > h => h / e,
                     _ => 1.0,
                 };
-                (
-                    s,
+                let sentence = say(words, || {
                     format!(
-                        "{} employees, {} the profile's band ({band})",
+                        "{} employees, {} the profile's band ({})",
                         e as u64,
-                        if s >= 1.0 { "within" } else { "outside" }
-                    ),
-                )
+                        if s >= 1.0 { "within" } else { "outside" },
+                        band()
+                    )
+                });
+                (s, sentence)
             }
         };
         raw.push((IppCriterion::Size, s, s >= 1.0, sentence));
@@ -200,24 +216,44 @@ pub fn criteria(
     match overlap {
         Some(o) => {
             let s = (f64::from(o.target_customers) / f64::from(ipp.target_customers)).min(1.0);
-            raw.push((
-                IppCriterion::CustomerOverlap,
-                s,
-                s >= 1.0,
+            let sentence = say(words, || {
                 format!(
                     "lists {} of the vendor's target accounts as customers ({} counts fully)",
                     o.target_customers, ipp.target_customers
-                ),
-            ));
+                )
+            });
+            raw.push((IppCriterion::CustomerOverlap, s, s >= 1.0, sentence));
         }
         None if ipp.required.contains(&IppCriterion::CustomerOverlap) => raw.push((
             IppCriterion::CustomerOverlap,
             0.0,
             false,
-            "no account list yet, so customer overlap cannot be checked".into(),
+            say(words, || {
+                "no account list yet, so customer overlap cannot be checked".into()
+            }),
         )),
         None => {}
     }
+    raw
+}
+
+/// A criterion's points in the 0-100 criteria score, given the weight of all stated criteria.
+fn contribution(w: f64, s: f64, total: f64) -> f64 {
+    if total > 0.0 {
+        round(100.0 * w * s / total, 2)
+    } else {
+        0.0
+    }
+}
+
+/// Scores every criterion the profile states, with a sentence each.
+pub fn criteria(
+    ipp: &Ipp,
+    p: &Partner,
+    overlap: Option<TargetOverlap>,
+    today: NaiveDate,
+) -> Vec<CriterionScore> {
+    let raw = measure(ipp, p, overlap, today, true);
     let total: f64 = raw.iter().map(|(c, ..)| ipp.weights.of(*c)).sum();
     raw.into_iter()
         .map(|(c, s, met, sentence)| {
@@ -226,11 +262,7 @@ pub fn criteria(
                 criterion: c,
                 weight: w,
                 score: round(s, 4),
-                contribution: if total > 0.0 {
-                    round(100.0 * w * s / total, 2)
-                } else {
-                    0.0
-                },
+                contribution: contribution(w, s, total),
                 met,
                 required: ipp.required.contains(&c),
                 sentence,
@@ -327,6 +359,18 @@ pub fn success(
     overlap: Option<TargetOverlap>,
     record: Option<(u32, u32)>,
 ) -> Success {
+    let x = model_input(model, p, overlap);
+    let (probability, basis) = estimate(model.probability(&x), record);
+    Success {
+        probability,
+        basis,
+        version: version.to_string(),
+        drivers: model.explain(&x, 5),
+    }
+}
+
+/// The feature vector the model reads for a partner.
+fn model_input(model: &Logistic, p: &Partner, overlap: Option<TargetOverlap>) -> Vec<f64> {
     let mut x = features(p, overlap);
     if overlap.is_none() {
         // Unknown, not empty: an applicant's list is not uploaded yet. Its list features take the
@@ -335,7 +379,11 @@ pub fn success(
             *v = *m;
         }
     }
-    let prior = model.probability(&x);
+    x
+}
+
+/// The model's prior blended with a partner's own record, rounded as reported.
+fn estimate(prior: f64, record: Option<(u32, u32)>) -> (f64, Basis) {
     let (probability, basis) = match record {
         Some((won, deals)) if deals > 0 => (
             (f64::from(won) + HISTORY_PRIOR_DEALS * prior)
@@ -344,12 +392,17 @@ pub fn success(
         ),
         _ => (prior, Basis::Priors),
     };
-    Success {
-        probability: round(probability, 4),
-        basis,
-        version: version.to_string(),
-        drivers: model.explain(&x, 5),
-    }
+    (round(probability, 4), basis)
+}
+
+/// The success probability alone (what [`success`] reports, without its drivers).
+pub fn success_probability(
+    model: &Logistic,
+    p: &Partner,
+    overlap: Option<TargetOverlap>,
+    record: Option<(u32, u32)>,
+) -> f64 {
+    estimate(model.probability(&model_input(model, p, overlap)), record).0
 }
 
 /// A partner's or applicant's fit to one profile.
@@ -385,14 +438,11 @@ pub fn score(
 ) -> FitScore {
     let criteria = criteria(ipp, p, overlap, today);
     let criteria_score = round(criteria.iter().map(|c| c.contribution).sum::<f64>(), 2);
-    let score = match &success {
-        Some(s) if !criteria.is_empty() => {
-            CRITERIA_SHARE * criteria_score + (1.0 - CRITERIA_SHARE) * 100.0 * s.probability
-        }
-        Some(s) => 100.0 * s.probability,
-        None => criteria_score,
-    };
-    let score = round(score, 2);
+    let score = blend(
+        criteria_score,
+        !criteria.is_empty(),
+        success.as_ref().map(|s| s.probability),
+    );
     let failed_requirements: Vec<String> = criteria
         .iter()
         .filter(|c| c.required && !c.met)
@@ -415,6 +465,38 @@ pub fn score(
         failed_requirements,
         flags,
     }
+}
+
+/// The blended 0-100 score from the criteria score and the success probability.
+fn blend(criteria_score: f64, any_criteria: bool, success: Option<f64>) -> f64 {
+    let score = match success {
+        Some(p) if any_criteria => {
+            CRITERIA_SHARE * criteria_score + (1.0 - CRITERIA_SHARE) * 100.0 * p
+        }
+        Some(p) => 100.0 * p,
+        None => criteria_score,
+    };
+    round(score, 2)
+}
+
+/// The blended score of [`score`] alone, without sentences, drivers or flags: what ranking
+/// thousands of candidates needs. It equals `score(..).score` for the same inputs (tested).
+pub fn score_value(
+    ipp: &Ipp,
+    p: &Partner,
+    overlap: Option<TargetOverlap>,
+    success: Option<f64>,
+    today: NaiveDate,
+) -> f64 {
+    let raw = measure(ipp, p, overlap, today, false);
+    let total: f64 = raw.iter().map(|(c, ..)| ipp.weights.of(*c)).sum();
+    let criteria_score = round(
+        raw.iter()
+            .map(|(c, s, ..)| contribution(ipp.weights.of(*c), *s, total))
+            .sum::<f64>(),
+        2,
+    );
+    blend(criteria_score, !raw.is_empty(), success)
 }
 
 /// A partner with a known outcome, for training and measuring the success model.

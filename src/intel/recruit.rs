@@ -112,6 +112,10 @@ pub struct RecruitCandidate {
 }
 
 /// Ranks every applicant and prospect for a profile; the first `limit` are returned with the total.
+///
+/// The ranking reads numbers only ([`fit::score_value`], the success probability without its
+/// drivers); sentences, drivers and reasons are written for the returned page alone, so the cost
+/// of words does not grow with the number of candidates.
 pub fn rank(
     s: &Snapshot,
     cov: &Coverage,
@@ -122,21 +126,102 @@ pub fn rank(
     limit: usize,
 ) -> (Vec<RecruitCandidate>, usize) {
     // Each candidate is scored on its own: spread over the cores.
-    let mut out: Vec<RecruitCandidate> = partners
+    let mut scored: Vec<(f64, &Partner)> = partners
         .par_iter()
         .filter(|p| matches!(p.status, PartnerStatus::Applicant | PartnerStatus::Prospect))
-        .map(|p| candidate(s, cov, p, ipp, model, today))
+        .map(|p| (Standing::of(s, cov, p, ipp, model, today).score, *p))
         .collect();
-    let total = out.len();
-    out.sort_by(|a, b| {
-        b.score
-            .total_cmp(&a.score)
-            .then_with(|| a.partner_id.cmp(&b.partner_id))
-    });
-    out.truncate(limit);
+    let total = scored.len();
+    let order = |a: &(f64, &Partner), b: &(f64, &Partner)| {
+        b.0.total_cmp(&a.0).then_with(|| a.1.id.cmp(&b.1.id))
+    };
+    if limit < scored.len() {
+        scored.select_nth_unstable_by(limit, order);
+        scored.truncate(limit);
+    }
+    scored.sort_by(order);
+    let out = scored
+        .into_iter()
+        .map(|(_, p)| candidate(s, cov, p, ipp, model, today))
+        .collect();
     (out, total)
 }
 
+/// What places a candidate: its numbers, without words.
+struct Standing<'a> {
+    /// The ranking score, rounded as reported.
+    score: f64,
+    overlap: Option<TargetOverlap>,
+    uncovered_targets: u32,
+    /// The segment with the largest gap the candidate would serve: gap, region, industry, target
+    /// accounts there, active partners there.
+    best: Option<(f64, Region, &'a str, u32, u32)>,
+    coverage_gap: f64,
+}
+
+impl<'a> Standing<'a> {
+    fn of(
+        s: &Snapshot,
+        cov: &Coverage,
+        p: &'a Partner,
+        ipp: &Ipp,
+        model: Option<(&Logistic, &str)>,
+        today: NaiveDate,
+    ) -> Standing<'a> {
+        let known = s
+            .partner(p.id.as_str())
+            .and_then(|i| cov.per_partner.get(i as usize));
+        let overlap = known.and_then(|k| k.0);
+        let success = model.map(|(m, _)| fit::success_probability(m, p, overlap, None));
+        let fit = fit::score_value(ipp, p, overlap, success, today);
+        Standing::with_fit(cov, p, ipp, fit, overlap, known.map_or(0, |k| k.1))
+    }
+
+    fn with_fit(
+        cov: &Coverage,
+        p: &'a Partner,
+        ipp: &Ipp,
+        fit: f64,
+        overlap: Option<TargetOverlap>,
+        uncovered_targets: u32,
+    ) -> Standing<'a> {
+        let mut best: Option<(f64, Region, &str, u32, u32)> = None;
+        // Segments are keyed by lower-cased industry, as the snapshot lower-cases them.
+        let mut keys: Vec<(Region, String)> = p
+            .industries
+            .iter()
+            .map(|i| (Region::ALL[0], i.to_lowercase()))
+            .collect();
+        for r in &p.regions {
+            for (key, ind) in keys.iter_mut().zip(&p.industries) {
+                key.0 = *r;
+                if let Some((d, sup)) = cov.segments.get(key) {
+                    let g = f64::from(*d) / (1.0 + f64::from(*sup));
+                    if best.is_none_or(|b| g > b.0) {
+                        best = Some((g, *r, ind.as_str(), *d, *sup));
+                    }
+                }
+            }
+        }
+        let coverage_gap = match best {
+            Some((g, ..)) if cov.max_gap > 0.0 => g / cov.max_gap,
+            _ => 0.0,
+        };
+        let overlap_part = overlap
+            .map(|o| (f64::from(o.target_customers) / f64::from(ipp.target_customers)).min(1.0))
+            .unwrap_or(0.0);
+        let score = SHARES[0] * fit / 100.0 + SHARES[1] * coverage_gap + SHARES[2] * overlap_part;
+        Standing {
+            score: (score * 10_000.0).round() / 10_000.0,
+            overlap,
+            uncovered_targets,
+            best,
+            coverage_gap,
+        }
+    }
+}
+
+/// A candidate with its fit in words and its reasons.
 fn candidate(
     s: &Snapshot,
     cov: &Coverage,
@@ -149,46 +234,28 @@ fn candidate(
         .partner(p.id.as_str())
         .and_then(|i| cov.per_partner.get(i as usize));
     let overlap = known.and_then(|k| k.0);
-    let uncovered_targets = known.map_or(0, |k| k.1);
     let success = model.map(|(m, v)| fit::success(m, v, p, overlap, None));
     let fit = fit::score(ipp, p, overlap, success, today);
-    let mut best: Option<(f64, Region, &str, u32, u32)> = None;
-    for r in &p.regions {
-        for ind in &p.industries {
-            if let Some((d, sup)) = cov.segments.get(&(*r, ind.to_lowercase())) {
-                let g = f64::from(*d) / (1.0 + f64::from(*sup));
-                if best.is_none_or(|b| g > b.0) {
-                    best = Some((g, *r, ind.as_str(), *d, *sup));
-                }
-            }
-        }
-    }
-    let coverage_gap = match best {
-        Some((g, ..)) if cov.max_gap > 0.0 => g / cov.max_gap,
-        _ => 0.0,
-    };
-    let overlap_part = overlap
-        .map(|o| (f64::from(o.target_customers) / f64::from(ipp.target_customers)).min(1.0))
-        .unwrap_or(0.0);
-    let score = SHARES[0] * fit.score / 100.0 + SHARES[1] * coverage_gap + SHARES[2] * overlap_part;
+    let st = Standing::with_fit(cov, p, ipp, fit.score, overlap, known.map_or(0, |k| k.1));
     let mut reasons = vec![format!(
         "fits {} at {:.0}/100 (declared criteria {:.0})",
         ipp.id, fit.score, fit.criteria_score
     )];
-    if let Some((_, r, ind, d, sup)) = best {
+    if let Some((_, r, ind, d, sup)) = st.best {
         reasons.push(format!(
             "would serve {ind} in {r}, where the vendor has {d} target accounts and {sup} active partners"
         ));
     }
-    if let Some(o) = overlap {
+    if let Some(o) = st.overlap {
         reasons.push(format!(
             "lists {} of the vendor's target accounts as customers",
             o.target_customers
         ));
     }
-    if uncovered_targets > 0 {
+    if st.uncovered_targets > 0 {
         reasons.push(format!(
-            "{uncovered_targets} of them have at most one active partner today"
+            "{} of them have at most one active partner today",
+            st.uncovered_targets
         ));
     }
     reasons.extend(fit.flags.iter().map(|f| format!("flag: {f}")));
@@ -196,11 +263,11 @@ fn candidate(
         partner_id: p.id.to_string(),
         name: p.name.as_str().to_string(),
         status: p.status,
-        score: (score * 10_000.0).round() / 10_000.0,
+        score: st.score,
         fit,
-        coverage_gap: (coverage_gap * 10_000.0).round() / 10_000.0,
-        uncovered_targets,
-        overlap,
+        coverage_gap: (st.coverage_gap * 10_000.0).round() / 10_000.0,
+        uncovered_targets: st.uncovered_targets,
+        overlap: st.overlap,
         reasons,
     }
 }
