@@ -201,6 +201,19 @@ impl Snapshot {
     /// Builds the snapshot of `g` as of `as_of` (exclusive; `None` for everything).
     pub fn build(g: &EcoGraph, as_of: Option<NaiveDate>) -> Snapshot {
         let before = |d: NaiveDate| as_of.is_none_or(|t| d < t);
+        // "Recent" is counted back from the instant; a snapshot of everything counts back from the
+        // day after the latest deal the store holds, so that a served model reads the same
+        // feature it was trained on (counting every deal as recent would not be) and a store
+        // imported long ago reads as it did when it was current.
+        let recent_to = as_of.or_else(|| {
+            g.iter_indexed(crate::domain::Kind::Deal)
+                .filter_map(|(_, n)| match n {
+                    Node::Deal(d) => Some(d.created_on),
+                    _ => None,
+                })
+                .max()
+                .map(|d| d + chrono::Days::new(1))
+        });
         let mut s = Snapshot {
             as_of,
             generation: g.generation(),
@@ -249,7 +262,8 @@ impl Snapshot {
                 continue;
             };
             let won = d.stage == DealStage::ClosedWon && d.close_date.is_some_and(before);
-            let recent = as_of.is_none_or(|t| d.created_on + chrono::Days::new(RECENT_DAYS) >= t);
+            let recent =
+                recent_to.is_none_or(|t| d.created_on + chrono::Days::new(RECENT_DAYS) >= t);
             let ps: Vec<u32> = d
                 .partners
                 .iter()
@@ -531,6 +545,11 @@ pub(crate) mod tests {
             again.partners_of(a).to_vec(),
             before.partners_of(a).to_vec()
         );
+        // A snapshot of everything counts "recent" back from the day after the latest deal
+        // (D-3): D-1 is eight months older, so only D-2 and D-3 are recent.
+        let all = Snapshot::build(&e.0, None);
+        assert_eq!(all.partners[p1 as usize].recent, 1, "D-3, not D-1");
+        assert_eq!(all.partners[p2 as usize].recent, 1, "D-2, not D-1");
     }
 
     #[test]
