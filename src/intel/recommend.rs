@@ -7,7 +7,7 @@
 //! [`Bounds::hop_partners`] partners of the account, [`Bounds::hop_accounts`] accounts of each and
 //! [`Bounds::hop_back`] partners of each of those, strongest links first.
 
-use super::snapshot::{Link, Snapshot, role_ix};
+use super::snapshot::{Link, RECENT_DAYS, Snapshot, day_number, role_ix};
 use crate::domain::{PartnerRole, PartnerType, Population, SharingLevel};
 use crate::learn::Logistic;
 use serde::Serialize;
@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use utoipa::ToSchema;
 
 /// The ranking model's features, in vector order.
-pub const FEATURES: [&str; 16] = [
+pub const FEATURES: [&str; 17] = [
     "lists_as_customer",
     "lists_as_opportunity",
     "lists_as_prospect",
@@ -31,6 +31,7 @@ pub const FEATURES: [&str; 16] = [
     "suits_open_role",
     "co_sold_with_deal_partners",
     "tier",
+    "link_recency",
     "diffusion_rank",
 ];
 const N: usize = FEATURES.len();
@@ -157,6 +158,18 @@ fn has_industry(s: &Snapshot, p: u32, account: u32) -> f64 {
     }
 }
 
+/// How lately the partner was active on the account: 1 for a deal or touchpoint on the day the
+/// snapshot counts back from, halving about every [`RECENT_DAYS`] × ln 2 days; 0 without any.
+fn link_recency(s: &Snapshot, l: &Link) -> f64 {
+    match s.recent_to {
+        Some(t) if l.last_active > 0 => {
+            let days = f64::from(day_number(t).saturating_sub(l.last_active));
+            (-days / RECENT_DAYS as f64).exp()
+        }
+        _ => 0.0,
+    }
+}
+
 fn suits(s: &Snapshot, p: u32, ctx: &Context) -> f64 {
     let t = s.partners[p as usize].partner_type;
     match &ctx.open_roles {
@@ -236,6 +249,7 @@ pub fn candidates(s: &Snapshot, ctx: &Context, b: &Bounds) -> Vec<Candidate> {
                 suits(s, p, ctx),
                 f64::from(co_won.iter().map(|c| c.1).sum::<u32>()).ln_1p(),
                 info.tier as usize as f64,
+                link_recency(s, &l),
                 0.0,
             ];
             Candidate {
@@ -322,7 +336,8 @@ pub fn role_for(s: &Snapshot, p: u32, ctx: &Context) -> PartnerRole {
 /// One fact behind a recommendation.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Reason {
-    /// What kind of fact it is.
+    /// What kind of fact it is: `account_list`, `deals_on_account`, `activity`, `recency`,
+    /// `co_selling`, `similar_accounts`, `fit` or `track_record`.
     pub kind: &'static str,
     /// The fact in words.
     pub text: String,
@@ -374,6 +389,16 @@ pub fn reasons(s: &Snapshot, c: &Candidate, ctx: &Context) -> Vec<Reason> {
                     "{} on this account",
                     plural(u32::from(l.touches), "touchpoint", "touchpoints")
                 ),
+            });
+        }
+        if let Some(day) = i32::try_from(l.last_active)
+            .ok()
+            .filter(|d| *d > 0)
+            .and_then(chrono::NaiveDate::from_num_days_from_ce_opt)
+        {
+            out.push(Reason {
+                kind: "recency",
+                text: format!("last active on this account on {day}"),
             });
         }
     }
@@ -476,6 +501,59 @@ mod tests {
         assert!(
             c.len() >= b.direct_candidates,
             "the strongest links are kept"
+        );
+    }
+
+    #[test]
+    fn the_partner_active_on_the_account_more_lately_reads_as_more_recent() {
+        let mut e = Eco::new();
+        e.partner("P-OLD", json!({}))
+            .partner("P-NEW", json!({}))
+            .partner("P-NONE", json!({}))
+            .account("A-1")
+            .account("A-2");
+        e.knows("P-NONE", "A-1", "customer");
+        e.deal("D-1", "A-1", "2024-01-01", None, &["P-OLD"]);
+        e.deal("D-2", "A-1", "2024-06-01", None, &["P-OLD", "P-NEW"]);
+        e.deal("D-3", "A-2", "2025-06-01", None, &["P-NEW"]);
+        let s = Snapshot::build(&e.0, None);
+        let ctx = Context {
+            account: s.account("A-1").unwrap(),
+            ..Default::default()
+        };
+        let c = candidates(&s, &ctx, &Bounds::default());
+        let j = FEATURES.iter().position(|f| *f == "link_recency").unwrap();
+        let of = |id: &str| {
+            let p = s.partner(id).unwrap();
+            c.iter().find(|x| x.partner == p).unwrap()
+        };
+        // Both last touched A-1 on D-2 (2024-06-01), a year before the latest deal (D-3): the
+        // feature reads the link's latest activity, not the partner's.
+        let day = |d: &str| day_number(d.parse().unwrap());
+        assert_eq!(of("P-OLD").link.unwrap().last_active, day("2024-06-01"));
+        assert_eq!(of("P-NEW").link.unwrap().last_active, day("2024-06-01"));
+        let expect = (-366.0 / RECENT_DAYS as f64).exp();
+        assert!((of("P-OLD").x[j] - expect).abs() < 1e-12);
+        // A list row alone is no activity.
+        assert_eq!(of("P-NONE").x[j], 0.0);
+        // As of D-2's day, D-1 is the latest activity on A-1 for P-OLD: five months back.
+        let then = Snapshot::build(&e.0, Some("2024-06-01".parse().unwrap()));
+        let ctx = Context {
+            account: then.account("A-1").unwrap(),
+            ..Default::default()
+        };
+        let c = candidates(&then, &ctx, &Bounds::default());
+        let old = c
+            .iter()
+            .find(|x| x.partner == then.partner("P-OLD").unwrap())
+            .unwrap();
+        assert!((old.x[j] - (-152.0 / RECENT_DAYS as f64).exp()).abs() < 1e-12);
+        let words = reasons(&then, old, &ctx);
+        assert!(
+            words
+                .iter()
+                .any(|r| r.text == "last active on this account on 2024-01-01"),
+            "{words:?}"
         );
     }
 

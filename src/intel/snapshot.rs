@@ -109,6 +109,9 @@ pub struct Link {
     pub won: u16,
     /// Touchpoints of the partner on the account.
     pub touches: u16,
+    /// The day (counted from the Common Era) of the latest deal created or touchpoint made by
+    /// the partner on the account before the instant; 0 when there is none.
+    pub last_active: u32,
 }
 
 impl Link {
@@ -149,6 +152,9 @@ pub struct CoSold {
 pub struct Snapshot {
     /// The instant (exclusive); `None` counts everything.
     pub as_of: Option<NaiveDate>,
+    /// The day "recent" counts back from: the instant, or for a snapshot of everything the day
+    /// after the latest deal (`None` when there are no deals).
+    pub recent_to: Option<NaiveDate>,
     /// The graph generation it was built from.
     pub generation: u64,
     /// Partners, densely indexed.
@@ -171,6 +177,11 @@ struct Raw {
     p: u32,
     a: u32,
     link: Link,
+}
+
+/// A date as a day number (days from the Common Era), as [`Link::last_active`] keeps it.
+pub fn day_number(d: NaiveDate) -> u32 {
+    u32::try_from(chrono::Datelike::num_days_from_ce(&d)).unwrap_or(0)
 }
 
 fn lower(s: &str) -> String {
@@ -216,6 +227,7 @@ impl Snapshot {
         });
         let mut s = Snapshot {
             as_of,
+            recent_to,
             generation: g.generation(),
             ..Default::default()
         };
@@ -281,6 +293,7 @@ impl Snapshot {
                     link: Link {
                         deals: 1,
                         won: u16::from(won),
+                        last_active: day_number(d.created_on),
                         ..Default::default()
                     },
                 });
@@ -312,6 +325,7 @@ impl Snapshot {
                 a,
                 link: Link {
                     touches: 1,
+                    last_active: day_number(t.occurred_at.date_naive()),
                     ..Default::default()
                 },
             });
@@ -337,6 +351,7 @@ impl Snapshot {
                     m.link.deals = m.link.deals.saturating_add(r.link.deals);
                     m.link.won = m.link.won.saturating_add(r.link.won);
                     m.link.touches = m.link.touches.saturating_add(r.link.touches);
+                    m.link.last_active = m.link.last_active.max(r.link.last_active);
                 }
                 _ => merged.push(r),
             }
