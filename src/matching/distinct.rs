@@ -294,24 +294,26 @@ pub fn compare_names(
         similarity::resegment(&ta, &tb),
         similarity::resegment(&tb, &ta),
     );
-    let view = |m: &Option<Vec<String>>, t: &[&str]| -> Vec<String> {
+    // Borrowed: a pair is compared millions of times in a mapping, and copying every word of
+    // both names each time cost as much as comparing them.
+    fn view<'x>(m: &'x Option<Vec<String>>, t: Vec<&'x str>) -> Vec<&'x str> {
         match m {
-            Some(m) => m.clone(),
-            None => t.iter().map(|s| (*s).to_string()).collect(),
+            Some(m) => m.iter().map(String::as_str).collect(),
+            None => t,
         }
-    };
-    let (va, vb) = (view(&ra, &ta), view(&rb, &tb));
+    }
+    let (va, vb) = (view(&ra, ta), view(&rb, tb));
     let own_shared = u32::from(f.held[0]) + u32::from(f.held[1]);
     let mut ln_chance = f.others(own_shared).ln();
     let mut one_side_nats = 0.0;
     for (side, (x, y)) in [(&va, &vb), (&vb, &va)].into_iter().enumerate() {
         let mut seen: Vec<&str> = Vec::with_capacity(x.len());
-        for t in x {
-            if seen.contains(&t.as_str()) {
+        for &t in x {
+            if seen.contains(&t) {
                 continue;
             }
             seen.push(t);
-            if y.iter().any(|u| u == t) {
+            if y.contains(&t) {
                 if side == 0 {
                     ln_chance += f.share(t, own_shared).ln();
                 }
@@ -358,13 +360,13 @@ pub fn compare_names(
 
 /// When the shorter name, without trailing legal, place or domain words, wholly opens the longer
 /// and every other word of both is an extension word: the relation and the opening words.
-fn opening<'v>(
-    va: &'v [String],
-    vb: &'v [String],
+fn opening<'v, 's>(
+    va: &'v [&'s str],
+    vb: &'v [&'s str],
     a: &Prepared,
     b: &Prepared,
     f: &Freqs,
-) -> Option<(Relation, &'v [String])> {
+) -> Option<(Relation, &'v [&'s str])> {
     let (s, l) = if va.len() <= vb.len() {
         (va, vb)
     } else {
@@ -376,7 +378,7 @@ fn opening<'v>(
     let mut core = s.len();
     while core > 1
         && matches!(
-            ext(&s[core - 1]),
+            ext(s[core - 1]),
             Some(Ext::Legal | Ext::Domain | Ext::Place)
         )
     {
@@ -392,7 +394,7 @@ fn opening<'v>(
                 .iter()
                 .any(|p| x.strip_prefix(p) == Some(y) || y.strip_prefix(p) == Some(x))
     };
-    if !head(&l[0], &s[0]) || s[1..core] != l[1..core] {
+    if !head(l[0], s[0]) || s[1..core] != l[1..core] {
         return None;
     }
     let mut relation = Relation::Same;
