@@ -73,6 +73,14 @@ impl Coverage {
             per_partner,
         }
     }
+
+    /// What the snapshot knows of a partner's list: its overlap with the vendor's targets (`None`
+    /// without a list, or when the partner is not in the snapshot) and its uncovered targets.
+    fn known(&self, s: &Snapshot, p: &Partner) -> (Option<TargetOverlap>, u32) {
+        s.partner(p.id.as_str())
+            .and_then(|i| self.per_partner.get(i as usize))
+            .map_or((None, 0), |k| *k)
+    }
 }
 
 /// Target accounts partner `i` lists as customers that no more than one active partner covers.
@@ -168,13 +176,10 @@ impl<'a> Standing<'a> {
         model: Option<(&Logistic, &str)>,
         today: NaiveDate,
     ) -> Standing<'a> {
-        let known = s
-            .partner(p.id.as_str())
-            .and_then(|i| cov.per_partner.get(i as usize));
-        let overlap = known.and_then(|k| k.0);
+        let (overlap, uncovered) = cov.known(s, p);
         let success = model.map(|(m, _)| fit::success_probability(m, p, overlap, None));
         let fit = fit::score_value(ipp, p, overlap, success, today);
-        Standing::with_fit(cov, p, ipp, fit, overlap, known.map_or(0, |k| k.1))
+        Standing::with_fit(cov, p, ipp, fit, overlap, uncovered)
     }
 
     fn with_fit(
@@ -230,13 +235,10 @@ fn candidate(
     model: Option<(&Logistic, &str)>,
     today: NaiveDate,
 ) -> RecruitCandidate {
-    let known = s
-        .partner(p.id.as_str())
-        .and_then(|i| cov.per_partner.get(i as usize));
-    let overlap = known.and_then(|k| k.0);
+    let (overlap, uncovered) = cov.known(s, p);
     let success = model.map(|(m, v)| fit::success(m, v, p, overlap, None));
     let fit = fit::score(ipp, p, overlap, success, today);
-    let st = Standing::with_fit(cov, p, ipp, fit.score, overlap, known.map_or(0, |k| k.1));
+    let st = Standing::with_fit(cov, p, ipp, fit.score, overlap, uncovered);
     let mut reasons = vec![format!(
         "fits {} at {:.0}/100 (declared criteria {:.0})",
         ipp.id, fit.score, fit.criteria_score
