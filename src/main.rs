@@ -662,7 +662,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 "--left and --right must be at least 1"
             );
             let t = std::time::Instant::now();
-            let w = ecograph::matching::stress::generate(seed, left, right);
+            let w = ecograph::matching::stress::generate(seed, left, right)
+                .map_err(anyhow::Error::msg)?;
             std::fs::create_dir_all(&out).map_err(|e| anyhow::anyhow!("{}: {e}", out.display()))?;
             for (file, records) in [("left.csv", &w.left), ("right.csv", &w.right)] {
                 let mut csv = csv::Writer::from_path(out.join(file))?;

@@ -184,6 +184,7 @@ pub const STRESS_TEST: (u64, usize, usize) = (3, 20_000, 5_000);
 /// A stress world as a labelled set.
 pub fn stress_set((seed, left, right): (u64, usize, usize)) -> LinkSet {
     super::stress::generate(seed, left, right)
+        .expect("the training and test stress worlds are small enough for their name space")
         .link_set(format!("stress(seed={seed},{left}x{right})"))
 }
 
