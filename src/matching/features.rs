@@ -108,10 +108,20 @@ pub fn cheap(a: &Prepared, b: &Prepared) -> [f64; N_FEATURES] {
     x
 }
 
-/// String-similarity features, in the order a bounded evaluation computes them (address and
-/// city first: heavy weights, short strings; then the name measures; the list-frequency ones
-/// last, as they cost the most).
+/// String-similarity features, computed after the cheap ones (the bounded evaluation orders
+/// them by [`cost_tier`] and weight).
 pub const EXPENSIVE: [usize; 10] = [12, 14, 4, 3, 2, 0, 1, 18, 19, 20];
+
+/// How dear an [`EXPENSIVE`] feature is to compute: 0 for the short address and city strings,
+/// 1 for the name's string measures, 2 for the three list-frequency features (one name
+/// comparison that looks up every word's frequency).
+pub fn cost_tier(i: usize) -> u8 {
+    match i {
+        12 | 14 => 0,
+        18..=20 => 2,
+        _ => 1,
+    }
+}
 
 fn both_or_zero(p: Option<&str>, q: Option<&str>, f: fn(&str, &str) -> f64) -> f64 {
     match (p, q) {

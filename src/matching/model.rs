@@ -49,6 +49,10 @@ pub struct Matcher {
     /// What the model was trained on and how it scored on data it did not see.
     #[serde(default)]
     pub info: TrainingInfo,
+    /// [`Matcher::expensive_order`], computed on first use (it changes only speed, never a
+    /// result, so weights edited afterwards cannot make it wrong).
+    #[serde(skip)]
+    order: std::sync::OnceLock<[usize; features::EXPENSIVE.len()]>,
 }
 
 /// Provenance and held-out results recorded with the model.
@@ -124,6 +128,7 @@ impl Matcher {
             blocking,
             idf,
             info: TrainingInfo::default(),
+            order: std::sync::OnceLock::new(),
         })
     }
 
@@ -180,7 +185,8 @@ impl Matcher {
             return false;
         }
         let mut diff = None;
-        for (k, &i) in features::EXPENSIVE.iter().enumerate() {
+        for &k in self.order.get_or_init(|| self.expensive_order()) {
+            let i = features::EXPENSIVE[k];
             rest -= bounds[k];
             x[i] = features::expensive_one(i, a, b, f, &mut diff);
             known += self.weights[i] * x[i];
@@ -189,6 +195,25 @@ impl Matcher {
             }
         }
         self.logit(&x) >= need
+    }
+
+    /// Positions in [`features::EXPENSIVE`] in the order a bounded evaluation computes them: by
+    /// cost tier (the short address and city strings, then the name's string measures, then the
+    /// list-frequency comparison), and within a tier by the most each can move the log-odds
+    /// (|weight|, every feature being in [0, 1]). A measure the model barely weighs is computed
+    /// last in its tier, once the others have rejected most pairs: ordered by a fixed list
+    /// instead, soft-idf (weight -0.02 in the shipped model) cost a sixth of a 1M x 100k
+    /// mapping. The order changes only the speed, never a result.
+    fn expensive_order(&self) -> [usize; features::EXPENSIVE.len()] {
+        let mut order: [usize; features::EXPENSIVE.len()] = std::array::from_fn(|k| k);
+        order.sort_by(|&p, &q| {
+            let (i, j) = (features::EXPENSIVE[p], features::EXPENSIVE[q]);
+            features::cost_tier(i)
+                .cmp(&features::cost_tier(j))
+                .then(self.weights[j].abs().total_cmp(&self.weights[i].abs()))
+                .then(p.cmp(&q))
+        });
+        order
     }
 
     /// Match probability and per-field evidence of a pair, with no list at hand.

@@ -450,6 +450,19 @@ fn split_tokens(s: &str) -> Vec<&str> {
     s.split(' ').filter(|t| !t.is_empty()).collect()
 }
 
+/// Similarity of two tokens inside soft-idf: 1 when equal, their Jaro-Winkler when both have
+/// four letters or more and it reaches 0.9, else 0.
+fn token_sim(x: &str, y: &str) -> f64 {
+    if x == y {
+        1.0
+    } else if x.len() >= 4 && y.len() >= 4 {
+        let s = jaro_winkler(x, y);
+        if s >= 0.9 { s } else { 0.0 }
+    } else {
+        0.0
+    }
+}
+
 fn soft_idf_tokens(a: &[&str], b: &[&str], idf: &dyn Fn(&str) -> f64) -> f64 {
     if a.is_empty() || b.is_empty() {
         return 0.0;
@@ -478,30 +491,42 @@ fn soft_idf_tokens(a: &[&str], b: &[&str], idf: &dyn Fn(&str) -> f64) -> f64 {
     };
     let na: f64 = wa.iter().map(|w| w * w).sum::<f64>().sqrt();
     let nb: f64 = wb.iter().map(|w| w * w).sum::<f64>().sqrt();
-    let one_way = |x: &[&str], wx: &[f64], y: &[&str], wy: &[f64]| -> f64 {
+    // Jaro-Winkler is symmetric, so each token pair is compared once, both ways read from one
+    // table (names of more than MAX_TOK tokens, rare, compare on the fly).
+    let small = a.len() <= MAX_TOK && b.len() <= MAX_TOK;
+    let mut table = [[0.0f64; MAX_TOK]; MAX_TOK];
+    if small {
+        for (i, tx) in a.iter().enumerate() {
+            for (j, ty) in b.iter().enumerate() {
+                table[i][j] = token_sim(tx, ty);
+            }
+        }
+    }
+    let sim = |i: usize, j: usize, flipped: bool| -> f64 {
+        let (i, j) = if flipped { (j, i) } else { (i, j) };
+        if small {
+            table[i][j]
+        } else {
+            token_sim(a[i], b[j])
+        }
+    };
+    let one_way = |wx: &[f64], wy: &[f64], flipped: bool| -> f64 {
         let mut s = 0.0;
-        for (i, tx) in x.iter().enumerate() {
+        for (i, w_i) in wx.iter().enumerate() {
             let mut best = 0.0;
             let mut bw = 0.0;
-            for (j, ty) in y.iter().enumerate() {
-                let sim = if tx == ty {
-                    1.0
-                } else if tx.len() >= 4 && ty.len() >= 4 {
-                    let s = jaro_winkler(tx, ty);
-                    if s >= 0.9 { s } else { 0.0 }
-                } else {
-                    0.0
-                };
-                if sim > best {
-                    best = sim;
-                    bw = wy[j];
+            for (j, w) in wy.iter().enumerate() {
+                let v = sim(i, j, flipped);
+                if v > best {
+                    best = v;
+                    bw = *w;
                 }
             }
-            s += wx[i] * bw * best;
+            s += w_i * bw * best;
         }
         s
     };
-    let s = 0.5 * (one_way(a, wa, b, wb) + one_way(b, wb, a, wa));
+    let s = 0.5 * (one_way(wa, wb, false) + one_way(wb, wa, true));
     (s / (na * nb)).clamp(0.0, 1.0)
 }
 
