@@ -181,8 +181,18 @@ pub fn iso2_code_token(tok: &str) -> Option<String> {
 /// Whether a name token names a country ("deutschland", "brasil", "uk"): a word that places a
 /// company rather than names it.
 pub fn is_country_word(tok: &str) -> bool {
-    (tok.len() >= 3 || tok == "uk") && COUNTRIES.iter().any(|(_, names)| names.contains(&tok))
+    (tok.len() >= 3 || tok == "uk") && COUNTRY_WORDS.contains(tok)
 }
+
+/// Every name of [`COUNTRIES`], hashed: asked for every one-side word of every compared pair.
+static COUNTRY_WORDS: std::sync::LazyLock<
+    std::collections::HashSet<&'static str, foldhash::fast::FixedState>,
+> = std::sync::LazyLock::new(|| {
+    COUNTRIES
+        .iter()
+        .flat_map(|(_, names)| names.iter().copied())
+        .collect()
+});
 
 /// A trailing tag after punctuation ("Acme, NL", "Acme (Germany)"): names always count, codes
 /// only when unambiguous.

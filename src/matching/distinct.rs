@@ -241,19 +241,35 @@ enum Ext {
     Descriptor,
 }
 
-fn place_word(t: &str, a: &Prepared, b: &Prepared) -> bool {
-    let in_city = |p: &Prepared| p.city().is_some_and(|c| c.split(' ').any(|w| w == t));
-    PLACE_WORDS.contains(&t) || country::is_country_word(t) || in_city(a) || in_city(b)
-}
+/// The word lists above in one hashed map (asked for every one-side word of every compared pair),
+/// each word under the first of domain, place, descriptor that lists it.
+static LISTED: std::sync::LazyLock<
+    std::collections::HashMap<&'static str, Ext, foldhash::fast::FixedState>,
+> = std::sync::LazyLock::new(|| {
+    let mut m = std::collections::HashMap::default();
+    for (words, kind) in [
+        (DOMAIN_WORDS, Ext::Domain),
+        (PLACE_WORDS, Ext::Place),
+        (DESCRIPTOR_WORDS, Ext::Descriptor),
+    ] {
+        for w in words {
+            m.entry(*w).or_insert(kind);
+        }
+    }
+    m
+});
 
 fn extension(t: &str, a: &Prepared, b: &Prepared, f: &Freqs) -> Option<Ext> {
+    let in_city = |p: &Prepared| p.city().is_some_and(|c| c.split(' ').any(|w| w == t));
+    let listed = LISTED.get(t).copied();
     if normalize::is_legal(t) {
         Some(Ext::Legal)
-    } else if DOMAIN_WORDS.contains(&t) {
+    } else if listed == Some(Ext::Domain) {
         Some(Ext::Domain)
-    } else if place_word(t, a, b) {
+    } else if listed == Some(Ext::Place) || country::is_country_word(t) || in_city(a) || in_city(b)
+    {
         Some(Ext::Place)
-    } else if DESCRIPTOR_WORDS.contains(&t) || f.share(t, 0) >= DESCRIPTOR_SHARE {
+    } else if listed == Some(Ext::Descriptor) || f.share(t, 0) >= DESCRIPTOR_SHARE {
         Some(Ext::Descriptor)
     } else {
         None

@@ -4,6 +4,9 @@
 //! (`f(f(x)) == f(x)`), which the property tests in `tests/normalize_props.rs` check.
 
 use std::collections::{HashMap, HashSet};
+
+/// Fixed, fast hashing for the static word lists (looked up for every token of every pair).
+type Fast = foldhash::fast::FixedState;
 use std::sync::LazyLock;
 
 use unicode_normalization::UnicodeNormalization;
@@ -266,22 +269,22 @@ pub fn words(s: &str) -> Vec<String> {
 }
 
 /// Hashed views of the word lists above (the lists stay the readable source of truth).
-static LEGAL_SET: LazyLock<HashSet<&'static str>> =
+static LEGAL_SET: LazyLock<HashSet<&'static str, Fast>> =
     LazyLock::new(|| LEGAL_FORMS.iter().copied().collect());
-static LEGAL_ANYWHERE_SET: LazyLock<HashSet<&'static str>> =
+static LEGAL_ANYWHERE_SET: LazyLock<HashSet<&'static str, Fast>> =
     LazyLock::new(|| LEGAL_ANYWHERE.iter().copied().collect());
-static STOP_SET: LazyLock<HashSet<&'static str>> =
+static STOP_SET: LazyLock<HashSet<&'static str, Fast>> =
     LazyLock::new(|| STOP_WORDS.iter().copied().collect());
 /// First entry wins, as with a linear scan.
-static ABBREV_MAP: LazyLock<HashMap<&'static str, &'static str>> = LazyLock::new(|| {
-    let mut m = HashMap::new();
+static ABBREV_MAP: LazyLock<HashMap<&'static str, &'static str, Fast>> = LazyLock::new(|| {
+    let mut m = HashMap::default();
     for (k, v) in ABBREVIATIONS {
         m.entry(*k).or_insert(*v);
     }
     m
 });
-static ADDRESS_MAP: LazyLock<HashMap<&'static str, &'static str>> = LazyLock::new(|| {
-    let mut m = HashMap::new();
+static ADDRESS_MAP: LazyLock<HashMap<&'static str, &'static str, Fast>> = LazyLock::new(|| {
+    let mut m = HashMap::default();
     for (k, v) in ADDRESS_ABBREV {
         m.entry(*k).or_insert(*v);
     }

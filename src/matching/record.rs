@@ -136,16 +136,30 @@ impl Prepared {
     pub fn from_parts(name_tokens: &[String], opt: [Option<&str>; 6]) -> Self {
         let mut sorted: Vec<&str> = name_tokens.iter().map(String::as_str).collect();
         sorted.sort_unstable();
-        let mut buf = String::new();
+        // One allocation: the name three ways (spaced, compact, sorted) and the other fields.
+        let name_len: usize = name_tokens.iter().map(String::len).sum();
+        let spaces = name_tokens.len().saturating_sub(1);
+        let rest: usize = opt.iter().flatten().map(|v| v.len()).sum();
+        let mut buf = String::with_capacity(3 * name_len + 2 * spaces + rest);
         let mut ends = [0u32; N_FIELDS];
         let mut present = 0u16;
-        buf.push_str(&name_tokens.join(" "));
+        for (i, t) in name_tokens.iter().enumerate() {
+            if i > 0 {
+                buf.push(' ');
+            }
+            buf.push_str(t);
+        }
         ends[0] = buf.len() as u32;
         for t in name_tokens {
             buf.push_str(t);
         }
         ends[1] = buf.len() as u32;
-        buf.push_str(&sorted.join(" "));
+        for (i, t) in sorted.iter().enumerate() {
+            if i > 0 {
+                buf.push(' ');
+            }
+            buf.push_str(t);
+        }
         ends[2] = buf.len() as u32;
         for (k, o) in opt.iter().enumerate() {
             if let Some(v) = o {
