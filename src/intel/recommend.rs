@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use utoipa::ToSchema;
 
 /// The ranking model's features, in vector order.
-pub const FEATURES: [&str; 17] = [
+pub const FEATURES: [&str; 18] = [
     "lists_as_customer",
     "lists_as_opportunity",
     "lists_as_prospect",
@@ -32,6 +32,7 @@ pub const FEATURES: [&str; 17] = [
     "co_sold_with_deal_partners",
     "tier",
     "link_recency",
+    "co_sold_with_account_partners",
     "diffusion_rank",
 ];
 const N: usize = FEATURES.len();
@@ -53,12 +54,14 @@ pub struct Bounds {
     pub popular_candidates: usize,
     /// Candidates added from the most active partners serving the account's region and industry.
     pub segment_candidates: usize,
+    /// The account's partners (strongest links first) whose co-selling with a candidate counts.
+    pub incumbents: usize,
 }
 
 impl Default for Bounds {
     fn default() -> Self {
         // Sized by cost, not by any evaluation: at most 64 × 200 × 32 ≈ 410,000 steps a request
-        // and 350 candidates.
+        // and 350 candidates, each looked up against at most 16 of the account's partners.
         Bounds {
             hop_partners: 64,
             hop_accounts: 200,
@@ -67,6 +70,7 @@ impl Default for Bounds {
             diffusion_candidates: 100,
             popular_candidates: 20,
             segment_candidates: 30,
+            incumbents: 16,
         }
     }
 }
@@ -109,6 +113,9 @@ pub struct Candidate {
     pub diffusion: f64,
     /// Deals won with each partner already on the deal (index into the context's `on_deal`).
     pub co_won: Vec<(u32, u32)>,
+    /// Deals sold together with the account's partners (its strongest links, at most
+    /// [`Bounds::incumbents`] of them).
+    pub co_sold_account: u32,
     /// Score by which it ranks.
     pub score: f64,
 }
@@ -219,6 +226,13 @@ pub fn candidates(s: &Snapshot, ctx: &Context, b: &Bounds) -> Vec<Candidate> {
             kept += 1;
         }
     }
+    // The account's partners whose co-selling counts (strongest links first, bounded).
+    let incumbents: Vec<u32> = s
+        .partners_of(a)
+        .iter()
+        .take(b.incumbents)
+        .map(|l| l.other)
+        .collect();
     let mut out: Vec<Candidate> = pool
         .into_iter()
         .filter(|(p, _)| s.partners[*p as usize].recommendable() && !ctx.on_deal.contains(p))
@@ -233,6 +247,11 @@ pub fn candidates(s: &Snapshot, ctx: &Context, b: &Bounds) -> Vec<Candidate> {
                 .collect();
             let win_rate = (f64::from(info.won) + 1.0) / (f64::from(info.deals) + 2.0);
             let recent = f64::from(info.recent).ln_1p();
+            let co_sold_account: u32 = incumbents
+                .iter()
+                .filter(|q| **q != p)
+                .map(|q| s.cosold(p, *q).deals)
+                .sum();
             let x = [
                 f64::from(l.listed == Some(Population::Customer)),
                 f64::from(l.listed == Some(Population::Opportunity)),
@@ -250,6 +269,7 @@ pub fn candidates(s: &Snapshot, ctx: &Context, b: &Bounds) -> Vec<Candidate> {
                 f64::from(co_won.iter().map(|c| c.1).sum::<u32>()).ln_1p(),
                 info.tier as usize as f64,
                 link_recency(s, &l),
+                f64::from(co_sold_account).ln_1p(),
                 0.0,
             ];
             Candidate {
@@ -258,6 +278,7 @@ pub fn candidates(s: &Snapshot, ctx: &Context, b: &Bounds) -> Vec<Candidate> {
                 link,
                 diffusion,
                 co_won,
+                co_sold_account,
                 score: 0.0,
             }
         })
@@ -412,6 +433,17 @@ pub fn reasons(s: &Snapshot, c: &Candidate, ctx: &Context) -> Vec<Reason> {
             ),
         });
     }
+    if c.co_sold_account > 0 {
+        // Deals are the vendor's records; the partners are not named (some are known only from
+        // account lists they may not share).
+        out.push(Reason {
+            kind: "co_selling",
+            text: format!(
+                "sold {} together with partners already working this account",
+                plural(c.co_sold_account, "deal", "deals")
+            ),
+        });
+    }
     if c.link.is_none() && c.diffusion > 0.0 {
         out.push(Reason {
             kind: "similar_accounts",
@@ -554,6 +586,54 @@ mod tests {
                 .iter()
                 .any(|r| r.text == "last active on this account on 2024-01-01"),
             "{words:?}"
+        );
+    }
+
+    #[test]
+    fn co_selling_with_the_accounts_partners_counts_and_is_explained() {
+        let mut e = Eco::new();
+        e.partner("P-INC", json!({}))
+            .partner("P-ALLY", json!({}))
+            .partner("P-LONE", json!({}))
+            .account("A-1")
+            .account("A-2")
+            .account("A-3");
+        // P-INC works A-1; P-ALLY sold two deals with it elsewhere, P-LONE none.
+        e.deal("D-1", "A-1", "2024-01-01", None, &["P-INC"]);
+        e.deal("D-2", "A-2", "2024-02-01", None, &["P-INC", "P-ALLY"]);
+        e.deal("D-3", "A-3", "2024-03-01", None, &["P-ALLY", "P-INC"]);
+        e.deal("D-4", "A-3", "2024-04-01", None, &["P-LONE"]);
+        e.knows("P-LONE", "A-1", "customer");
+        let s = Snapshot::build(&e.0, None);
+        let ctx = Context {
+            account: s.account("A-1").unwrap(),
+            ..Default::default()
+        };
+        let c = candidates(&s, &ctx, &Bounds::default());
+        let j = FEATURES
+            .iter()
+            .position(|f| *f == "co_sold_with_account_partners")
+            .unwrap();
+        let of = |id: &str| {
+            let p = s.partner(id).unwrap();
+            c.iter().find(|x| x.partner == p).unwrap()
+        };
+        assert_eq!(of("P-ALLY").co_sold_account, 2);
+        assert!((of("P-ALLY").x[j] - 3f64.ln()).abs() < 1e-12);
+        // The incumbent's deals with itself do not count; it never sold with P-LONE.
+        assert_eq!(of("P-INC").co_sold_account, 0);
+        assert_eq!(of("P-LONE").co_sold_account, 0);
+        assert_eq!(of("P-LONE").x[j], 0.0);
+        let words = reasons(&s, of("P-ALLY"), &ctx);
+        assert!(
+            words.iter().any(|r| r.kind == "co_selling"
+                && r.text == "sold 2 deals together with partners already working this account"),
+            "{words:?}"
+        );
+        assert!(
+            !reasons(&s, of("P-LONE"), &ctx)
+                .iter()
+                .any(|r| r.kind == "co_selling")
         );
     }
 
