@@ -433,6 +433,51 @@ async fn protection_ends_without_anyone_calling() {
 }
 
 #[actix_web::test]
+async fn a_backlog_of_due_registrations_expires_in_batches_and_stays_expired() {
+    let db = common::sqlite_db();
+    let app = spawn(&db.url).await;
+    world(&app).await;
+    // More than one batch is due at once, as after importing a history with pending ones.
+    let n = ecograph::service::EXPIRE_BATCH + 44;
+    for i in 0..n {
+        let (s, r) = app
+            .post(
+                "/v1/deal-registrations",
+                &body(&format!("R-{i:04}"), "P-1", "A-1"),
+            )
+            .await;
+        assert_eq!(s, 201, "{r}");
+    }
+    for (id, decision) in [("R-0007", "reject"), ("R-0008", "approve")] {
+        let (s, r) = app
+            .post(
+                &format!("/v1/deal-registrations/{id}/decisions"),
+                &json!({ "decision": decision }),
+            )
+            .await;
+        assert_eq!(s, 200, "{r}");
+    }
+    let later = Utc::now() + Duration::days(91);
+    assert_eq!(app.eco.expire_due(later).await.unwrap(), n - 1);
+    assert_eq!(app.eco.expire_due(later).await.unwrap(), 0, "all done");
+    app.stop().await;
+    let app = spawn(&db.url).await;
+    for (id, status) in [
+        ("R-0000", "expired"),
+        ("R-0007", "rejected"),
+        ("R-0008", "expired"),
+        (&*format!("R-{:04}", n - 1), "expired"),
+    ] {
+        let (s, r) = app.get(&format!("/v1/deal-registrations/{id}")).await;
+        assert_eq!((s, r["status"].as_str()), (200, Some(status)), "{id}: {r}");
+    }
+    let (_, r) = app.get("/v1/deal-registrations/R-0290").await; // in the second batch
+    assert_eq!(r["decisions"][0]["decision"], "expire", "{r}");
+    assert_eq!(r["decisions"][0]["by"], "system", "{r}");
+    app.stop().await;
+}
+
+#[actix_web::test]
 async fn a_company_record_is_resolved_to_its_account() {
     let db = common::sqlite_db();
     let app = spawn(&db.url).await;

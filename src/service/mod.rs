@@ -21,7 +21,9 @@ pub use intel::{IntelModels, Picture, Served};
 pub use keys::{KeyRing, NewKey, REFRESH_EVERY, TOKEN_PREFIX, same_secret};
 pub use load::LoadSummary;
 pub use records::{AccountList, Linking, ListWrite, RESOLVED_ACCOUNT_PREFIX};
-pub use registrations::{NewRegistration, Registered, RegistrationDoc, RegistrationFilter};
+pub use registrations::{
+    EXPIRE_BATCH, NewRegistration, Registered, RegistrationDoc, RegistrationFilter,
+};
 pub use resolve::{Resolution, account_record};
 pub use write::{BulkReport, MAX_LISTED_REJECTIONS, Rejection, Rows, Upserted};
 

@@ -19,6 +19,9 @@ use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use utoipa::ToSchema;
 
+/// Registrations expired per transaction by [`Ecosystem::expire_due`].
+pub const EXPIRE_BATCH: usize = 256;
+
 /// A registration with the assessment made when it was registered, as stored and served.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct RegistrationDoc {
@@ -311,20 +314,24 @@ impl Ecosystem {
 
     /// Expires every pending or approved registration whose protection ended before `now`;
     /// returns how many. The service calls it periodically, so nobody has to.
+    ///
+    /// The due registrations are found without the write gate, then expired in batches of
+    /// [`EXPIRE_BATCH`], each one transaction under the gate (re-checked there, as a decision may
+    /// have come in since), so that a large backlog (a history imported with pending
+    /// registrations) neither costs one commit per registration nor holds registrations back for
+    /// the whole sweep.
     #[tracing::instrument(skip_all)]
     pub async fn expire_due(&self, now: DateTime<Utc>) -> Result<usize, ServiceError> {
-        let _gate = self.gate.lock().await;
-        let due: Vec<(String, DateTime<Utc>)> = self.read(|g| {
+        let due_now = |r: &Registration| {
+            matches!(
+                r.status,
+                RegistrationStatus::Pending | RegistrationStatus::Approved
+            ) && r.protected_until <= now
+        };
+        let due: Vec<String> = self.read(|g| {
             g.iter_from(Kind::Registration, None)
                 .filter_map(|n| match n {
-                    Node::Registration(r)
-                        if matches!(
-                            r.status,
-                            RegistrationStatus::Pending | RegistrationStatus::Approved
-                        ) && r.protected_until <= now =>
-                    {
-                        Some((r.id.to_string(), r.protected_until))
-                    }
+                    Node::Registration(r) if due_now(r) => Some(r.id.to_string()),
                     _ => None,
                 })
                 .collect()
@@ -334,25 +341,52 @@ impl Ecosystem {
             role: crate::domain::Role::Admin,
             route: "protection window expiry".into(),
         };
+        let window = self.engine().rules.protection();
         let mut n = 0;
-        for (id, until) in due {
-            // Dated when the window ended, or just after the last decision if that was later.
-            let at = self
-                .read(|g| {
-                    g.registration(&id)
-                        .and_then(|r| r.decisions.last().map(|d| d.at))
-                })
-                .map_or(until, |last| last.max(until));
-            self.apply_decision(
-                &id,
-                DecisionKind::Expire,
-                at,
-                "system".into(),
-                Some("the protection window ended".into()),
-                &actor,
-            )
-            .await?;
-            n += 1;
+        for chunk in due.chunks(EXPIRE_BATCH) {
+            let _gate = self.gate.lock().await;
+            let mut ops = Vec::with_capacity(2 * chunk.len());
+            let mut expired: Vec<Registration> = Vec::with_capacity(chunk.len());
+            for id in chunk {
+                let Some(mut doc) = self.registration_doc(id).await? else {
+                    continue;
+                };
+                if !due_now(&doc.registration) {
+                    continue;
+                }
+                // Dated when the window ended, or just after the last decision if that was later.
+                let r = &doc.registration;
+                let at = r
+                    .decisions
+                    .last()
+                    .map_or(r.protected_until, |d| d.at.max(r.protected_until));
+                if let Err(e) = doc.registration.decide(
+                    DecisionKind::Expire,
+                    at,
+                    "system".into(),
+                    Some("the protection window ended".into()),
+                    window,
+                ) {
+                    tracing::warn!(id = %id, error = %e, "could not expire a registration");
+                    continue;
+                }
+                ops.push(Op::Put {
+                    kind: Kind::Registration,
+                    id: id.clone(),
+                    doc: doc_json(&doc),
+                });
+                ops.push(actor.audit(1, std::iter::once(("registration", id.as_str()))));
+                expired.push(doc.registration);
+            }
+            if expired.is_empty() {
+                continue;
+            }
+            self.store.apply(&ops).await?;
+            let mut g = self.graph.write();
+            n += expired.len();
+            for r in expired {
+                g.upsert(Node::Registration(Box::new(r)));
+            }
         }
         if n > 0 {
             tracing::info!(expired = n, "registrations expired");
