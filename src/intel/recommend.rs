@@ -12,6 +12,9 @@ use crate::domain::{PartnerRole, PartnerType, Population, SharingLevel};
 use crate::learn::Logistic;
 use serde::Serialize;
 use std::collections::HashMap;
+
+/// Hashing for the per-request maps keyed by dense partner indexes (no untrusted keys).
+type Fast = foldhash::fast::FixedState;
 use utoipa::ToSchema;
 
 /// The ranking model's features, in vector order.
@@ -128,7 +131,7 @@ pub fn diffusion(s: &Snapshot, account: u32, b: &Bounds) -> Vec<(u32, f64)> {
     if first.is_empty() {
         return Vec::new();
     }
-    let mut score: HashMap<u32, f64> = HashMap::new();
+    let mut score: HashMap<u32, f64, Fast> = HashMap::default();
     let r1 = 1.0 / first.len() as f64;
     for l1 in first.iter().take(b.hop_partners) {
         let accs = s.accounts_of(l1.other);
@@ -190,7 +193,7 @@ fn suits(s: &Snapshot, p: u32, ctx: &Context) -> f64 {
 /// partners of the account's region and industry, each list capped by `b`. Partners already on the deal and partners that cannot be brought in now are left out.
 pub fn candidates(s: &Snapshot, ctx: &Context, b: &Bounds) -> Vec<Candidate> {
     let a = ctx.account;
-    let mut pool: HashMap<u32, (Option<Link>, f64)> = HashMap::new();
+    let mut pool: HashMap<u32, (Option<Link>, f64), Fast> = HashMap::default();
     for l in s.partners_of(a).iter().take(b.direct_candidates) {
         pool.entry(l.other).or_default().0 = Some(*l);
     }
