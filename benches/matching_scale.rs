@@ -60,10 +60,7 @@ fn benches(c: &mut Criterion) {
         peak_mib().map_or("?".into(), |m| m.to_string()),
     );
 
-    let mut g = c.benchmark_group("matching_scale");
-    g.sample_size(10);
-    g.warm_up_time(Duration::from_secs(1));
-    g.measurement_time(Duration::from_secs(60));
+    let mut g = mapping_group(c);
     g.bench_function("map_1m_x_100k", |b| {
         b.iter(|| m.match_lists(&left, &right, m.threshold()))
     });
@@ -142,14 +139,22 @@ fn stress(c: &mut Criterion) {
         stats.candidate_pairs as f64 / RIGHT as f64,
         peak_mib().map_or("?".into(), |m| m.to_string()),
     );
-    let mut g = c.benchmark_group("matching_scale");
-    g.sample_size(10);
-    g.warm_up_time(Duration::from_secs(1));
-    g.measurement_time(Duration::from_secs(60));
+    let mut g = mapping_group(c);
     g.bench_function("map_stress_1m_x_100k", |b| {
         b.iter(|| m.match_lists(&w.left, &w.right, m.threshold()))
     });
     g.finish();
+}
+
+/// The group both worlds' 1M x 100k mappings run in: ten samples of about a minute.
+fn mapping_group(
+    c: &mut Criterion,
+) -> criterion::BenchmarkGroup<'_, criterion::measurement::WallTime> {
+    let mut g = c.benchmark_group("matching_scale");
+    g.sample_size(10);
+    g.warm_up_time(Duration::from_secs(1));
+    g.measurement_time(Duration::from_secs(60));
+    g
 }
 
 criterion_group!(matching_scale, benches, stress);

@@ -489,6 +489,23 @@ mod tests {
     use crate::intel::snapshot::tests::Eco;
     use serde_json::json;
 
+    /// Candidates for an account query on `s`, with the index of feature `name`.
+    fn for_account(s: &Snapshot, account: &str, name: &str) -> (Context, Vec<Candidate>, usize) {
+        let ctx = Context {
+            account: s.account(account).unwrap(),
+            ..Default::default()
+        };
+        let c = candidates(s, &ctx, &Bounds::default());
+        let j = FEATURES.iter().position(|f| *f == name).unwrap();
+        (ctx, c, j)
+    }
+
+    /// The candidate that is partner `id`.
+    fn pick<'c>(s: &Snapshot, c: &'c [Candidate], id: &str) -> &'c Candidate {
+        let p = s.partner(id).unwrap();
+        c.iter().find(|x| x.partner == p).unwrap()
+    }
+
     #[test]
     fn a_hub_account_and_hub_partners_give_a_bounded_candidate_list() {
         // 600 partners list one account, and each lists 300 others: a walk without bounds would take
@@ -552,16 +569,8 @@ mod tests {
         e.deal("D-2", "A-1", "2024-06-01", None, &["P-OLD", "P-NEW"]);
         e.deal("D-3", "A-2", "2025-06-01", None, &["P-NEW"]);
         let s = Snapshot::build(&e.0, None);
-        let ctx = Context {
-            account: s.account("A-1").unwrap(),
-            ..Default::default()
-        };
-        let c = candidates(&s, &ctx, &Bounds::default());
-        let j = FEATURES.iter().position(|f| *f == "link_recency").unwrap();
-        let of = |id: &str| {
-            let p = s.partner(id).unwrap();
-            c.iter().find(|x| x.partner == p).unwrap()
-        };
+        let (_, c, j) = for_account(&s, "A-1", "link_recency");
+        let of = |id: &str| pick(&s, &c, id);
         // Both last touched A-1 on D-2 (2024-06-01), a year before the latest deal (D-3): the
         // feature reads the link's latest activity, not the partner's.
         let day = |d: &str| day_number(d.parse().unwrap());
@@ -573,15 +582,8 @@ mod tests {
         assert_eq!(of("P-NONE").x[j], 0.0);
         // As of D-2's day, D-1 is the latest activity on A-1 for P-OLD: five months back.
         let then = Snapshot::build(&e.0, Some("2024-06-01".parse().unwrap()));
-        let ctx = Context {
-            account: then.account("A-1").unwrap(),
-            ..Default::default()
-        };
-        let c = candidates(&then, &ctx, &Bounds::default());
-        let old = c
-            .iter()
-            .find(|x| x.partner == then.partner("P-OLD").unwrap())
-            .unwrap();
+        let (ctx, c, _) = for_account(&then, "A-1", "link_recency");
+        let old = pick(&then, &c, "P-OLD");
         assert!((old.x[j] - (-152.0 / RECENT_DAYS as f64).exp()).abs() < 1e-12);
         let words = reasons(&then, old, &ctx);
         assert!(
@@ -608,19 +610,8 @@ mod tests {
         e.deal("D-4", "A-3", "2024-04-01", None, &["P-LONE"]);
         e.knows("P-LONE", "A-1", "customer");
         let s = Snapshot::build(&e.0, None);
-        let ctx = Context {
-            account: s.account("A-1").unwrap(),
-            ..Default::default()
-        };
-        let c = candidates(&s, &ctx, &Bounds::default());
-        let j = FEATURES
-            .iter()
-            .position(|f| *f == "co_sold_with_account_partners")
-            .unwrap();
-        let of = |id: &str| {
-            let p = s.partner(id).unwrap();
-            c.iter().find(|x| x.partner == p).unwrap()
-        };
+        let (ctx, c, j) = for_account(&s, "A-1", "co_sold_with_account_partners");
+        let of = |id: &str| pick(&s, &c, id);
         assert_eq!(of("P-ALLY").co_sold_account, 2);
         assert!((of("P-ALLY").x[j] - 3f64.ln()).abs() < 1e-12);
         // The incumbent's deals with itself do not count; it never sold with P-LONE.
