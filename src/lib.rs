@@ -4,6 +4,10 @@
 //! repository, `service` keeps the two in step, and `api` serves them over HTTP. The engine modules
 //! (`domain`, `graph`, `generator`) import neither actix nor sqlx.
 
+/// Fixed, fast hashing for maps whose keys are not chosen by users (static word lists, dense
+/// indexes), asked in hot loops; maps keyed by user input keep a random state.
+pub(crate) type FastHash = foldhash::fast::FixedState;
+
 pub mod api;
 pub mod conflict;
 pub mod csvtext;

@@ -13,8 +13,8 @@ use crate::learn::Logistic;
 use serde::Serialize;
 use std::collections::HashMap;
 
-/// Hashing for the per-request maps keyed by dense partner indexes (no untrusted keys).
-type Fast = foldhash::fast::FixedState;
+/// The per-request maps are keyed by dense partner indexes.
+use crate::FastHash as Fast;
 use utoipa::ToSchema;
 
 /// The ranking model's features, in vector order.

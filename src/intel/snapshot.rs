@@ -167,8 +167,8 @@ pub struct Snapshot {
     p_adj: Vec<Link>,
     a_off: Vec<u32>,
     a_adj: Vec<Link>,
-    /// Keyed by dense partner indexes, hashed with foldhash: a request looks up thousands.
-    cosold: HashMap<(u32, u32), CoSold, foldhash::fast::FixedState>,
+    /// Keyed by dense partner indexes: a request looks up thousands.
+    cosold: HashMap<(u32, u32), CoSold, crate::FastHash>,
     /// Partners by deals before the instant, most first (ties by id).
     pub popular: Vec<u32>,
 }

@@ -186,7 +186,7 @@ pub fn is_country_word(tok: &str) -> bool {
 
 /// Every name of [`COUNTRIES`], hashed: asked for every one-side word of every compared pair.
 static COUNTRY_WORDS: std::sync::LazyLock<
-    std::collections::HashSet<&'static str, foldhash::fast::FixedState>,
+    std::collections::HashSet<&'static str, crate::FastHash>,
 > = std::sync::LazyLock::new(|| {
     COUNTRIES
         .iter()

@@ -243,21 +243,20 @@ enum Ext {
 
 /// The word lists above in one hashed map (asked for every one-side word of every compared pair),
 /// each word under the first of domain, place, descriptor that lists it.
-static LISTED: std::sync::LazyLock<
-    std::collections::HashMap<&'static str, Ext, foldhash::fast::FixedState>,
-> = std::sync::LazyLock::new(|| {
-    let mut m = std::collections::HashMap::default();
-    for (words, kind) in [
-        (DOMAIN_WORDS, Ext::Domain),
-        (PLACE_WORDS, Ext::Place),
-        (DESCRIPTOR_WORDS, Ext::Descriptor),
-    ] {
-        for w in words {
-            m.entry(*w).or_insert(kind);
+static LISTED: std::sync::LazyLock<std::collections::HashMap<&'static str, Ext, crate::FastHash>> =
+    std::sync::LazyLock::new(|| {
+        let mut m = std::collections::HashMap::default();
+        for (words, kind) in [
+            (DOMAIN_WORDS, Ext::Domain),
+            (PLACE_WORDS, Ext::Place),
+            (DESCRIPTOR_WORDS, Ext::Descriptor),
+        ] {
+            for w in words {
+                m.entry(*w).or_insert(kind);
+            }
         }
-    }
-    m
-});
+        m
+    });
 
 fn extension(t: &str, a: &Prepared, b: &Prepared, f: &Freqs) -> Option<Ext> {
     let in_city = |p: &Prepared| p.city().is_some_and(|c| c.split(' ').any(|w| w == t));

@@ -4,10 +4,10 @@
 //! (`f(f(x)) == f(x)`), which the property tests in `tests/normalize_props.rs` check.
 
 use std::collections::{HashMap, HashSet};
-
-/// Fixed, fast hashing for the static word lists (looked up for every token of every pair).
-type Fast = foldhash::fast::FixedState;
 use std::sync::LazyLock;
+
+/// The static word lists are looked up for every token of every pair.
+use crate::FastHash as Fast;
 
 use unicode_normalization::UnicodeNormalization;
 
