@@ -27,10 +27,11 @@ pub const FEATURES: &[(&str, &str)] = &[
     ("name_one_side", "name"),
     ("name_chance", "name"),
     ("name_contained", "name"),
+    ("address_number_mismatch", "address"),
 ];
 
 /// Number of features.
-pub const N_FEATURES: usize = 21;
+pub const N_FEATURES: usize = 22;
 
 /// Index of the one-side disagreement feature (its evidence lists the tokens behind it).
 pub const ONE_SIDE: usize = 18;
@@ -96,6 +97,10 @@ pub fn cheap(a: &Prepared, b: &Prepared) -> [f64; N_FEATURES] {
     });
     (x[10], x[11]) = both(a.postal(), b.postal(), |p, q| f64::from(u8::from(p == q)));
     x[13] = f64::from(u8::from(a.address().is_none() || b.address().is_none()));
+    x[21] = match (a.address(), b.address()) {
+        (Some(p), Some(q)) => f64::from(u8::from(numbers_disjoint(p, q))),
+        _ => 0.0,
+    };
     x[15] = f64::from(u8::from(a.city().is_none() || b.city().is_none()));
     let (same_country, missing) =
         both(a.country(), b.country(), |p, q| f64::from(u8::from(p == q)));
@@ -106,6 +111,30 @@ pub fn cheap(a: &Prepared, b: &Prepared) -> [f64; N_FEATURES] {
     };
     x[17] = missing;
     x
+}
+
+/// The runs of digits in an address ("7146-48 S Ashland" has 7146 and 48).
+fn digit_runs(s: &str) -> impl Iterator<Item = &str> {
+    s.split(|c: char| !c.is_ascii_digit())
+        .filter(|t| !t.is_empty())
+}
+
+/// Whether both addresses carry numbers and share none: two sites on one street ("2820 N
+/// Leavitt St" / "2905 N Leavitt St") read as near-equal strings, but a house number that
+/// differs is another building. An added suite or a number range keeps one number in common.
+pub(crate) fn numbers_disjoint(a: &str, b: &str) -> bool {
+    let mut any_a = false;
+    let mut any_b = false;
+    for x in digit_runs(a) {
+        any_a = true;
+        for y in digit_runs(b) {
+            any_b = true;
+            if x.trim_start_matches('0') == y.trim_start_matches('0') {
+                return false;
+            }
+        }
+    }
+    any_a && (any_b || digit_runs(b).next().is_some())
 }
 
 /// String-similarity features, computed after the cheap ones (the bounded evaluation orders
@@ -173,4 +202,21 @@ pub fn expensive_bound(i: usize, a: &Prepared, b: &Prepared) -> f64 {
 pub fn field_of(feature: usize) -> usize {
     let f = FEATURES[feature].1;
     FIELDS.iter().position(|x| *x == f).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::numbers_disjoint;
+
+    #[test]
+    fn house_numbers_tell_two_sites_on_one_street_apart() {
+        assert!(numbers_disjoint("2820 n leavitt st", "2905 n leavitt st"));
+        assert!(!numbers_disjoint("7146-48 s ashland ave", "7146 s ashland"));
+        assert!(!numbers_disjoint("12 main st suite 200", "12 main street"));
+        assert!(!numbers_disjoint("012 main st", "12 main st"));
+        // Without a number on both sides nothing is said.
+        assert!(!numbers_disjoint("main st", "12 main st"));
+        assert!(!numbers_disjoint("12 main st", "main st"));
+        assert!(!numbers_disjoint("", ""));
+    }
 }
