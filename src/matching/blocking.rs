@@ -3,7 +3,8 @@
 //! Several independent keys are used at once, so a typo or a missing field in one key does not
 //! lose a true pair: the registrable domain, the last 7 phone digits, every name token, a
 //! consonant skeleton of every longer name token (catches vowel typos: "Unilever"/"Uniliver",
-//! "Shell"/"Sheel") and a prefix of the name. At query time only the rarest tokens are used
+//! "Shell"/"Sheel"), a prefix of the name, and the house number with the street's skeleton (a
+//! company renamed or written under another name at the same address). At query time only the rarest tokens are used
 //! (rarity = posting-list length, i.e. document frequency), and any posting list longer than
 //! its cap is not scanned whole: the query takes the `window` entries on each side of its own
 //! name in the list sorted by name (a sorted-neighbourhood window), so frequent keys stay cheap
@@ -28,6 +29,9 @@ pub struct BlockingConfig {
     pub phone_cap: usize,
     /// Same for name-prefix keys.
     pub prefix_cap: usize,
+    /// Same for address keys (house number and street).
+    #[serde(default = "default_address_cap")]
+    pub address_cap: usize,
     /// Entries taken on each side of the query in an over-cap posting list.
     pub window: usize,
     /// Length of the name-prefix key (characters, spaces removed).
@@ -49,6 +53,14 @@ fn default_max_candidates() -> usize {
     DEFAULT_MAX_CANDIDATES
 }
 
+/// The default of [`BlockingConfig::address_cap`]: the phone key's cap, since a house number
+/// and street, like a phone number, is shared by one site's records and a building's tenants.
+pub const DEFAULT_ADDRESS_CAP: usize = 100;
+
+fn default_address_cap() -> usize {
+    DEFAULT_ADDRESS_CAP
+}
+
 impl Default for BlockingConfig {
     fn default() -> Self {
         BlockingConfig {
@@ -57,6 +69,7 @@ impl Default for BlockingConfig {
             domain_cap: 300,
             phone_cap: 100,
             prefix_cap: 100,
+            address_cap: DEFAULT_ADDRESS_CAP,
             window: 10,
             prefix_len: 5,
             max_candidates: DEFAULT_MAX_CANDIDATES,
@@ -82,6 +95,10 @@ pub enum KeyKind {
     /// Cleaning" / "Cleaning Corvid"), where a crowded root's own skeleton list is too long
     /// to scan and its name-ordered window may not reach the misspelt name.
     Whole,
+    /// The address's first number and the consonant skeleton of the first word of three or
+    /// more characters after it ("61 biffin street" / "61 biffin sreet"): finds a record whose
+    /// name shares nothing with the query's, at the same address.
+    Address,
 }
 
 /// Counts of compared versus possible pairs.
@@ -193,7 +210,23 @@ pub fn keys(p: &Prepared, cfg: &BlockingConfig) -> Vec<(KeyKind, u64)> {
     if whole.len() >= 3 {
         out.push((KeyKind::Whole, hash_key(b'w', &whole)));
     }
+    if let Some(a) = p.address().and_then(address_key) {
+        out.push((KeyKind::Address, hash_key(b'a', &a)));
+    }
     out
+}
+
+/// The address key of a normalised address: its first number (leading zeros dropped) and the
+/// skeleton of the first word of three or more characters with a letter that follows it.
+/// `None` without either.
+pub fn address_key(address: &str) -> Option<String> {
+    let mut words = address.split(' ').filter(|w| !w.is_empty());
+    let number = words
+        .by_ref()
+        .find(|w| w.chars().all(|c| c.is_ascii_digit()))?
+        .trim_start_matches('0');
+    let street = words.find(|w| w.len() >= 3 && w.chars().any(|c| c.is_alphabetic()))?;
+    Some(format!("{number} {}", skeleton(street)))
 }
 
 /// Cap of a key kind under a config.
@@ -203,6 +236,7 @@ pub fn cap(kind: KeyKind, cfg: &BlockingConfig) -> usize {
         KeyKind::Phone => cfg.phone_cap,
         KeyKind::Token | KeyKind::Skeleton | KeyKind::Whole => cfg.token_cap,
         KeyKind::Prefix => cfg.prefix_cap,
+        KeyKind::Address => cfg.address_cap,
     }
 }
 
@@ -216,6 +250,17 @@ mod tests {
         assert_eq!(skeleton("shell"), skeleton("sheel"));
         assert_eq!(skeleton("nordic"), skeleton("nrdic"));
         assert_ne!(skeleton("acme"), skeleton("zenith"));
+    }
+
+    #[test]
+    fn the_address_key_is_the_house_number_and_the_street() {
+        let k = |s: &str| address_key(s);
+        assert_eq!(k("61 biffin street"), k("61 biffin sreet"));
+        assert_eq!(k("2820 n leavitt st"), Some("2820 lvt".to_string()));
+        assert_eq!(k("037 w 47th st"), k("37 w 47th street"));
+        assert_ne!(k("2820 n leavitt st"), k("2905 n leavitt st"));
+        assert_eq!(k("main street"), None);
+        assert_eq!(k("12"), None);
     }
 
     #[test]
