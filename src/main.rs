@@ -667,11 +667,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             std::fs::create_dir_all(&out).map_err(|e| anyhow::anyhow!("{}: {e}", out.display()))?;
             for (file, records) in [("left.csv", &w.left), ("right.csv", &w.right)] {
                 let mut csv = csv::Writer::from_path(out.join(file))?;
-                csv.write_record(["id", "name", "city", "country"])?;
+                csv.write_record(["id", "name", "website", "phone", "city", "country"])?;
                 for r in records {
                     csv.write_record([
                         r.id.as_str(),
                         r.name.as_str(),
+                        r.website.as_deref().unwrap_or(""),
+                        r.phone.as_deref().unwrap_or(""),
                         r.city.as_deref().unwrap_or(""),
                         r.country.as_deref().unwrap_or(""),
                     ])?;

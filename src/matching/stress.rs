@@ -7,6 +7,11 @@
 //! roots, descriptors and cities so that they are near misses rather than strangers (but never a name that wholly opens, or is
 //! opened by, a left company's name in its city: that, by the matcher's contract, is one company).
 //!
+//! Some records carry the company's website or phone, as partner exports and CRMs often do (a
+//! division keeps its company's); since 2026-11-28, when the stress world was the only training
+//! source besides the synthetic set that could teach what a shared website is worth, and carried
+//! none. They are drawn from streams of their own, so the names of a seed are as before.
+//!
 //! Used to measure (never to tune) the matcher and the blocking bounds on data unlike the
 //! training data: `ecograph matcher stress-world` writes the lists and their truth.
 
@@ -134,10 +139,49 @@ fn company(r: &mut ChaCha8Rng, three: bool) -> Company {
     }
 }
 
-fn record(id: String, c: &Company, name: String) -> Record {
+/// Share of records that show their company's website, and its phone: judged before any world
+/// with them was matched, not tuned.
+const SHOWS_WEBSITE: f64 = 0.35;
+/// See [`SHOWS_WEBSITE`].
+const SHOWS_PHONE: f64 = 0.3;
+
+/// A company's website and phone, from a stream of its own (`key` names the company within the
+/// world: its left index, or its right index for a company not on the left).
+fn contact(seed: u64, key: u64, c: &Company) -> (String, String) {
+    let mut q = ChaCha8Rng::seed_from_u64(seed ^ key.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    let mut base = c.root.to_lowercase();
+    for d in &c.descriptors {
+        base.push_str(&d.to_lowercase());
+    }
+    // Two digits keep apart the same name in two cities, as a real web address would.
+    let cc = PLACES[c.place].0;
+    let tld = if cc == "US" {
+        "com".to_string()
+    } else {
+        cc.to_lowercase()
+    };
+    let domain = format!("{base}{}.{tld}", q.random_range(10..100));
+    let phone = format!(
+        "+1 {:03} {:07}",
+        q.random_range(100..1000),
+        q.random_range(0..10_000_000)
+    );
+    (domain, phone)
+}
+
+/// A record of `c` named `name`; `shows` decides, from a stream of the record's own, which of the
+/// company's website and phone it carries.
+fn record(id: String, c: &Company, name: String, contact: &(String, String), shows: u64) -> Record {
+    let mut q = ChaCha8Rng::seed_from_u64(shows);
+    let website = q
+        .random_bool(SHOWS_WEBSITE)
+        .then(|| format!("https://www.{}", contact.0));
+    let phone = q.random_bool(SHOWS_PHONE).then(|| contact.1.clone());
     Record {
         id,
         name,
+        website,
+        phone,
         city: Some(c.city.to_string()),
         country: Some(PLACES[c.place].0.to_string()),
         ..Record::default()
@@ -237,10 +281,22 @@ pub fn generate(seed: u64, n_left: usize, n_right: usize) -> Result<StressWorld,
             }
         }
     }
+    // Streams of their own for websites and phones: left company i, near miss j, and which of
+    // them each record shows.
+    let contact_of = |key: u64, c: &Company| contact(seed ^ 0xC0_47AC_7000, key, c);
+    let shows = |side: u64, i: usize| (seed ^ 0x5_0000_5000).wrapping_add((side << 40) | i as u64);
     let left: Vec<Record> = companies
         .iter()
         .enumerate()
-        .map(|(i, c)| record(format!("L{i}"), c, c.name()))
+        .map(|(i, c)| {
+            record(
+                format!("L{i}"),
+                c,
+                c.name(),
+                &contact_of(i as u64, c),
+                shows(0, i),
+            )
+        })
         .collect();
     // Left companies by root and city, so that a near miss is never a name that wholly opens a
     // left company's name in its city, or is opened by it ("Norley Light" / "Norley Light
@@ -267,7 +323,14 @@ pub fn generate(seed: u64, n_left: usize, n_right: usize) -> Result<StressWorld,
         if r.random_bool(0.6) {
             let i = r.random_range(0..n_left);
             let name = variant(&mut r, &companies[i]);
-            right.push(record(id.clone(), &companies[i], name));
+            let c = &companies[i];
+            right.push(record(
+                id.clone(),
+                c,
+                name,
+                &contact_of(i as u64, c),
+                shows(1, j),
+            ));
             truth.push((left[i].id.clone(), id));
         } else {
             // A near miss: same roots, descriptors and cities, a company not on the left.
@@ -282,7 +345,8 @@ pub fn generate(seed: u64, n_left: usize, n_right: usize) -> Result<StressWorld,
                     return Err(full("near miss"));
                 }
             };
-            right.push(record(id, &c, c.name()));
+            let own = contact_of((1 << 40) | j as u64, &c);
+            right.push(record(id, &c, c.name(), &own, shows(1, j)));
         }
     }
     Ok(StressWorld { left, right, truth })
