@@ -118,6 +118,19 @@ fn doc_json(d: &RegistrationDoc) -> String {
     serde_json::to_string(d).expect("registrations serialise to JSON")
 }
 
+/// What a decided registration writes: its document and the audit row of who decided.
+fn decision_ops(doc: &RegistrationDoc, actor: &Actor) -> [Op; 2] {
+    let id = doc.registration.id.as_str();
+    [
+        Op::Put {
+            kind: Kind::Registration,
+            id: id.to_string(),
+            doc: doc_json(doc),
+        },
+        actor.audit(1, std::iter::once(("registration", id))),
+    ]
+}
+
 impl Ecosystem {
     /// The rules of engagement and the serving conflict model.
     pub fn engine(&self) -> Arc<Engine> {
@@ -296,20 +309,24 @@ impl Ecosystem {
                     message: other.to_string(),
                 },
             })?;
-        self.store
-            .apply(&[
-                Op::Put {
-                    kind: Kind::Registration,
-                    id: id.to_string(),
-                    doc: doc_json(&doc),
-                },
-                actor.audit(1, std::iter::once(("registration", id))),
-            ])
+        self.commit_decided(&decision_ops(&doc, actor), [doc.registration.clone()])
             .await?;
-        self.graph
-            .write()
-            .upsert(Node::Registration(Box::new(doc.registration.clone())));
         Ok(doc)
+    }
+
+    /// Writes decided registrations in one transaction, then shows them in the graph: the one
+    /// step a decision from a person and an expiry share.
+    async fn commit_decided(
+        &self,
+        ops: &[Op],
+        decided: impl IntoIterator<Item = Registration>,
+    ) -> Result<(), ServiceError> {
+        self.store.apply(ops).await?;
+        let mut g = self.graph.write();
+        for r in decided {
+            g.upsert(Node::Registration(Box::new(r)));
+        }
+        Ok(())
     }
 
     /// Expires every pending or approved registration whose protection ended before `now`;
@@ -370,23 +387,14 @@ impl Ecosystem {
                     tracing::warn!(id = %id, error = %e, "could not expire a registration");
                     continue;
                 }
-                ops.push(Op::Put {
-                    kind: Kind::Registration,
-                    id: id.clone(),
-                    doc: doc_json(&doc),
-                });
-                ops.push(actor.audit(1, std::iter::once(("registration", id.as_str()))));
+                ops.extend(decision_ops(&doc, &actor));
                 expired.push(doc.registration);
             }
             if expired.is_empty() {
                 continue;
             }
-            self.store.apply(&ops).await?;
-            let mut g = self.graph.write();
             n += expired.len();
-            for r in expired {
-                g.upsert(Node::Registration(Box::new(r)));
-            }
+            self.commit_decided(&ops, expired).await?;
         }
         if n > 0 {
             tracing::info!(expired = n, "registrations expired");
