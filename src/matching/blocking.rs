@@ -4,11 +4,11 @@
 //! lose a true pair: the registrable domain, the last 7 phone digits, every name token, a
 //! consonant skeleton of every longer name token (catches vowel typos: "Unilever"/"Uniliver",
 //! "Shell"/"Sheel"), a prefix of the name, and the house number with the street's skeleton (a
-//! company renamed or written under another name at the same address). At query time only the rarest tokens are used
-//! (rarity = posting-list length, i.e. document frequency), and any posting list longer than
-//! its cap is not scanned whole: the query takes the `window` entries on each side of its own
-//! name in the list sorted by name (a sorted-neighbourhood window), so frequent keys stay cheap
-//! but near-identical names are still found.
+//! company renamed, or written under another name, at the same address). At query time only
+//! the rarest tokens are used (rarity = posting-list length, i.e. document frequency), and any
+//! posting list longer than its cap is not scanned whole: the query takes the `window` entries
+//! on each side of its own name in the list sorted by name (a sorted-neighbourhood window), so
+//! frequent keys stay cheap but near-identical names are still found.
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 

@@ -123,18 +123,15 @@ fn digit_runs(s: &str) -> impl Iterator<Item = &str> {
 /// Leavitt St" / "2905 N Leavitt St") read as near-equal strings, but a house number that
 /// differs is another building. An added suite or a number range keeps one number in common.
 pub(crate) fn numbers_disjoint(a: &str, b: &str) -> bool {
+    let same = |x: &str, y: &str| x.trim_start_matches('0') == y.trim_start_matches('0');
     let mut any_a = false;
-    let mut any_b = false;
     for x in digit_runs(a) {
         any_a = true;
-        for y in digit_runs(b) {
-            any_b = true;
-            if x.trim_start_matches('0') == y.trim_start_matches('0') {
-                return false;
-            }
+        if digit_runs(b).any(|y| same(x, y)) {
+            return false;
         }
     }
-    any_a && (any_b || digit_runs(b).next().is_some())
+    any_a && digit_runs(b).next().is_some()
 }
 
 /// String-similarity features, computed after the cheap ones (the bounded evaluation orders

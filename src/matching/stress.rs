@@ -8,9 +8,10 @@
 //! opened by, a left company's name in its city: that, by the matcher's contract, is one company).
 //!
 //! Some records carry the company's website or phone, as partner exports and CRMs often do (a
-//! division keeps its company's); since 2026-11-28, when the stress world was the only training
-//! source besides the synthetic set that could teach what a shared website is worth, and carried
-//! none. They are drawn from streams of their own, so the names of a seed are as before.
+//! division keeps its company's). Added on 2026-11-28: until then the synthetic set was the only
+//! training source with websites, so a model trained without it could not learn what a shared
+//! one is worth. They are drawn from streams of their own, so a seed's names and truth are as
+//! before.
 //!
 //! Used to measure (never to tune) the matcher and the blocking bounds on data unlike the
 //! training data: `ecograph matcher stress-world` writes the lists and their truth.
