@@ -97,6 +97,13 @@ struct Company {
 }
 
 impl Company {
+    /// What makes two companies one: root, descriptors in any order, and city.
+    fn identity(&self) -> (String, Vec<&'static str>, &'static str) {
+        let mut d = self.descriptors.clone();
+        d.sort_unstable();
+        (self.root.clone(), d, self.city)
+    }
+
     fn name(&self) -> String {
         let mut words = vec![self.root.clone()];
         words.extend(self.descriptors.iter().map(|d| d.to_string()));
@@ -270,9 +277,10 @@ pub fn generate(seed: u64, n_left: usize, n_right: usize) -> Result<StressWorld,
     let mut misses = 0;
     while companies.len() < n_left {
         let c = company(&mut r, three);
-        // One company per name and city: two left records that are one company would make the
-        // truth ambiguous.
-        if seen.insert((c.name(), c.city)) {
+        // One company per name and city, the order of its descriptors aside ("Zepvoen Logistics
+        // Medical" is "Zepvoen Medical Logistics"): two left records that are one company would
+        // make the truth ambiguous (worlds before 2026-11-28 drew such pairs as two companies).
+        if seen.insert(c.identity()) {
             companies.push(c);
             misses = 0;
         } else {
@@ -338,7 +346,7 @@ pub fn generate(seed: u64, n_left: usize, n_right: usize) -> Result<StressWorld,
             let mut draws = 0;
             let c = loop {
                 let c = company(&mut r, three);
-                if !seen.contains(&(c.name(), c.city)) && !opens(&c) {
+                if !seen.contains(&c.identity()) && !opens(&c) {
                     break c;
                 }
                 draws += 1;
@@ -358,19 +366,45 @@ mod tests {
     use super::*;
 
     #[test]
+    fn no_two_companies_of_a_city_differ_only_in_the_order_of_their_words() {
+        let w = generate(3, 20_000, 5_000).unwrap();
+        let key = |r: &Record| {
+            let mut t: Vec<String> = r
+                .name
+                .to_lowercase()
+                .split_whitespace()
+                .map(String::from)
+                .collect();
+            t.sort();
+            (t, r.city.clone())
+        };
+        let mut seen = std::collections::HashSet::new();
+        for l in &w.left {
+            assert!(seen.insert(key(l)), "{}", l.name);
+        }
+        let matched: std::collections::HashSet<&str> =
+            w.truth.iter().map(|(_, r)| r.as_str()).collect();
+        for r in w.right.iter().filter(|r| !matched.contains(r.id.as_str())) {
+            assert!(!seen.contains(&key(r)), "{}", r.name);
+        }
+    }
+
+    #[test]
     fn the_world_is_dense_deterministic_and_forty_percent_unmatched() {
         let w = generate(3, 5_000, 2_000).unwrap();
         let again = generate(3, 5_000, 2_000).unwrap();
         assert_eq!(w.right, again.right);
         let share = w.truth.len() as f64 / w.right.len() as f64;
         assert!((0.55..0.65).contains(&share), "{share}");
-        // Dense: the commonest root word opens hundreds of the left names.
+        // Dense: the commonest root word opens hundreds of the left names (199 of these 5,000
+        // since worlds stopped drawing a permutation as a second company; 150 keeps the check
+        // clear of one seed's noise).
         let mut by_root = std::collections::HashMap::new();
         for l in &w.left {
             *by_root
                 .entry(l.name.split(' ').next().unwrap())
                 .or_insert(0) += 1;
         }
-        assert!(by_root.values().max().unwrap() > &200, "{by_root:?}");
+        assert!(by_root.values().max().unwrap() >= &150, "{by_root:?}");
     }
 }
