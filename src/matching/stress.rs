@@ -153,9 +153,15 @@ const SHOWS_WEBSITE: f64 = 0.35;
 /// See [`SHOWS_WEBSITE`].
 const SHOWS_PHONE: f64 = 0.3;
 
+/// A company's web domain and phone.
+struct Contact {
+    domain: String,
+    phone: String,
+}
+
 /// A company's website and phone, from a stream of its own (`key` names the company within the
 /// world: its left index, or its right index for a company not on the left).
-fn contact(seed: u64, key: u64, c: &Company) -> (String, String) {
+fn contact(seed: u64, key: u64, c: &Company) -> Contact {
     let mut q = ChaCha8Rng::seed_from_u64(seed ^ key.wrapping_mul(0x9E37_79B9_7F4A_7C15));
     let mut base = c.root.to_lowercase();
     for d in &c.descriptors {
@@ -174,17 +180,17 @@ fn contact(seed: u64, key: u64, c: &Company) -> (String, String) {
         q.random_range(100..1000),
         q.random_range(0..10_000_000)
     );
-    (domain, phone)
+    Contact { domain, phone }
 }
 
 /// A record of `c` named `name`; `shows` decides, from a stream of the record's own, which of the
 /// company's website and phone it carries.
-fn record(id: String, c: &Company, name: String, contact: &(String, String), shows: u64) -> Record {
+fn record(id: String, c: &Company, name: String, contact: &Contact, shows: u64) -> Record {
     let mut q = ChaCha8Rng::seed_from_u64(shows);
     let website = q
         .random_bool(SHOWS_WEBSITE)
-        .then(|| format!("https://www.{}", contact.0));
-    let phone = q.random_bool(SHOWS_PHONE).then(|| contact.1.clone());
+        .then(|| format!("https://www.{}", contact.domain));
+    let phone = q.random_bool(SHOWS_PHONE).then(|| contact.phone.clone());
     Record {
         id,
         name,
