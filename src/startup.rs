@@ -176,6 +176,10 @@ fn refresh_keys_periodically(keys: std::sync::Weak<KeyRing>) {
 /// small graph a request rebuilds it at once; see `service::intel`).
 const PICTURE_REFRESH: Duration = Duration::from_secs(30);
 
+/// A background rebuild of the snapshot takes at most one part in this many of the time (a
+/// judgement, not a measurement: a 16 s rebuild at a million accounts then runs every 160 s).
+const PICTURE_DUTY: u32 = 10;
+
 /// Builds the recommendation snapshot now, then rebuilds it every `every` when the graph has
 /// changed; ends when the service is dropped.
 fn refresh_picture_periodically(eco: std::sync::Weak<Ecosystem>, every: Duration) {
@@ -187,7 +191,7 @@ fn refresh_picture_periodically(eco: std::sync::Weak<Ecosystem>, every: Duration
             tick.tick().await;
             let Some(eco) = eco.upgrade() else { return };
             match eco.refresh_picture().await {
-                Ok(()) if first => {
+                Ok(_) if first => {
                     if let Ok(p) = eco.picture().await {
                         tracing::info!(
                             partners = p.snapshot.partners.len(),
@@ -198,7 +202,13 @@ fn refresh_picture_periodically(eco: std::sync::Weak<Ecosystem>, every: Duration
                         );
                     }
                 }
-                Ok(()) => {}
+                Ok(built) => {
+                    // While writes keep arriving, rebuilding every tick would spend a core on it
+                    // on a large graph; rest so that rebuilds take at most a tenth of the time.
+                    if let Some(took) = built {
+                        tokio::time::sleep((took * (PICTURE_DUTY - 1)).saturating_sub(every)).await;
+                    }
+                }
                 Err(e) => {
                     tracing::warn!(error = %e, "could not rebuild the recommendation snapshot")
                 }

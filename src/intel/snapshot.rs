@@ -8,6 +8,7 @@
 //! Every account-list row counts in scores (the vendor holds them all); how a partner shares each
 //! population is kept so that reasons quote rows only where it shares them.
 
+use crate::domain::Kind;
 use crate::domain::{
     DealStage, Id, Partner, PartnerRole, PartnerStatus, PartnerType, Population, Region,
     SharingLevel, Tier,
@@ -209,36 +210,71 @@ fn partner_info(p: &Partner) -> PartnerInfo {
     }
 }
 
+/// Entities visited per lending of the graph in [`Snapshot::build_locked`].
+const CHUNK: usize = 512;
+/// Partners whose account lists are read per lending of the graph.
+const RECORD_CHUNK_PARTNERS: usize = 2;
+
 impl Snapshot {
     /// Builds the snapshot of `g` as of `as_of` (exclusive; `None` for everything).
     pub fn build(g: &EcoGraph, as_of: Option<NaiveDate>) -> Snapshot {
+        Self::build_by(&|f| f(g), as_of)
+    }
+
+    /// [`Snapshot::build`] of a shared graph, reading it a chunk at a time: each chunk takes the
+    /// read lock for a few milliseconds, so writers never wait for the whole build (seconds at a
+    /// million accounts). Writes made during the build may be seen in part; the snapshot keeps
+    /// the generation read before its first chunk, so it is rebuilt after them.
+    pub fn build_locked(
+        graph: &parking_lot::RwLock<EcoGraph>,
+        as_of: Option<NaiveDate>,
+    ) -> Snapshot {
+        Self::build_by(&|f| crate::graph::lend_paced(graph, f), as_of)
+    }
+
+    /// Builds through `read`, which lends the graph to each chunk's visit.
+    fn build_by(read: &crate::graph::Lend<'_>, as_of: Option<NaiveDate>) -> Snapshot {
+        // Visits every entity of a kind, `chunk` per lending of the graph.
+        let each = |kind: Kind, chunk: usize, f: &mut dyn FnMut(&EcoGraph, &Node)| {
+            let mut after: Option<String> = None;
+            loop {
+                let mut next = None;
+                read(&mut |g| next = g.visit_chunk(kind, after.as_deref(), chunk, |n| f(g, n)));
+                match next {
+                    Some(a) => after = Some(a),
+                    None => break,
+                }
+            }
+        };
         let before = |d: NaiveDate| as_of.is_none_or(|t| d < t);
+        let mut generation = 0;
+        read(&mut |g| generation = g.generation());
         // "Recent" is counted back from the instant; a snapshot of everything counts back from the
         // day after the latest deal the store holds, so that a served model reads the same
         // feature it was trained on (counting every deal as recent would not be) and a store
         // imported long ago reads as it did when it was current.
         let recent_to = as_of.or_else(|| {
-            g.iter_indexed(crate::domain::Kind::Deal)
-                .filter_map(|(_, n)| match n {
-                    Node::Deal(d) => Some(d.created_on),
-                    _ => None,
-                })
-                .max()
-                .map(|d| d + chrono::Days::new(1))
+            let mut latest: Option<NaiveDate> = None;
+            each(Kind::Deal, CHUNK, &mut |_, n| {
+                if let Node::Deal(d) = n {
+                    latest = latest.max(Some(d.created_on));
+                }
+            });
+            latest.map(|d| d + chrono::Days::new(1))
         });
         let mut s = Snapshot {
             as_of,
             recent_to,
-            generation: g.generation(),
+            generation,
             ..Default::default()
         };
-        for (_, n) in g.iter_indexed(crate::domain::Kind::Partner) {
+        each(Kind::Partner, CHUNK, &mut |_, n| {
             if let Node::Partner(p) = n {
                 s.partner_ix.insert(p.id.clone(), s.partners.len() as u32);
                 s.partners.push(partner_info(p));
             }
-        }
-        for (_, n) in g.iter_indexed(crate::domain::Kind::Account) {
+        });
+        each(Kind::Account, CHUNK, &mut |_, n| {
             if let Node::Account(a) = n {
                 s.account_ix.insert(a.id.clone(), s.accounts.len() as u32);
                 s.accounts.push(AccountInfo {
@@ -248,31 +284,35 @@ impl Snapshot {
                     vendor_relation: a.vendor_relation,
                 });
             }
-        }
-        let mut raw: Vec<Raw> = Vec::with_capacity(g.record_count());
-        for r in g.all_records() {
-            let (Some(&p), Some(&a)) = (
-                s.partner_ix.get(r.partner_id.as_str()),
-                s.account_ix.get(r.account_id.as_str()),
-            ) else {
-                continue;
+        });
+        let mut raw: Vec<Raw> = Vec::new();
+        // Account lists, a few partners per chunk (a partner may list tens of thousands).
+        each(Kind::Partner, RECORD_CHUNK_PARTNERS, &mut |g, n| {
+            let Node::Partner(partner) = n else { return };
+            let Some(&p) = s.partner_ix.get(partner.id.as_str()) else {
+                return;
             };
-            raw.push(Raw {
-                p,
-                a,
-                link: Link {
-                    listed: Some(r.relation),
-                    ..Default::default()
-                },
-            });
-        }
-        for (_, n) in g.iter_indexed(crate::domain::Kind::Deal) {
-            let Node::Deal(d) = n else { continue };
+            for r in g.records_of_partner(partner.id.as_str()) {
+                let Some(&a) = s.account_ix.get(r.account_id.as_str()) else {
+                    continue;
+                };
+                raw.push(Raw {
+                    p,
+                    a,
+                    link: Link {
+                        listed: Some(r.relation),
+                        ..Default::default()
+                    },
+                });
+            }
+        });
+        each(Kind::Deal, CHUNK, &mut |_, n| {
+            let Node::Deal(d) = n else { return };
             if !before(d.created_on) {
-                continue;
+                return;
             }
             let Some(&a) = s.account_ix.get(d.account_id.as_str()) else {
-                continue;
+                return;
             };
             let won = d.stage == DealStage::ClosedWon && d.close_date.is_some_and(before);
             let recent =
@@ -309,17 +349,17 @@ impl Snapshot {
                     c.won += u32::from(won);
                 }
             }
-        }
-        for (_, n) in g.iter_indexed(crate::domain::Kind::Touchpoint) {
-            let Node::Touchpoint(t) = n else { continue };
+        });
+        each(Kind::Touchpoint, CHUNK, &mut |_, n| {
+            let Node::Touchpoint(t) = n else { return };
             if !before(t.occurred_at.date_naive()) {
-                continue;
+                return;
             }
             let (Some(&p), Some(&a)) = (
                 s.partner_ix.get(t.partner_id.as_str()),
                 s.account_ix.get(t.account_id.as_str()),
             ) else {
-                continue;
+                return;
             };
             raw.push(Raw {
                 p,
@@ -330,7 +370,7 @@ impl Snapshot {
                     ..Default::default()
                 },
             });
-        }
+        });
         s.compress(raw);
         let mut popular: Vec<u32> = (0..s.partners.len() as u32).collect();
         popular.sort_by(|x, y| {

@@ -7,7 +7,7 @@ use crate::intel::snapshot::Snapshot;
 use crate::learn::Logistic;
 use chrono::{DateTime, Utc};
 use std::sync::{Arc, OnceLock};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// A snapshot is rebuilt inline when a request finds it stale and the last build took less than
 /// this; a longer build is left to the periodic refresh, and the stale snapshot serves meanwhile.
@@ -29,9 +29,9 @@ pub struct Picture {
 }
 
 impl Picture {
-    fn build(g: &crate::graph::EcoGraph) -> Picture {
+    fn build(graph: &parking_lot::RwLock<crate::graph::EcoGraph>) -> Picture {
         let started = Instant::now();
-        let snapshot = Snapshot::build(g, None);
+        let snapshot = Snapshot::build_locked(graph, None);
         Picture {
             snapshot,
             coverage: OnceLock::new(),
@@ -116,21 +116,23 @@ impl Ecosystem {
         }
     }
 
-    /// Rebuilds the snapshot if the graph has changed since the last one (or there is none).
-    pub async fn refresh_picture(&self) -> Result<(), ServiceError> {
+    /// Rebuilds the snapshot if the graph has changed since the last one (or there is none);
+    /// returns how long the rebuild took (`None` when there was none).
+    pub async fn refresh_picture(&self) -> Result<Option<Duration>, ServiceError> {
         let stale = match &*self.picture.read() {
             Some(p) => p.snapshot.generation != self.read(|g| g.generation()),
             None => true,
         };
         if stale {
-            self.rebuild_picture().await?;
+            let p = self.rebuild_picture().await?;
+            return Ok(Some(Duration::from_secs_f64(p.seconds)));
         }
-        Ok(())
+        Ok(None)
     }
 
     async fn rebuild_picture(&self) -> Result<Arc<Picture>, ServiceError> {
         let graph = self.graph.clone();
-        let picture = tokio::task::spawn_blocking(move || Arc::new(Picture::build(&graph.read())))
+        let picture = tokio::task::spawn_blocking(move || Arc::new(Picture::build(&graph)))
             .await
             .map_err(|e| ServiceError::Task(format!("snapshot build: {e}")))?;
         let mut slot = self.picture.write();
