@@ -682,7 +682,7 @@ async fn the_watchlist_ranks_partners_active_on_one_account_before_they_register
             "/v1/conflicts/predicted?min_probability=0&limit=1&cursor={cursor}"
         ))
         .await;
-    // Each request assesses as of its own instant; the same prediction comes second.
+    // The second page comes from the ranking of the first.
     assert_eq!(second["items"][0]["partner_id"], items[1]["partner_id"]);
     assert!(second.get("next_cursor").is_none());
     // Once P-1 registers, it is no longer a prediction.
@@ -692,6 +692,14 @@ async fn the_watchlist_ranks_partners_active_on_one_account_before_they_register
             .0,
         201
     );
+    // The cursor still walks the ranking of its first page, computed before the registration.
+    let (_, again) = app
+        .get(&format!(
+            "/v1/conflicts/predicted?min_probability=0&limit=1&cursor={cursor}"
+        ))
+        .await;
+    assert_eq!(again["items"][0]["partner_id"], items[1]["partner_id"]);
+    // A new listing is ranked afresh.
     let (_, after) = app.get("/v1/conflicts/predicted?min_probability=0").await;
     let left: Vec<&str> = after["items"]
         .as_array()
@@ -702,6 +710,12 @@ async fn the_watchlist_ranks_partners_active_on_one_account_before_they_register
     assert_eq!(left, ["P-2"]);
     assert_eq!(
         app.get("/v1/conflicts/predicted?min_probability=2").await.0,
+        400
+    );
+    assert_eq!(
+        app.get("/v1/conflicts/predicted?cursor=predicted:7")
+            .await
+            .0,
         400
     );
     app.stop().await;

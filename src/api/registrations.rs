@@ -531,8 +531,9 @@ pub struct PredictedQuery {
 /// Conflicts that have not happened yet: accounts where several partners are active (recent
 /// touchpoints or open deals), and for each active partner without a live registration there, the
 /// assessment a registration by it would get now, most likely first. Each carries its reasons
-/// (findings) and the features that moved it. Pages are positions in the ranking as computed for
-/// each request; a cursor names the position it resumes after.
+/// (findings) and the features that moved it. The ranking is computed for a listing's first page
+/// (or reused while nothing has been written since) and its later pages walk that same ranking
+/// for up to five minutes; past that, a cursor resumes at its position in a fresh ranking.
 #[utoipa::path(tag = "deal registration", operation_id = "predicted_conflicts", security(("bearer" = ["admin", "prm", "deal_desk"])),
     params(PredictedQuery),
     responses((status = 200, body = Page<crate::conflict::watch::Predicted>),
@@ -550,27 +551,34 @@ pub async fn predicted(eco: Data<Ecosystem>, q: Query<PredictedQuery>) -> ApiRes
                 .field("min_probability"));
         }
     };
-    let skip = match cursor_after("predicted", q.cursor.as_deref())? {
-        None => 0,
-        Some(c) => c.parse::<usize>().map_err(|_| {
-            ApiError::new(
-                Code::InvalidQuery,
-                format!("cursor '{c}' is not one this listing returned"),
-            )
-            .field("cursor")
-        })?,
+    // A cursor is "<ranking>-<position>": the pages of one listing walk the ranking its first
+    // page was computed for (see `service::watch`).
+    let (named, skip) = match cursor_after("predicted", q.cursor.as_deref())? {
+        None => (None, 0),
+        Some(c) => c
+            .split_once('-')
+            .and_then(|(r, p)| Some((Some(r.parse::<u64>().ok()?), p.parse::<usize>().ok()?)))
+            .ok_or_else(|| {
+                ApiError::new(
+                    Code::InvalidQuery,
+                    format!("cursor '{c}' is not one this listing returned"),
+                )
+                .field("cursor")
+            })?,
     };
-    let eco2 = eco.clone();
-    let all = actix_web::web::block(move || {
-        eco2.read(|g| crate::conflict::watch::scan(g, &engine, Utc::now(), min))
-    })
-    .await
-    .map_err(|e| ApiError::internal(&e))?;
-    let total = all.len();
-    let items: Vec<_> = all.into_iter().skip(skip).take(limit).collect();
+    let ranking = eco.watchlist(min, named).await?;
+    let total = ranking.items.len();
+    let items: Vec<_> = ranking
+        .items
+        .iter()
+        .skip(skip)
+        .take(limit)
+        .cloned()
+        .collect();
     let next = skip + items.len();
+    let resume = format!("{}-{next}", ranking.id);
     Ok(HttpResponse::Ok().json(Page {
         items,
-        next_cursor: (next < total).then(|| cursor_of("predicted", &next.to_string())),
+        next_cursor: (next < total).then(|| cursor_of("predicted", &resume)),
     }))
 }

@@ -108,6 +108,7 @@ impl Ecosystem {
             conflict: RwLock::new(Arc::new(crate::conflict::Engine::default())),
             picture: RwLock::new(None),
             intel: RwLock::new(Arc::new(super::IntelModels::default())),
+            watch: Default::default(),
         };
         Ok((eco, summary))
     }

@@ -13,6 +13,7 @@ mod load;
 mod records;
 mod registrations;
 mod resolve;
+mod watch;
 mod write;
 
 pub use audit::Actor;
@@ -25,6 +26,7 @@ pub use registrations::{
     EXPIRE_BATCH, NewRegistration, Registered, RegistrationDoc, RegistrationFilter,
 };
 pub use resolve::{Resolution, account_record};
+pub use watch::{RANKING_TTL, Ranking};
 pub use write::{BulkReport, MAX_LISTED_REJECTIONS, Rejection, Rows, Upserted};
 
 use crate::graph::EcoGraph;
@@ -41,6 +43,7 @@ pub struct Ecosystem {
     conflict: RwLock<Arc<crate::conflict::Engine>>,
     picture: RwLock<Option<Arc<Picture>>>,
     intel: RwLock<Arc<IntelModels>>,
+    watch: parking_lot::Mutex<watch::Rankings>,
 }
 
 impl Ecosystem {
