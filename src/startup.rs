@@ -124,6 +124,7 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Running> {
         }
     });
     refresh_picture_periodically(Arc::downgrade(&eco.clone().into_inner()), PICTURE_REFRESH);
+    checkpoint_periodically(Arc::downgrade(&eco.clone().into_inner()), CHECKPOINT_EVERY);
     let addr = listener.local_addr()?;
     let limits = Limits {
         json: settings.json_limit,
@@ -214,6 +215,25 @@ fn refresh_picture_periodically(eco: std::sync::Weak<Ecosystem>, every: Duration
                 }
             }
             first = false;
+        }
+    });
+}
+
+/// How often the store's write-ahead log is checkpointed in the background.
+const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
+
+/// Checkpoints the store every `every` (see `Repository::checkpoint`); ends when the service is
+/// dropped.
+fn checkpoint_periodically(eco: std::sync::Weak<Ecosystem>, every: Duration) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            let Some(eco) = eco.upgrade() else { return };
+            if let Err(e) = eco.store().checkpoint().await {
+                tracing::warn!(error = %e, "could not checkpoint the store's log");
+            }
         }
     });
 }

@@ -24,13 +24,13 @@ use std::hash::BuildHasher;
 /// Something that lends the graph to a visit: a chunked scan calls it once per chunk.
 pub type Lend<'a> = dyn Fn(&mut dyn FnMut(&EcoGraph)) + 'a;
 
-/// Lends a shared graph to `f` under its read lock, then rests as long as `f` took. A long scan
-/// that reads chunk by chunk this way holds the lock one chunk at a time and takes at most half a
-/// core, leaving writers and requests the rest.
+/// Lends a shared graph to `f` under its read lock, then rests three times as long as `f` took.
+/// A long background scan that reads chunk by chunk this way holds the lock one chunk at a time
+/// and takes at most a quarter of a core, leaving writers and requests the rest.
 pub fn lend_paced(graph: &parking_lot::RwLock<EcoGraph>, f: &mut dyn FnMut(&EcoGraph)) {
     let started = std::time::Instant::now();
     f(&graph.read());
-    std::thread::sleep(started.elapsed());
+    std::thread::sleep(started.elapsed() * 3);
 }
 
 /// A node: one entity.

@@ -219,6 +219,12 @@ pub trait Repository: Send + Sync + 'static {
     /// Audit entries matching a filter.
     fn audit<'a>(&'a self, q: &'a AuditQuery)
     -> BoxFuture<'a, Result<Vec<AuditEntry>, StoreError>>;
+
+    /// Moves committed writes from the write-ahead log into the database, without waiting for
+    /// or blocking writers, where the backend leaves that to its client (SQLite); a no-op
+    /// elsewhere. The service calls it in the background every second, so that no commit is the
+    /// one that pays for copying tens of megabytes of log back.
+    fn checkpoint(&self) -> BoxFuture<'_, Result<(), StoreError>>;
 }
 
 /// What a store connection is tuned for.

@@ -59,6 +59,11 @@ impl PostgresStore {
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
         Ok(Self { pool })
     }
+
+    /// PostgreSQL checkpoints on its own.
+    async fn checkpoint_log(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
 }
 
 sql_repository!(PostgresStore, sqlx::Postgres, "postgres", "::jsonb");

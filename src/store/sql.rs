@@ -22,6 +22,12 @@ macro_rules! sql_repository {
                 $backend
             }
 
+            fn checkpoint(
+                &self,
+            ) -> futures_util::future::BoxFuture<'_, Result<(), $crate::store::StoreError>> {
+                Box::pin(self.checkpoint_log())
+            }
+
             fn apply<'a>(
                 &'a self,
                 ops: &'a [$crate::store::Op],

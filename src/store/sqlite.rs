@@ -60,6 +60,15 @@ impl SqliteStore {
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
         Ok(Self { pool })
     }
+
+    /// A passive checkpoint: copies what it can of the log without waiting for readers or
+    /// writers.
+    async fn checkpoint_log(&self) -> Result<(), StoreError> {
+        sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
 }
 
 sql_repository!(SqliteStore, sqlx::Sqlite, "sqlite", "");

@@ -67,6 +67,10 @@ impl Repository for Timed {
         self.time("ping", self.inner.ping())
     }
 
+    fn checkpoint(&self) -> BoxFuture<'_, Result<(), StoreError>> {
+        self.time("checkpoint", self.inner.checkpoint())
+    }
+
     fn keys(&self) -> BoxFuture<'_, Result<Vec<ApiKey>, StoreError>> {
         self.time("keys", self.inner.keys())
     }
