@@ -96,9 +96,12 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Running> {
     let intel = crate::registry::serving_intel_models(&**eco.store()).await?;
     intel.log("partner-intelligence models ready");
     eco.set_intel_models(intel);
-    expire_periodically(
+    // Registrations whose protection window has ended expire without anyone calling for it.
+    run_periodically(
         Arc::downgrade(&eco.clone().into_inner()),
         settings.expiry_every,
+        "could not expire registrations",
+        |eco| async move { eco.expire_due(chrono::Utc::now()).await.map(|_| ()) },
     );
     if settings.demo {
         let empty = eco.read(|g| Kind::ALL.iter().all(|k| g.count(*k) == 0));
@@ -124,7 +127,12 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Running> {
         }
     });
     refresh_picture_periodically(Arc::downgrade(&eco.clone().into_inner()), PICTURE_REFRESH);
-    checkpoint_periodically(Arc::downgrade(&eco.clone().into_inner()), CHECKPOINT_EVERY);
+    run_periodically(
+        Arc::downgrade(&eco.clone().into_inner()),
+        CHECKPOINT_EVERY,
+        "could not checkpoint the store's log",
+        |eco| async move { eco.store().checkpoint().await },
+    );
     let addr = listener.local_addr()?;
     let limits = Limits {
         json: settings.json_limit,
@@ -178,7 +186,8 @@ fn refresh_keys_periodically(keys: std::sync::Weak<KeyRing>) {
 const PICTURE_REFRESH: Duration = Duration::from_secs(30);
 
 /// A background rebuild of the snapshot takes at most one part in this many of the time (a
-/// judgement, not a measurement: a 16 s rebuild at a million accounts then runs every 160 s).
+/// judgement, not a measurement: the 29 s paced rebuild at a million accounts then runs at most
+/// every 290 s).
 const PICTURE_DUTY: u32 = 10;
 
 /// Builds the recommendation snapshot now, then rebuilds it every `every` when the graph has
@@ -219,36 +228,30 @@ fn refresh_picture_periodically(eco: std::sync::Weak<Ecosystem>, every: Duration
     });
 }
 
-/// How often the store's write-ahead log is checkpointed in the background.
+/// How often the store's write-ahead log is checkpointed in the background (see
+/// `Repository::checkpoint`).
 const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
 
-/// Checkpoints the store every `every` (see `Repository::checkpoint`); ends when the service is
-/// dropped.
-fn checkpoint_periodically(eco: std::sync::Weak<Ecosystem>, every: Duration) {
+/// Runs `job` on the service every `every` (the first time at once), logging `failed` with the
+/// error when it fails; ends when the service is dropped.
+fn run_periodically<F, Fut, E>(
+    eco: std::sync::Weak<Ecosystem>,
+    every: Duration,
+    failed: &'static str,
+    job: F,
+) where
+    F: Fn(Arc<Ecosystem>) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<(), E>> + Send,
+    E: std::fmt::Display,
+{
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
             let Some(eco) = eco.upgrade() else { return };
-            if let Err(e) = eco.store().checkpoint().await {
-                tracing::warn!(error = %e, "could not checkpoint the store's log");
-            }
-        }
-    });
-}
-
-/// Expires registrations whose protection window has ended, every `every`, so that nobody has to
-/// call for it; ends when the service is dropped.
-fn expire_periodically(eco: std::sync::Weak<Ecosystem>, every: Duration) {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(every);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tick.tick().await;
-            let Some(eco) = eco.upgrade() else { return };
-            if let Err(e) = eco.expire_due(chrono::Utc::now()).await {
-                tracing::warn!(error = %e, "could not expire registrations");
+            if let Err(e) = job(eco).await {
+                tracing::warn!(error = %e, "{failed}");
             }
         }
     });

@@ -10,7 +10,7 @@
 use super::{Ecosystem, ServiceError};
 use crate::conflict::Engine;
 use crate::conflict::watch::{Predicted, scan_locked};
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -33,8 +33,6 @@ pub struct Ranking {
     engine: Arc<Engine>,
     /// The probability floor it was computed with.
     min: f64,
-    /// The instant its assessments were made as of.
-    pub computed_at: DateTime<Utc>,
     made: Instant,
     /// The predictions, most likely first.
     pub items: Vec<Predicted>,
@@ -81,12 +79,10 @@ impl Ecosystem {
         }
         let graph = self.graph.clone();
         let assessor = engine.clone();
-        let (computed_at, items) = tokio::task::spawn_blocking(move || {
-            let now = Utc::now();
-            (now, scan_locked(&graph, &assessor, now, min))
-        })
-        .await
-        .map_err(|e| ServiceError::Task(format!("watchlist: {e}")))?;
+        let items =
+            tokio::task::spawn_blocking(move || scan_locked(&graph, &assessor, Utc::now(), min))
+                .await
+                .map_err(|e| ServiceError::Task(format!("watchlist: {e}")))?;
         let mut rankings = self.watch.lock();
         rankings.next_id += 1;
         let ranking = Arc::new(Ranking {
@@ -94,7 +90,6 @@ impl Ecosystem {
             generation,
             engine,
             min,
-            computed_at,
             made: Instant::now(),
             items,
         });
