@@ -5,7 +5,7 @@ use super::findings::{findings, rules_probability};
 use super::model::{Card, ConflictModel, Metrics, ModelError};
 use super::rules::Rules;
 use crate::domain::Kind;
-use crate::features::conflict::{Histories, N, NAMES, gather_with, subject_of};
+use crate::features::conflict::{N, NAMES, gather_with, subject_of};
 use crate::graph::{EcoGraph, Node};
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
@@ -75,12 +75,11 @@ pub fn examples(g: &EcoGraph, rules: &Rules) -> Vec<Example> {
             _ => None,
         })
         .collect();
-    let histories = Histories::new(regs.iter().copied());
     let mut out: Vec<Example> = regs
         .par_iter()
         .map(|r| {
             let s = subject_of(r);
-            let facts = gather_with(g, None, Some(&histories), &s, &w);
+            let facts = gather_with(g, None, Some(g.histories()), &s, &w);
             Example {
                 id: r.id.to_string(),
                 at: r.registered_at,

@@ -216,46 +216,8 @@ impl<'a> Overlay<'a> {
     }
 }
 
-/// Every partner's registration instants and first-dispute instants, sorted, so that a partner's
-/// record before an instant is two binary searches. Assessing many registrations at once (training,
-/// a history import) would otherwise scan a busy partner's registrations once per registration.
-#[derive(Debug, Default)]
-pub struct Histories {
-    by_partner: HashMap<Id, PartnerHistory>,
-}
-
-/// One partner's registration instants and first-dispute instants, each sorted.
-type PartnerHistory = (Vec<DateTime<Utc>>, Vec<DateTime<Utc>>);
-
-impl Histories {
-    /// The histories of these registrations.
-    pub fn new<'a>(regs: impl IntoIterator<Item = &'a Registration>) -> Self {
-        let mut h = Histories::default();
-        for r in regs {
-            let e = h.by_partner.entry(r.claim.partner_id.clone()).or_default();
-            e.0.push(r.registered_at);
-            if let Some(d) = r
-                .decisions
-                .iter()
-                .find(|d| d.decision == crate::domain::DecisionKind::Dispute)
-            {
-                e.1.push(d.at);
-            }
-        }
-        for (regs, disputes) in h.by_partner.values_mut() {
-            regs.sort_unstable();
-            disputes.sort_unstable();
-        }
-        h
-    }
-
-    /// A partner's registrations made, and disputes received, before `t`.
-    fn before(&self, partner: &Id, t: DateTime<Utc>) -> (usize, usize) {
-        self.by_partner.get(partner).map_or((0, 0), |(r, d)| {
-            (r.partition_point(|x| *x < t), d.partition_point(|x| *x < t))
-        })
-    }
-}
+/// Partners' registration records, also built for registrations not in the graph yet.
+pub use crate::graph::Histories;
 
 /// Gathers the facts about a subject from the graph, counting only events dated before `s.at`.
 pub fn gather(g: &EcoGraph, s: &Subject<'_>, w: &Windows) -> Facts {
@@ -273,9 +235,10 @@ pub fn gather_with<'a>(
 ) -> Facts {
     let at = s.at;
     let of_account = g.registrations_of_account(s.account_id.as_str());
-    let of_partner = match histories {
-        Some(_) => Vec::new(),
-        None => g.registrations_of_partner(s.partner_id.as_str()),
+    // Walked only for registrations not in the graph yet without their histories.
+    let of_partner = match (histories, overlay) {
+        (None, Some(_)) => g.registrations_of_partner(s.partner_id.as_str()),
+        _ => Vec::new(),
     };
     let (of_account, of_partner) = match overlay {
         None => (of_account, of_partner),
@@ -445,15 +408,30 @@ pub fn gather_with<'a>(
     f.open_deals.sort_by(|a, b| a.deal_id.cmp(&b.deal_id));
 
     // The registrant's record before the instant (a registration is never before itself).
-    if let Some(h) = histories {
-        (f.prior_registrations, f.prior_disputes) = h.before(s.partner_id, at);
-    }
-    for r in of_partner {
-        if Some(r.id.as_str()) == s.id || r.registered_at >= at {
-            continue;
+    match (histories, overlay) {
+        (Some(h), _) => {
+            (f.prior_registrations, f.prior_disputes) = h.before(s.partner_id.as_str(), at);
         }
-        f.prior_registrations += 1;
-        f.prior_disputes += usize::from(r.disputed_before(at));
+        // The graph keeps every partner's record: two binary searches, however busy the
+        // partner, less the registration assessed should it be in the graph already.
+        (None, None) => {
+            let (made, disputed) = g.histories().before(s.partner_id.as_str(), at);
+            let itself =
+                s.id.and_then(|id| g.registration(id))
+                    .filter(|r| r.claim.partner_id == *s.partner_id && r.registered_at < at);
+            f.prior_registrations = made.saturating_sub(usize::from(itself.is_some()));
+            f.prior_disputes =
+                disputed.saturating_sub(usize::from(itself.is_some_and(|r| r.disputed_before(at))));
+        }
+        (None, Some(_)) => {
+            for r in of_partner {
+                if Some(r.id.as_str()) == s.id || r.registered_at >= at {
+                    continue;
+                }
+                f.prior_registrations += 1;
+                f.prior_disputes += usize::from(r.disputed_before(at));
+            }
+        }
     }
 
     // Authorisation (profiles are undated: read as they are now). An empty list authorises

@@ -4,9 +4,11 @@
 //! The graph holds no locks and does no I/O; `service` wraps it in a lock and keeps it in step with
 //! the store.
 
+mod history;
 mod queries;
 mod record;
 
+pub use history::{Expiries, Histories};
 pub use queries::{DealView, Neighbourhood};
 use record::RecordIndex;
 pub use record::{RecordRef, StoredRecord};
@@ -124,7 +126,11 @@ pub struct EcoGraph {
     ids: [BTreeMap<Id, NodeIndex>; Kind::ALL.len()],
     records: RecordIndex,
     domains: DomainIndex,
+    histories: Histories,
+    expiries: Expiries,
     generation: u64,
+    /// Of `generation`, the writes to each kind of entity (account records count under none).
+    changes: [u64; Kind::ALL.len()],
 }
 
 /// How much a graph should make room for before a bulk load, so that its vectors and tables are
@@ -158,7 +164,10 @@ impl EcoGraph {
             ids: Default::default(),
             records: RecordIndex::with_capacity(cap.records),
             domains: DomainIndex::with_capacity(cap.accounts),
+            histories: Histories::default(),
+            expiries: Expiries::default(),
             generation: 0,
+            changes: [0; Kind::ALL.len()],
         }
     }
 
@@ -166,6 +175,29 @@ impl EcoGraph {
     /// the graph (snapshots for recommendations) can tell whether it is stale.
     pub fn generation(&self) -> u64 {
         self.generation
+    }
+
+    /// [`EcoGraph::generation`] without the writes to `kind`: what derives from every kind but
+    /// that one (recommendation snapshots ignore deal registrations) is stale only when this
+    /// has moved, so a stream of writes of that kind does not make it rebuild.
+    pub fn generation_without(&self, kind: Kind) -> u64 {
+        self.generation - self.changes[slot(kind)]
+    }
+
+    /// Counts a write to an entity of `kind`.
+    fn changed(&mut self, kind: Kind) {
+        self.generation += 1;
+        self.changes[slot(kind)] += 1;
+    }
+
+    /// Every partner's registration record (see [`Histories`]).
+    pub fn histories(&self) -> &Histories {
+        &self.histories
+    }
+
+    /// The registrations a protection window's end would expire (see [`Expiries`]).
+    pub fn expiries(&self) -> &Expiries {
+        &self.expiries
     }
 
     /// Number of entities of a kind.
@@ -426,8 +458,8 @@ impl EcoGraph {
     /// If a reference does not resolve: callers check [`EcoGraph::missing_refs`] first, so a dangling
     /// reference here is a bug, not bad input.
     pub fn upsert(&mut self, node: Node) -> NodeIndex {
-        self.generation += 1;
         let kind = node.kind();
+        self.changed(kind);
         let id = node_id(&node).clone();
         // One traversal of the id index whether the entity is new or not: start-up inserts
         // millions of entities, and a lookup followed by an insert would walk the tree twice.
@@ -436,6 +468,10 @@ impl EcoGraph {
                 let ix = *e.get();
                 self.drop_outgoing_refs(ix);
                 self.domains.remove(&self.g, ix);
+                if let Some(Node::Registration(r)) = self.g.node_weight(ix) {
+                    self.histories.remove(r);
+                    self.expiries.remove(r);
+                }
                 self.g[ix] = node;
                 ix
             }
@@ -447,6 +483,10 @@ impl EcoGraph {
         };
         self.wire(ix);
         self.domains.insert(&self.g, ix);
+        if let Some(Node::Registration(r)) = self.g.node_weight(ix) {
+            self.histories.insert(r);
+            self.expiries.insert(r);
+        }
         ix
     }
 
@@ -463,9 +503,13 @@ impl EcoGraph {
     /// # Panics
     /// If the node is not of the bulk load's kind, or a reference does not resolve.
     pub fn bulk_push(&mut self, bulk: &mut BulkIds, node: Node) {
-        self.generation += 1;
+        self.changed(bulk.kind);
         assert_eq!(node.kind(), bulk.kind, "a bulk load holds one kind");
         let id = node_id(&node).clone();
+        if let Node::Registration(r) = &node {
+            self.histories.push(r);
+            self.expiries.insert(r);
+        }
         let ix = self.g.add_node(node);
         self.wire(ix);
         self.domains.insert(&self.g, ix);
@@ -477,10 +521,13 @@ impl EcoGraph {
     /// time, ascending ids leave each leaf half empty). Should the load repeat an id, the last
     /// entity with it wins and the earlier ones are removed.
     pub fn bulk_finish(&mut self, bulk: BulkIds) {
-        self.generation += 1;
+        self.changed(bulk.kind);
         let BulkIds { kind, mut pending } = bulk;
         if pending.is_empty() {
             return;
+        }
+        if kind == Kind::Registration {
+            self.histories.sort();
         }
         // Stable, so that among equal ids the last pushed stays last.
         pending.sort_by(|a, b| a.0.cmp(&b.0));
@@ -521,15 +568,23 @@ impl EcoGraph {
     /// hold a domain the later one shares, so the later one is indexed again once it is gone.
     fn replace_stale(&mut self, stale: NodeIndex, winner: NodeIndex) {
         self.domains.remove(&self.g, stale);
+        if let Some(Node::Registration(r)) = self.g.node_weight(stale) {
+            self.histories.remove(r);
+            self.expiries.remove(r);
+        }
         self.g.remove_node(stale);
         self.domains.insert(&self.g, winner);
     }
 
     /// Removes an entity, its edges and, for a partner, its account records.
     pub fn remove(&mut self, kind: Kind, id: &str) -> Option<Node> {
-        self.generation += 1;
+        self.changed(kind);
         let ix = self.ids[slot(kind)].remove(id)?;
         self.domains.remove(&self.g, ix);
+        if let Some(Node::Registration(r)) = self.g.node_weight(ix) {
+            self.histories.remove(r);
+            self.expiries.remove(r);
+        }
         if kind == Kind::Partner {
             self.records.remove_partner(&self.g, ix);
         }
@@ -799,6 +854,31 @@ mod tests {
             ],
             vec![deal("D-1", "A-1", "P-2"), deal("D-2", "A-3", "P-1")],
         ]
+    }
+
+    #[test]
+    fn writes_of_one_kind_leave_the_generation_without_it_unchanged() {
+        let mut g = EcoGraph::new();
+        g.upsert(partner("P-1"));
+        g.upsert(account("A-1", json!({})));
+        let (all, without) = (g.generation(), g.generation_without(Kind::Registration));
+        let claim: crate::domain::Claim = serde_json::from_value(json!({"partner_id": "P-1",
+            "account_id": "A-1", "products": ["suite"], "currency": "USD"}))
+        .unwrap();
+        let r = crate::domain::Registration::new(
+            id("R-1"),
+            claim,
+            chrono::Utc::now(),
+            chrono::TimeDelta::days(90),
+        );
+        g.upsert(Node::Registration(Box::new(r)));
+        assert_eq!(g.generation(), all + 1, "every write counts");
+        assert_eq!(g.generation_without(Kind::Registration), without);
+        g.remove(Kind::Registration, "R-1");
+        assert_eq!(g.generation_without(Kind::Registration), without);
+        g.upsert(deal("D-1", "A-1", "P-1"));
+        assert_eq!(g.generation_without(Kind::Registration), without + 1);
+        assert_eq!(g.generation(), all + 3);
     }
 
     #[test]

@@ -156,7 +156,7 @@ pub struct Snapshot {
     /// The day "recent" counts back from: the instant, or for a snapshot of everything the day
     /// after the latest deal (`None` when there are no deals).
     pub recent_to: Option<NaiveDate>,
-    /// The graph generation it was built from.
+    /// The graph's [`Snapshot::source_generation`] it was built from.
     pub generation: u64,
     /// Partners, densely indexed.
     pub partners: Vec<PartnerInfo>,
@@ -248,7 +248,7 @@ impl Snapshot {
         };
         let before = |d: NaiveDate| as_of.is_none_or(|t| d < t);
         let mut generation = 0;
-        read(&mut |g| generation = g.generation());
+        read(&mut |g| generation = Self::source_generation(g));
         // "Recent" is counted back from the instant; a snapshot of everything counts back from the
         // day after the latest deal the store holds, so that a served model reads the same
         // feature it was trained on (counting every deal as recent would not be) and a store
@@ -444,6 +444,13 @@ impl Snapshot {
         self.p_adj = p_adj;
         self.a_off = a_deg;
         self.a_adj = a_adj;
+    }
+
+    /// How many writes of what a snapshot reads `g` has seen: every kind but deal registrations,
+    /// which recommendations do not read (so that registering deals, the busiest write, does not
+    /// make the snapshot stale).
+    pub fn source_generation(g: &EcoGraph) -> u64 {
+        g.generation_without(Kind::Registration)
     }
 
     /// The dense index of a partner.

@@ -1,5 +1,5 @@
-//! The service's side of partner intelligence: the snapshot recommendations read (rebuilt when the
-//! graph has changed) and the models that serve.
+//! The service's side of partner intelligence: the snapshot recommendations read (rebuilt when what
+//! it reads has changed: see [`Snapshot::source_generation`]) and the models that serve.
 
 use super::{Ecosystem, ServiceError};
 use crate::intel::recruit::Coverage;
@@ -108,7 +108,7 @@ impl Ecosystem {
     /// one (the periodic refresh replaces it).
     pub async fn picture(&self) -> Result<Arc<Picture>, ServiceError> {
         let current = self.picture.read().clone();
-        let generation = self.read(|g| g.generation());
+        let generation = self.read(Snapshot::source_generation);
         match current {
             Some(p) if p.snapshot.generation == generation => Ok(p),
             Some(p) if p.seconds >= INLINE_REBUILD_SECONDS => Ok(p),
@@ -120,7 +120,7 @@ impl Ecosystem {
     /// returns how long the rebuild took (`None` when there was none).
     pub async fn refresh_picture(&self) -> Result<Option<Duration>, ServiceError> {
         let stale = match &*self.picture.read() {
-            Some(p) => p.snapshot.generation != self.read(|g| g.generation()),
+            Some(p) => p.snapshot.generation != self.read(Snapshot::source_generation),
             None => true,
         };
         if stale {

@@ -345,14 +345,8 @@ impl Ecosystem {
                 RegistrationStatus::Pending | RegistrationStatus::Approved
             ) && r.protected_until <= now
         };
-        let due: Vec<String> = self.read(|g| {
-            g.iter_from(Kind::Registration, None)
-                .filter_map(|n| match n {
-                    Node::Registration(r) if due_now(r) => Some(r.id.to_string()),
-                    _ => None,
-                })
-                .collect()
-        });
+        let due: Vec<String> =
+            self.read(|g| g.expiries().due(now).map(|id| id.to_string()).collect());
         let actor = Actor {
             key_id: "system".into(),
             role: crate::domain::Role::Admin,
