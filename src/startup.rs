@@ -129,6 +129,12 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Running> {
     refresh_picture_periodically(Arc::downgrade(&eco.clone().into_inner()), PICTURE_REFRESH);
     run_periodically(
         Arc::downgrade(&eco.clone().into_inner()),
+        WATCH_REFRESH,
+        "could not rank the watchlist",
+        |eco| async move { eco.refresh_watchlist().await.map(|_| ()) },
+    );
+    run_periodically(
+        Arc::downgrade(&eco.clone().into_inner()),
         CHECKPOINT_EVERY,
         "could not checkpoint the store's log",
         |eco| async move { eco.store().checkpoint().await },
@@ -227,6 +233,10 @@ fn refresh_picture_periodically(eco: std::sync::Weak<Ecosystem>, every: Duration
         }
     });
 }
+
+/// How often the background checks whether the watchlist's ranking is stale (see
+/// `service::watch`; scans are paced, so at a million accounts one takes minutes).
+const WATCH_REFRESH: Duration = Duration::from_secs(60);
 
 /// How often the store's write-ahead log is checkpointed in the background (see
 /// `Repository::checkpoint`).

@@ -533,10 +533,14 @@ pub struct PredictedQuery {
 /// assessment a registration by it would get now, most likely first. Each carries its reasons
 /// (findings) and the features that moved it. The ranking is computed for a listing's first page
 /// (or reused while nothing has been written since) and its later pages walk that same ranking
-/// for up to five minutes; past that, a cursor resumes at its position in a fresh ranking.
+/// for up to five minutes; past that, a cursor resumes at its position in a newer ranking. Where
+/// ranking takes long (a second or more: about a minute at a million accounts) a listing is
+/// served the latest ranking while a new one is made in the background; `Last-Modified` says
+/// when the ranking served was made.
 #[utoipa::path(tag = "deal registration", operation_id = "predicted_conflicts", security(("bearer" = ["admin", "prm", "deal_desk"])),
     params(PredictedQuery),
-    responses((status = 200, body = Page<crate::conflict::watch::Predicted>),
+    responses((status = 200, body = Page<crate::conflict::watch::Predicted>,
+            headers(("Last-Modified" = String, description = "When the ranking served was made"))),
         (status = 400, description = "Invalid query", body = Problem, content_type = "application/problem+json")))]
 #[get("/conflicts/predicted")]
 pub async fn predicted(eco: Data<Ecosystem>, q: Query<PredictedQuery>) -> ApiResult<HttpResponse> {
@@ -567,18 +571,18 @@ pub async fn predicted(eco: Data<Ecosystem>, q: Query<PredictedQuery>) -> ApiRes
             })?,
     };
     let ranking = eco.watchlist(min, named).await?;
-    let total = ranking.items.len();
-    let items: Vec<_> = ranking
-        .items
-        .iter()
-        .skip(skip)
-        .take(limit)
-        .cloned()
-        .collect();
+    let mut listed = ranking.above(min).skip(skip);
+    let items: Vec<_> = listed.by_ref().take(limit).cloned().collect();
     let next = skip + items.len();
+    let more = listed.next().is_some();
     let resume = format!("{}-{next}", ranking.id);
-    Ok(HttpResponse::Ok().json(Page {
-        items,
-        next_cursor: (next < total).then(|| cursor_of("predicted", &resume)),
-    }))
+    Ok(HttpResponse::Ok()
+        .insert_header((
+            actix_web::http::header::LAST_MODIFIED,
+            actix_web::http::header::HttpDate::from(std::time::SystemTime::from(ranking.ranked_at)),
+        ))
+        .json(Page {
+            items,
+            next_cursor: more.then(|| cursor_of("predicted", &resume)),
+        }))
 }
