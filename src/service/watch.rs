@@ -61,8 +61,8 @@ impl Ranking {
         Arc::ptr_eq(&self.engine, engine) && self.min <= min
     }
 
-    fn fresh(&self) -> bool {
-        self.made.elapsed() < RANKING_TTL
+    fn fresh(&self, now: Instant) -> bool {
+        now.saturating_duration_since(self.made) < RANKING_TTL
     }
 
     /// The predictions at least `min` likely, most likely first.
@@ -94,13 +94,15 @@ impl Default for Rankings {
 impl Rankings {
     /// The held ranking a listing with floor `min` is served, if any: the one its cursor names
     /// while fresh; else one of the current graph while fresh; else, where scanning is slow, the
-    /// newest.
+    /// newest, unless it is older than [`IN_USE`] (the watchlist went unread and the background
+    /// stopped ranking it).
     fn choose(
         &self,
         engine: &Arc<Engine>,
         min: f64,
         generation: u64,
         named: Option<u64>,
+        now: Instant,
     ) -> Option<Arc<Ranking>> {
         let held = |want: &dyn Fn(&Ranking) -> bool| {
             self.held
@@ -109,9 +111,14 @@ impl Rankings {
                 .cloned()
         };
         named
-            .and_then(|id| held(&|r| r.id == id && r.fresh()))
-            .or_else(|| held(&|r| r.generation == generation && r.fresh()))
-            .or_else(|| held(&|r| r.seconds >= INLINE_SCAN_SECONDS))
+            .and_then(|id| held(&|r| r.id == id && r.fresh(now)))
+            .or_else(|| held(&|r| r.generation == generation && r.fresh(now)))
+            .or_else(|| {
+                held(&|r| {
+                    r.seconds >= INLINE_SCAN_SECONDS
+                        && now.saturating_duration_since(r.made) < IN_USE
+                })
+            })
     }
 }
 
@@ -129,7 +136,7 @@ impl Ecosystem {
         {
             let mut rankings = self.watch.lock();
             rankings.listed = Instant::now();
-            if let Some(r) = rankings.choose(&engine, min, generation, named) {
+            if let Some(r) = rankings.choose(&engine, min, generation, named, Instant::now()) {
                 return Ok(r);
             }
         }
@@ -180,10 +187,9 @@ impl Ecosystem {
         let generation = self.read(|g| g.generation());
         {
             let rankings = self.watch.lock();
-            let current = rankings
-                .held
-                .iter()
-                .any(|r| r.covers(&engine, min) && r.generation == generation && r.fresh());
+            let current = rankings.held.iter().any(|r| {
+                r.covers(&engine, min) && r.generation == generation && r.fresh(Instant::now())
+            });
             if current || rankings.listed.elapsed() > IN_USE {
                 return Ok(None);
             }
@@ -228,32 +234,41 @@ mod tests {
             model: None,
         });
         let mut r = Rankings::default();
+        let now = Instant::now();
         // Quick scans: only a ranking of the current graph serves a new listing.
         r.held.push_front(ranking(1, 10, &engine, 0.2, 0.01));
-        assert_eq!(r.choose(&engine, 0.2, 10, None).map(|x| x.id), Some(1));
+        assert_eq!(r.choose(&engine, 0.2, 10, None, now).map(|x| x.id), Some(1));
         assert_eq!(
-            r.choose(&engine, 0.5, 10, None).map(|x| x.id),
+            r.choose(&engine, 0.5, 10, None, now).map(|x| x.id),
             Some(1),
             "a higher floor is filtered"
         );
         assert!(
-            r.choose(&engine, 0.1, 10, None).is_none(),
+            r.choose(&engine, 0.1, 10, None, now).is_none(),
             "a lower floor is not covered"
         );
         assert!(
-            r.choose(&engine, 0.2, 11, None).is_none(),
+            r.choose(&engine, 0.2, 11, None, now).is_none(),
             "a write since: rank afresh"
         );
         // Its cursor still names it after the write.
-        assert_eq!(r.choose(&engine, 0.2, 11, Some(1)).map(|x| x.id), Some(1));
+        assert_eq!(
+            r.choose(&engine, 0.2, 11, Some(1), now).map(|x| x.id),
+            Some(1)
+        );
         // A slow scan: the newest ranking serves after writes, while the background ranks.
         r.held.push_front(ranking(2, 12, &engine, 0.2, 60.0));
-        assert_eq!(r.choose(&engine, 0.3, 15, None).map(|x| x.id), Some(2));
+        assert_eq!(r.choose(&engine, 0.3, 15, None, now).map(|x| x.id), Some(2));
+        // Unless it was made before the watchlist went unread; a cursor past its ranking's time
+        // is not served it either.
+        let later = Instant::now() + IN_USE;
+        assert!(r.choose(&engine, 0.3, 15, None, later).is_none());
+        assert!(r.choose(&engine, 0.2, 12, Some(2), later).is_none());
         // Another engine (a model reloaded) is served nothing held.
         let other = Arc::new(Engine {
             rules: Default::default(),
             model: None,
         });
-        assert!(r.choose(&other, 0.2, 12, None).is_none());
+        assert!(r.choose(&other, 0.2, 12, None, now).is_none());
     }
 }
