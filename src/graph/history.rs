@@ -147,6 +147,38 @@ impl Expiries {
     }
 }
 
+/// Both registration indexes, kept together as registrations enter and leave the graph.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct RegistrationIndex {
+    pub(crate) histories: Histories,
+    pub(crate) expiries: Expiries,
+}
+
+impl RegistrationIndex {
+    /// Indexes a registration of a bulk load ([`RegistrationIndex::sort`] after).
+    pub(crate) fn push(&mut self, r: &Registration) {
+        self.histories.push(r);
+        self.expiries.insert(r);
+    }
+
+    /// Restores the order after [`RegistrationIndex::push`].
+    pub(crate) fn sort(&mut self) {
+        self.histories.sort();
+    }
+
+    /// Indexes a registration.
+    pub(crate) fn insert(&mut self, r: &Registration) {
+        self.histories.insert(r);
+        self.expiries.insert(r);
+    }
+
+    /// Unindexes a registration indexed before (as it was then).
+    pub(crate) fn remove(&mut self, r: &Registration) {
+        self.histories.remove(r);
+        self.expiries.remove(r);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,6 +8,7 @@ mod history;
 mod queries;
 mod record;
 
+use history::RegistrationIndex;
 pub use history::{Expiries, Histories};
 pub use queries::{DealView, Neighbourhood};
 use record::RecordIndex;
@@ -126,8 +127,7 @@ pub struct EcoGraph {
     ids: [BTreeMap<Id, NodeIndex>; Kind::ALL.len()],
     records: RecordIndex,
     domains: DomainIndex,
-    histories: Histories,
-    expiries: Expiries,
+    registrations: RegistrationIndex,
     generation: u64,
     /// Of `generation`, the writes to each kind of entity (account records count under none).
     changes: [u64; Kind::ALL.len()],
@@ -164,8 +164,7 @@ impl EcoGraph {
             ids: Default::default(),
             records: RecordIndex::with_capacity(cap.records),
             domains: DomainIndex::with_capacity(cap.accounts),
-            histories: Histories::default(),
-            expiries: Expiries::default(),
+            registrations: RegistrationIndex::default(),
             generation: 0,
             changes: [0; Kind::ALL.len()],
         }
@@ -192,12 +191,12 @@ impl EcoGraph {
 
     /// Every partner's registration record (see [`Histories`]).
     pub fn histories(&self) -> &Histories {
-        &self.histories
+        &self.registrations.histories
     }
 
     /// The registrations a protection window's end would expire (see [`Expiries`]).
     pub fn expiries(&self) -> &Expiries {
-        &self.expiries
+        &self.registrations.expiries
     }
 
     /// Number of entities of a kind.
@@ -467,11 +466,7 @@ impl EcoGraph {
             std::collections::btree_map::Entry::Occupied(e) => {
                 let ix = *e.get();
                 self.drop_outgoing_refs(ix);
-                self.domains.remove(&self.g, ix);
-                if let Some(Node::Registration(r)) = self.g.node_weight(ix) {
-                    self.histories.remove(r);
-                    self.expiries.remove(r);
-                }
+                self.unindex(ix);
                 self.g[ix] = node;
                 ix
             }
@@ -484,10 +479,18 @@ impl EcoGraph {
         self.wire(ix);
         self.domains.insert(&self.g, ix);
         if let Some(Node::Registration(r)) = self.g.node_weight(ix) {
-            self.histories.insert(r);
-            self.expiries.insert(r);
+            self.registrations.insert(r);
         }
         ix
+    }
+
+    /// Takes the entity at `ix` out of the domain and registration indexes, before it is
+    /// replaced or removed.
+    fn unindex(&mut self, ix: NodeIndex) {
+        self.domains.remove(&self.g, ix);
+        if let Some(Node::Registration(r)) = self.g.node_weight(ix) {
+            self.registrations.remove(r);
+        }
     }
 
     /// Starts a bulk load of entities of `kind`, none of which may exist yet: see [`BulkIds`].
@@ -507,8 +510,7 @@ impl EcoGraph {
         assert_eq!(node.kind(), bulk.kind, "a bulk load holds one kind");
         let id = node_id(&node).clone();
         if let Node::Registration(r) = &node {
-            self.histories.push(r);
-            self.expiries.insert(r);
+            self.registrations.push(r);
         }
         let ix = self.g.add_node(node);
         self.wire(ix);
@@ -527,7 +529,7 @@ impl EcoGraph {
             return;
         }
         if kind == Kind::Registration {
-            self.histories.sort();
+            self.registrations.sort();
         }
         // Stable, so that among equal ids the last pushed stays last.
         pending.sort_by(|a, b| a.0.cmp(&b.0));
@@ -567,11 +569,7 @@ impl EcoGraph {
     /// Drops an entity a bulk load has replaced with a later one of the same id. The stale one may
     /// hold a domain the later one shares, so the later one is indexed again once it is gone.
     fn replace_stale(&mut self, stale: NodeIndex, winner: NodeIndex) {
-        self.domains.remove(&self.g, stale);
-        if let Some(Node::Registration(r)) = self.g.node_weight(stale) {
-            self.histories.remove(r);
-            self.expiries.remove(r);
-        }
+        self.unindex(stale);
         self.g.remove_node(stale);
         self.domains.insert(&self.g, winner);
     }
@@ -580,11 +578,7 @@ impl EcoGraph {
     pub fn remove(&mut self, kind: Kind, id: &str) -> Option<Node> {
         self.changed(kind);
         let ix = self.ids[slot(kind)].remove(id)?;
-        self.domains.remove(&self.g, ix);
-        if let Some(Node::Registration(r)) = self.g.node_weight(ix) {
-            self.histories.remove(r);
-            self.expiries.remove(r);
-        }
+        self.unindex(ix);
         if kind == Kind::Partner {
             self.records.remove_partner(&self.g, ix);
         }
