@@ -26,7 +26,7 @@ pub use registrations::{
     EXPIRE_BATCH, NewRegistration, Registered, RegistrationDoc, RegistrationFilter,
 };
 pub use resolve::{Resolution, account_record};
-pub use watch::{RANKING_TTL, Ranking};
+pub use watch::Ranking;
 pub use write::{BulkReport, MAX_LISTED_REJECTIONS, Rejection, Rows, Upserted};
 
 use crate::graph::EcoGraph;
