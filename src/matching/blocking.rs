@@ -3,8 +3,9 @@
 //! Several independent keys are used at once, so a typo or a missing field in one key does not
 //! lose a true pair: the registrable domain, the last 7 phone digits, every name token, a
 //! consonant skeleton of every longer name token (catches vowel typos: "Unilever"/"Uniliver",
-//! "Shell"/"Sheel"), a prefix of the name, and the house number with the street's skeleton (a
-//! company renamed, or written under another name, at the same address). At query time only
+//! "Shell"/"Sheel"), a prefix of the name, the house number with the street's skeleton (a
+//! company renamed, or written under another name, at the same address), and the postal code
+//! (a name misspelt past every name key, in the same postal area). At query time only
 //! the rarest tokens are used (rarity = posting-list length, i.e. document frequency), and any
 //! posting list longer than its cap is not scanned whole: the query takes the `window` entries
 //! on each side of its own name in the list sorted by name (a sorted-neighbourhood window), so
@@ -32,6 +33,9 @@ pub struct BlockingConfig {
     /// Same for address keys (house number and street).
     #[serde(default = "default_address_cap")]
     pub address_cap: usize,
+    /// Same for postal-code keys.
+    #[serde(default = "default_postal_cap")]
+    pub postal_cap: usize,
     /// Entries taken on each side of the query in an over-cap posting list.
     pub window: usize,
     /// Length of the name-prefix key (characters, spaces removed).
@@ -61,6 +65,15 @@ fn default_address_cap() -> usize {
     DEFAULT_ADDRESS_CAP
 }
 
+/// The default of [`BlockingConfig::postal_cap`]: the phone key's cap, like the address key's.
+/// A postal area holds many companies; past the cap only the names next to the query's in name
+/// order are taken, which is where a misspelt name of the same company sorts.
+pub const DEFAULT_POSTAL_CAP: usize = 100;
+
+fn default_postal_cap() -> usize {
+    DEFAULT_POSTAL_CAP
+}
+
 impl Default for BlockingConfig {
     fn default() -> Self {
         BlockingConfig {
@@ -70,6 +83,7 @@ impl Default for BlockingConfig {
             phone_cap: 100,
             prefix_cap: 100,
             address_cap: DEFAULT_ADDRESS_CAP,
+            postal_cap: DEFAULT_POSTAL_CAP,
             window: 10,
             prefix_len: 5,
             max_candidates: DEFAULT_MAX_CANDIDATES,
@@ -99,6 +113,8 @@ pub enum KeyKind {
     /// more characters after it ("61 biffin street" / "61 biffin sreet"): finds a record whose
     /// name shares nothing with the query's, at the same address.
     Address,
+    /// The normalised postal code (three characters or more).
+    Postal,
 }
 
 /// Counts of compared versus possible pairs.
@@ -213,6 +229,11 @@ pub fn keys(p: &Prepared, cfg: &BlockingConfig) -> Vec<(KeyKind, u64)> {
     if let Some(a) = p.address().and_then(address_key) {
         out.push((KeyKind::Address, hash_key(b'a', &a)));
     }
+    if let Some(z) = p.postal()
+        && z.len() >= 3
+    {
+        out.push((KeyKind::Postal, hash_key(b'z', z)));
+    }
     out
 }
 
@@ -237,6 +258,7 @@ pub fn cap(kind: KeyKind, cfg: &BlockingConfig) -> usize {
         KeyKind::Token | KeyKind::Skeleton | KeyKind::Whole => cfg.token_cap,
         KeyKind::Prefix => cfg.prefix_cap,
         KeyKind::Address => cfg.address_cap,
+        KeyKind::Postal => cfg.postal_cap,
     }
 }
 
@@ -261,6 +283,42 @@ mod tests {
         assert_ne!(k("2820 n leavitt st"), k("2905 n leavitt st"));
         assert_eq!(k("main street"), None);
         assert_eq!(k("12"), None);
+    }
+
+    /// A name misspelt past every name key ("Zeyri" / "Zergi": other skeleton, prefix and
+    /// tokens) still shares a key with its own record when both give the postal code, and
+    /// only then.
+    #[test]
+    fn a_shared_postal_code_is_a_key_when_no_name_key_is() {
+        use super::super::record::{Record, prepare};
+        let cfg = BlockingConfig::default();
+        let rec = |name: &str, postal: Option<&str>| Record {
+            id: name.into(),
+            name: name.into(),
+            postal_code: postal.map(str::to_string),
+            ..Record::default()
+        };
+        let shared = |a: &Record, b: &Record| {
+            let kb = keys(&prepare(b), &cfg);
+            keys(&prepare(a), &cfg)
+                .into_iter()
+                .filter(|k| kb.contains(k))
+                .map(|(kind, _)| kind)
+                .collect::<Vec<_>>()
+        };
+        let a = rec("Zeyri Pty Ltd", Some("91940"));
+        let b = rec("Zergi Pty Limited", Some("91 940"));
+        let kinds = shared(&a, &b);
+        assert!(kinds.contains(&KeyKind::Postal), "{kinds:?}");
+        assert!(
+            kinds
+                .iter()
+                .all(|k| matches!(k, KeyKind::Postal | KeyKind::Token)),
+            "only the postal code and the legal form's word are shared: {kinds:?}"
+        );
+        assert!(!shared(&a, &rec("Zergi Pty Limited", None)).contains(&KeyKind::Postal));
+        assert!(!shared(&a, &rec("Zergi Pty Limited", Some("91941"))).contains(&KeyKind::Postal));
+        assert_eq!(cap(KeyKind::Postal, &cfg), DEFAULT_POSTAL_CAP);
     }
 
     #[test]
