@@ -407,22 +407,40 @@ fn rewrite_phrases(toks: Vec<String>) -> Vec<String> {
 }
 
 /// Joins runs of single-letter tokens ("n", "v" -> "nv"); dotted initials are spelled that way.
+/// A run that ends in a legal form without vowels, after two letters or more, is two words:
+/// "D.S.M. N.V." -> "dsm", "nv" (not "dsmnv", which would keep the legal form in the name). Forms
+/// with a vowel ("sa", "ag") are not split off, as they can end an acronym ("N.A.S.A.").
 fn join_initials(toks: Vec<String>) -> Vec<String> {
+    fn flush(run: &mut String, out: &mut Vec<String>) {
+        if run.is_empty() {
+            return;
+        }
+        let split = (2..=4).rev().find(|&k| {
+            run.len() >= k + 2 && {
+                let tail = &run[run.len() - k..];
+                !tail.bytes().any(|b| b"aeiouy".contains(&b)) && LEGAL_SET.contains(tail)
+            }
+        });
+        match split {
+            Some(k) => {
+                let tail = run.split_off(run.len() - k);
+                out.push(std::mem::take(run));
+                out.push(tail);
+            }
+            None => out.push(std::mem::take(run)),
+        }
+    }
     let mut out: Vec<String> = Vec::with_capacity(toks.len());
     let mut run = String::new();
     for w in toks {
         if w.len() == 1 && w.as_bytes()[0].is_ascii_alphabetic() {
             run.push_str(&w);
         } else {
-            if !run.is_empty() {
-                out.push(std::mem::take(&mut run));
-            }
+            flush(&mut run, &mut out);
             out.push(w);
         }
     }
-    if !run.is_empty() {
-        out.push(run);
-    }
+    flush(&mut run, &mut out);
     out
 }
 
@@ -540,6 +558,21 @@ mod tests {
         assert_eq!(n("AT&T Inc."), "att");
         assert_eq!(n("Company Inc"), "company");
         assert_eq!(n("Inc."), "inc");
+    }
+
+    /// Initials that run into a legal form are the name and the form, however they are spaced;
+    /// a form with a vowel is left on an acronym it may end.
+    #[test]
+    fn initials_before_a_legal_form_are_the_name() {
+        assert_eq!(n("D S M N. V."), "dsm");
+        assert_eq!(n("D.S.M. N.V."), n("DSM N.V."));
+        assert_eq!(n("K.L.M. B.V."), "klm");
+        assert_eq!(n("I.B.M. G.m.b.H."), "ibm");
+        assert_eq!(n("N.A.S.A."), "nasa");
+        assert_eq!(n("G m b H"), "gmbh");
+        assert_eq!(n("A.B. N.V."), "ab");
+        // One initial is too little to tell a name from letters that happen to end in a form.
+        assert_eq!(n("X N.V."), "xnv");
     }
 
     #[test]
