@@ -1,0 +1,66 @@
+//! The errors of a model on a labelled dedupe set, pair by pair: true pairs among the blocked
+//! candidates that score below the threshold, and false pairs that score above it, each with the
+//! fields' contributions, scored with the set's own word frequencies as the dedupe scores them
+//! (before clustering, which can still join or part a pair). Development aid only.
+//!
+//! `cargo run --release --example pair_errors -- MODEL.json [chicago|patstat|synthetic SEED] [N]`
+//! (fold models come from `ECOGRAPH_MATCHER_FOLDS=DIR ecograph matcher train`).
+
+use ecograph::matching::distinct::Freqs;
+use ecograph::matching::{Index, Matcher, Record, devsets, index, prepare, train};
+
+fn show(r: &Record) -> String {
+    format!(
+        "{:?} | {:?} | {:?} | {:?} | {:?} | {:?} | {:?}",
+        r.name, r.address, r.city, r.postal_code, r.phone, r.domain, r.country
+    )
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let model = std::fs::read_to_string(args.get(1).expect("model path")).expect("model");
+    let m = Matcher::from_json(&model).expect("model");
+    let set = args.get(2).map(String::as_str).unwrap_or("synthetic");
+    let er = || devsets::er_dir(&devsets::default_shared_dir()).expect("shared data");
+    let (d, shown) = match set {
+        "chicago" => (devsets::chicago(&er()).expect("chicago"), 3),
+        "patstat" => (devsets::patstat(&er()).expect("patstat"), 3),
+        _ => {
+            let seed = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(13);
+            (train::synthetic_set(seed, 1500), 4)
+        }
+    };
+    let n: usize = args.get(shown).and_then(|s| s.parse().ok()).unwrap_or(30);
+    let preps: Vec<_> = d.records.iter().map(prepare).collect();
+    let list = Index::from_prepared(preps.clone());
+    let freqs = Freqs::list(&m.idf, &list, true, true);
+    let mut missed = Vec::new();
+    let mut wrong = Vec::new();
+    for (i, j) in index::dedupe_candidates(&preps, &m.blocking) {
+        let (i, j) = (i as usize, j as usize);
+        let (p, ev) = m.score_pair_in(&preps[i], &preps[j], &freqs);
+        let same = d.labels[i] == d.labels[j];
+        if same && p < m.threshold() {
+            missed.push((p, i, j, ev));
+        } else if !same && p >= m.threshold() {
+            wrong.push((p, i, j, ev));
+        }
+    }
+    for (title, list) in [("true pairs below", &missed), ("false pairs above", &wrong)] {
+        println!("== {} {title} the threshold", list.len());
+        let step = (list.len() / n.max(1)).max(1);
+        for (p, i, j, ev) in list.iter().step_by(step).take(n) {
+            let parts: Vec<String> = ev
+                .iter()
+                .filter(|e| e.contribution.abs() >= 0.5)
+                .map(|e| format!("{} {:+.1}", e.field, e.contribution))
+                .collect();
+            println!(
+                "{p:.3} [{}]\n  {}\n  {}",
+                parts.join(", "),
+                show(&d.records[*i]),
+                show(&d.records[*j])
+            );
+        }
+    }
+}
