@@ -14,7 +14,7 @@ pub use model::{ConflictModel, Driver, Metrics};
 pub use rules::Rules;
 
 use crate::domain::Tier;
-use crate::features::conflict::{Facts, Histories, Overlay, Subject, gather_with};
+use crate::features::conflict::{Facts, Overlay, Subject, gather_with};
 use crate::graph::EcoGraph;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -132,7 +132,7 @@ impl Engine {
 
     /// Assesses a claim as of `s.at`.
     pub fn assess(&self, g: &EcoGraph, s: &Subject<'_>) -> Assessment {
-        self.assess_with(g, None, None, s)
+        self.assess_with(g, None, s)
     }
 
     /// Assesses a claim as of `s.at`, with registrations not yet in the graph.
@@ -140,11 +140,10 @@ impl Engine {
         &self,
         g: &'a EcoGraph,
         overlay: Option<&Overlay<'a>>,
-        histories: Option<&Histories>,
         s: &Subject<'_>,
     ) -> Assessment {
         let w = self.rules.windows();
-        let facts = gather_with(g, overlay, histories, s, &w);
+        let facts = gather_with(g, overlay, s, &w);
         self.assess_facts(g, s, &facts)
     }
 

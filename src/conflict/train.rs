@@ -5,7 +5,7 @@ use super::findings::{findings, rules_probability};
 use super::model::{Card, ConflictModel, Metrics, ModelError};
 use super::rules::Rules;
 use crate::domain::Kind;
-use crate::features::conflict::{N, NAMES, gather_with, subject_of};
+use crate::features::conflict::{N, NAMES, gather, subject_of};
 use crate::graph::{EcoGraph, Node};
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
@@ -79,7 +79,7 @@ pub fn examples(g: &EcoGraph, rules: &Rules) -> Vec<Example> {
         .par_iter()
         .map(|r| {
             let s = subject_of(r);
-            let facts = gather_with(g, None, Some(g.histories()), &s, &w);
+            let facts = gather(g, &s, &w);
             Example {
                 id: r.id.to_string(),
                 at: r.registered_at,

@@ -5,7 +5,7 @@ use crate::domain::{
     Claim, CompactProducts, DealOutcome, Id, Kind, Population, Region, Registration,
     RegistrationStatus, TouchpointKind,
 };
-use crate::graph::EcoGraph;
+use crate::graph::{EcoGraph, Histories};
 use chrono::{DateTime, TimeDelta, Utc};
 use std::collections::{HashMap, HashSet};
 
@@ -180,24 +180,29 @@ fn shares(a: &CompactProducts, b: &CompactProducts) -> bool {
 #[derive(Debug, Default)]
 pub struct Overlay<'a> {
     by_account: HashMap<&'a str, Vec<&'a Registration>>,
-    by_partner: HashMap<&'a str, Vec<&'a Registration>>,
     ids: HashSet<&'a str>,
+    /// The graph's partner records with these registrations in place of any they replace.
+    histories: Histories,
 }
 
 impl<'a> Overlay<'a> {
-    /// An overlay of these registrations.
-    pub fn new(regs: impl IntoIterator<Item = &'a Registration>) -> Self {
-        let mut o = Overlay::default();
+    /// An overlay of these registrations over `g`.
+    pub fn new(g: &EcoGraph, regs: impl IntoIterator<Item = &'a Registration>) -> Self {
+        let mut o = Overlay {
+            histories: g.histories().clone(),
+            ..Overlay::default()
+        };
         for r in regs {
             o.by_account
                 .entry(r.claim.account_id.as_str())
                 .or_default()
                 .push(r);
-            o.by_partner
-                .entry(r.claim.partner_id.as_str())
-                .or_default()
-                .push(r);
-            o.ids.insert(r.id.as_str());
+            if o.ids.insert(r.id.as_str())
+                && let Some(old) = g.registration(r.id.as_str())
+            {
+                o.histories.remove(old);
+            }
+            o.histories.insert(r);
         }
         o
     }
@@ -216,39 +221,23 @@ impl<'a> Overlay<'a> {
     }
 }
 
-/// Partners' registration records, also built for registrations not in the graph yet.
-pub use crate::graph::Histories;
-
 /// Gathers the facts about a subject from the graph, counting only events dated before `s.at`.
 pub fn gather(g: &EcoGraph, s: &Subject<'_>, w: &Windows) -> Facts {
-    gather_with(g, None, None, s, w)
+    gather_with(g, None, s, w)
 }
 
-/// [`gather`], with registrations not yet in the graph, and the partners' histories when they are
-/// indexed (they must then cover the overlay too).
+/// [`gather`], with registrations not yet in the graph.
 pub fn gather_with<'a>(
     g: &'a EcoGraph,
     overlay: Option<&Overlay<'a>>,
-    histories: Option<&Histories>,
     s: &Subject<'_>,
     w: &Windows,
 ) -> Facts {
     let at = s.at;
     let of_account = g.registrations_of_account(s.account_id.as_str());
-    // Walked only for registrations not in the graph yet without their histories.
-    let of_partner = match (histories, overlay) {
-        (None, Some(_)) => g.registrations_of_partner(s.partner_id.as_str()),
-        _ => Vec::new(),
-    };
-    let (of_account, of_partner) = match overlay {
-        None => (of_account, of_partner),
-        Some(o) => (
-            o.merged(of_account, o.by_account.get(s.account_id.as_str())),
-            match histories {
-                Some(_) => Vec::new(),
-                None => o.merged(of_partner, o.by_partner.get(s.partner_id.as_str())),
-            },
-        ),
+    let of_account = match overlay {
+        None => of_account,
+        Some(o) => o.merged(of_account, o.by_account.get(s.account_id.as_str())),
     };
     let mut f = Facts {
         amount: s.amount,
@@ -408,13 +397,14 @@ pub fn gather_with<'a>(
     f.open_deals.sort_by(|a, b| a.deal_id.cmp(&b.deal_id));
 
     // The registrant's record before the instant (a registration is never before itself).
-    match (histories, overlay) {
-        (Some(h), _) => {
-            (f.prior_registrations, f.prior_disputes) = h.before(s.partner_id.as_str(), at);
+    // Two binary searches in the partner's record, however busy the partner.
+    match overlay {
+        Some(o) => {
+            (f.prior_registrations, f.prior_disputes) =
+                o.histories.before(s.partner_id.as_str(), at);
         }
-        // The graph keeps every partner's record: two binary searches, however busy the
-        // partner, less the registration assessed should it be in the graph already.
-        (None, None) => {
+        // Less the registration assessed, should it be in the graph already.
+        None => {
             let (made, disputed) = g.histories().before(s.partner_id.as_str(), at);
             let itself =
                 s.id.and_then(|id| g.registration(id))
@@ -422,15 +412,6 @@ pub fn gather_with<'a>(
             f.prior_registrations = made.saturating_sub(usize::from(itself.is_some()));
             f.prior_disputes =
                 disputed.saturating_sub(usize::from(itself.is_some_and(|r| r.disputed_before(at))));
-        }
-        (None, Some(_)) => {
-            for r in of_partner {
-                if Some(r.id.as_str()) == s.id || r.registered_at >= at {
-                    continue;
-                }
-                f.prior_registrations += 1;
-                f.prior_disputes += usize::from(r.disputed_before(at));
-            }
         }
     }
 

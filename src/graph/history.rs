@@ -40,16 +40,6 @@ fn remove_sorted(v: &mut Vec<DateTime<Utc>>, t: DateTime<Utc>) {
 }
 
 impl Histories {
-    /// The records of these registrations.
-    pub fn new<'a>(regs: impl IntoIterator<Item = &'a Registration>) -> Self {
-        let mut h = Histories::default();
-        for r in regs {
-            h.push(r);
-        }
-        h.sort();
-        h
-    }
-
     /// Adds a registration without keeping the order (a bulk load); [`Histories::sort`] after.
     pub(crate) fn push(&mut self, r: &Registration) {
         let e = self
@@ -226,7 +216,11 @@ mod tests {
         for r in [&a, &b, &c] {
             h.insert(r);
         }
-        let bulk = Histories::new([&a, &b, &c]);
+        let mut bulk = Histories::default();
+        for r in [&a, &b, &c] {
+            bulk.push(r);
+        }
+        bulk.sort();
         for x in [&h, &bulk] {
             assert_eq!(x.before("P-1", t("2025-01-01T00:00:00Z")), (0, 0));
             assert_eq!(x.before("P-1", t("2025-01-20T00:00:00Z")), (1, 0));

@@ -313,20 +313,6 @@ impl EcoGraph {
             .collect()
     }
 
-    /// The registrations a partner made, in no particular order.
-    pub fn registrations_of_partner(&self, partner_id: &str) -> Vec<&Registration> {
-        let Some(p) = self.index(Kind::Partner, partner_id) else {
-            return Vec::new();
-        };
-        self.g
-            .edges_directed(p, Direction::Outgoing)
-            .filter_map(|e| match (e.weight(), self.g.node_weight(e.target())) {
-                (Edge::Registers, Some(Node::Registration(r))) => Some(r.as_ref()),
-                _ => None,
-            })
-            .collect()
-    }
-
     /// Every entity and record in a canonical order, for comparing two graphs.
     pub fn canonical(&self) -> (Vec<&Node>, Vec<PartnerRecord>) {
         let nodes = Kind::ALL

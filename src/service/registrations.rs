@@ -11,7 +11,7 @@ use crate::domain::{
     Claim, DecisionInput, DecisionKind, Id, Kind, Refused, Registration, RegistrationInput,
     RegistrationStatus,
 };
-use crate::features::conflict::{Histories, Overlay, Subject, subject_of};
+use crate::features::conflict::{Overlay, Subject, subject_of};
 use crate::graph::{EcoGraph, Node};
 use crate::store::Op;
 use chrono::{DateTime, Utc};
@@ -444,25 +444,11 @@ impl Ecosystem {
                     Err(e) => rejected.push(e),
                 }
             }
-            let overlay = Overlay::new(regs.iter().map(|(_, r)| r));
-            let ids: std::collections::HashSet<&str> =
-                regs.iter().map(|(_, r)| r.id.as_str()).collect();
-            let in_graph = g
-                .iter_from(Kind::Registration, None)
-                .filter_map(|n| match n {
-                    Node::Registration(r) if !ids.contains(r.id.as_str()) => Some(r.as_ref()),
-                    _ => None,
-                });
-            let histories = Histories::new(in_graph.chain(regs.iter().map(|(_, r)| r)));
+            let overlay = Overlay::new(&g, regs.iter().map(|(_, r)| r));
             let docs: Vec<RegistrationDoc> = regs
                 .par_iter()
                 .map(|(_, r)| RegistrationDoc {
-                    assessment: engine.assess_with(
-                        &g,
-                        Some(&overlay),
-                        Some(&histories),
-                        &subject_of(r),
-                    ),
+                    assessment: engine.assess_with(&g, Some(&overlay), &subject_of(r)),
                     registration: r.clone(),
                     request_digest: String::new(),
                 })
