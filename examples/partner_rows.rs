@@ -13,7 +13,7 @@ use std::io::Write;
 
 use ecograph::intel::holdout::{HOLDOUT_DAYS, MAX_QUERIES, TRAIN_DAYS, horizon, queries};
 use ecograph::intel::recommend::{Bounds, FEATURES, candidates};
-use ecograph::intel::snapshot::Snapshot;
+use ecograph::intel::snapshot::{RECENT_DAYS, Snapshot};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -65,7 +65,9 @@ async fn main() -> anyhow::Result<()> {
                                 if o.industry == acc.industry {
                                     sd += u32::from(l.deals);
                                 }
-                                if l.deals > 0 && l.last_active + 180 >= from_day {
+                                if l.deals > 0
+                                    && u64::from(l.last_active) + RECENT_DAYS >= u64::from(from_day)
+                                {
                                     rr += 1;
                                 }
                             }
