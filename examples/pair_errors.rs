@@ -3,7 +3,7 @@
 //! fields' contributions, scored with the set's own word frequencies as the dedupe scores them
 //! (before clustering, which can still join or part a pair). Development aid only.
 //!
-//! `cargo run --release --example pair_errors -- MODEL.json [chicago|patstat|synthetic SEED] [N]`
+//! `cargo run --release --example pair_errors -- MODEL.json [chicago|patstat|synthetic SEED|stress SEED] [N]`
 //! (fold models come from `ECOGRAPH_MATCHER_FOLDS=DIR ecograph matcher train`).
 
 use ecograph::matching::distinct::Freqs;
@@ -21,6 +21,11 @@ fn main() {
     let model = std::fs::read_to_string(args.get(1).expect("model path")).expect("model");
     let m = Matcher::from_json(&model).expect("model");
     let set = args.get(2).map(String::as_str).unwrap_or("synthetic");
+    if set == "stress" {
+        let seed = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(3);
+        let n = args.get(4).and_then(|s| s.parse().ok()).unwrap_or(30);
+        return link_errors(&m, &train::stress_set((seed, 20_000, 5_000)), n);
+    }
     let er = || devsets::er_dir(&devsets::default_shared_dir()).expect("shared data");
     let (d, shown) = match set {
         "chicago" => (devsets::chicago(&er()).expect("chicago"), 3),
@@ -47,20 +52,64 @@ fn main() {
         }
     }
     for (title, list) in [("true pairs below", &missed), ("false pairs above", &wrong)] {
-        println!("== {} {title} the threshold", list.len());
-        let step = (list.len() / n.max(1)).max(1);
-        for (p, i, j, ev) in list.iter().step_by(step).take(n) {
-            let parts: Vec<String> = ev
-                .iter()
-                .filter(|e| e.contribution.abs() >= 0.5)
-                .map(|e| format!("{} {:+.1}", e.field, e.contribution))
-                .collect();
-            println!(
-                "{p:.3} [{}]\n  {}\n  {}",
-                parts.join(", "),
-                show(&d.records[*i]),
-                show(&d.records[*j])
-            );
+        print_errors(title, list, n, &d.records, &d.records);
+    }
+}
+
+type Error = (f64, usize, usize, Vec<ecograph::matching::Evidence>);
+
+fn print_errors(title: &str, list: &[Error], n: usize, left: &[Record], right: &[Record]) {
+    println!("== {} {title} the threshold", list.len());
+    let step = (list.len() / n.max(1)).max(1);
+    for (p, i, j, ev) in list.iter().step_by(step).take(n) {
+        let parts: Vec<String> = ev
+            .iter()
+            .filter(|e| e.contribution.abs() >= 0.5)
+            .map(|e| format!("{} {:+.1}", e.field, e.contribution))
+            .collect();
+        println!(
+            "{p:.3} [{}]\n  {}\n  {}",
+            parts.join(", "),
+            show(&left[*i]),
+            show(&right[*j])
+        );
+    }
+}
+
+/// A two-list set's errors of the best candidate per right record (as the decision step sees
+/// them before ties are set aside): a right record whose best candidate at the threshold is not
+/// its counterpart, and a right record with a counterpart whose best stays below.
+fn link_errors(m: &Matcher, l: &ecograph::matching::devsets::LinkSet, n: usize) {
+    let lp: Vec<_> = l.left.iter().map(prepare).collect();
+    let index = Index::from_prepared(lp.clone());
+    let freqs = Freqs::list(&m.idf, &index, true, false);
+    let mut missed = Vec::new();
+    let mut wrong = Vec::new();
+    for (j, r) in l.right.iter().enumerate() {
+        let q = prepare(r);
+        let best = index
+            .candidates(&q, &m.blocking)
+            .into_iter()
+            .map(|i| {
+                let (p, ev) = m.score_pair_in(&lp[i as usize], &q, &freqs);
+                (p, i as usize, j, ev)
+            })
+            .max_by(|a, b| a.0.total_cmp(&b.0));
+        let has = l.left_labels.contains(&l.right_labels[j]);
+        match best {
+            Some(b) if b.0 >= m.threshold() && l.left_labels[b.1] != l.right_labels[j] => {
+                wrong.push(b)
+            }
+            Some(b) if b.0 < m.threshold() && has => missed.push(b),
+            _ => {}
         }
     }
+    print_errors(
+        "best below, counterpart exists,",
+        &missed,
+        n,
+        &l.left,
+        &l.right,
+    );
+    print_errors("wrong best above", &wrong, n, &l.left, &l.right);
 }

@@ -77,32 +77,55 @@ fn lists_dedupe_and_index() {
 
 /// In a list where "Corvid" and "Cleaning" are in a hundred and fifty names, two names that share
 /// them but differ in a rare word are two companies, and the evidence names the words that differ
-/// and what each cost; a bare rare name opening a longer one is the same company.
+/// and what each cost; a bare rare name opening a longer one is the same company. A city is
+/// evidence by how few of the list's records are in it: where every record is in Bremen, the
+/// two Veltrix records being there says next to nothing, and the bare name alone does not carry
+/// the pair; where the list spreads over eight cities, Bremen among them, it does.
 #[test]
 fn names_differing_in_a_distinctive_word_show_it_in_the_evidence() {
     use ecograph::matching::{PairSide, Relation};
     let m = model();
-    let city = |name: &str, id: usize| Record {
+    let in_city = |name: &str, id: usize, city: &str| Record {
         id: id.to_string(),
         name: name.into(),
-        city: Some("Bremen".into()),
+        city: Some(city.into()),
         country: Some("DE".into()),
         ..Default::default()
     };
     let words = ["Harbour", "Quartz", "Ember", "Solace", "Granite", "Willow"];
-    let mut left: Vec<Record> = (0..150)
-        .map(|i| city(&format!("Corvid {} Cleaning {i} GmbH", words[i % 6]), i))
-        .collect();
-    left.push(city("Corvid Field Cleaning GmbH", 150));
-    left.push(city("Veltrix", 151));
-    let right = vec![
-        city("Corvid Light Cleaning GmbH", 0),
-        city("Veltrix Information", 1),
+    let cities = [
+        "Bremen", "Kiel", "Bonn", "Essen", "Mainz", "Ulm", "Trier", "Jena",
     ];
-    let (pairs, _) = m.match_lists(&left, &right, 0.0);
-    let find = |l: usize, r: usize| pairs.iter().find(|p| p.left == l && p.right == r).unwrap();
-    let field = find(150, 0);
+    let right = vec![
+        in_city("Corvid Light Cleaning GmbH", 0, "Bremen"),
+        in_city("Veltrix Information", 1, "Bremen"),
+    ];
+    let list = |spread: bool| {
+        let mut left: Vec<Record> = (0..150)
+            .map(|i| {
+                let city = if spread { cities[i % 8] } else { "Bremen" };
+                in_city(
+                    &format!("Corvid {} Cleaning {i} GmbH", words[i % 6]),
+                    i,
+                    city,
+                )
+            })
+            .collect();
+        left.push(in_city("Corvid Field Cleaning GmbH", 150, "Bremen"));
+        left.push(in_city("Veltrix", 151, "Bremen"));
+        m.match_lists(&left, &right, 0.0).0
+    };
+    let find = |pairs: &[ecograph::matching::MatchPair], l: usize, r: usize| {
+        pairs
+            .iter()
+            .find(|p| p.left == l && p.right == r)
+            .cloned()
+            .unwrap()
+    };
+    let (bremen, spread) = (list(false), list(true));
+    let field = find(&bremen, 150, 0);
     assert!(field.score < m.threshold(), "{}", field.score);
+    assert!(find(&spread, 150, 0).score < m.threshold());
     let name = &field.evidence[0];
     assert_eq!(name.field, "name");
     let words: Vec<(&str, PairSide)> = name
@@ -115,7 +138,26 @@ fn names_differing_in_a_distinctive_word_show_it_in_the_evidence() {
         vec![("field", PairSide::First), ("light", PairSide::Second)]
     );
     assert!(name.one_side.iter().all(|o| o.cost < 0.0));
-    let veltrix = find(151, 1);
+    let (veltrix, spread_veltrix) = (find(&bremen, 151, 1), find(&spread, 151, 1));
     assert_eq!(veltrix.evidence[0].relation, Some(Relation::Same));
-    assert!(veltrix.score >= m.threshold(), "{}", veltrix.score);
+    assert_eq!(spread_veltrix.evidence[0].relation, Some(Relation::Same));
+    assert!(
+        spread_veltrix.score >= m.threshold(),
+        "{}",
+        spread_veltrix.score
+    );
+    let city_of = |p: &ecograph::matching::MatchPair| {
+        p.evidence
+            .iter()
+            .find(|e| e.field == "city")
+            .unwrap()
+            .contribution
+    };
+    assert!(
+        city_of(&spread_veltrix) > city_of(&veltrix) + 1.0,
+        "{} {}",
+        city_of(&spread_veltrix),
+        city_of(&veltrix)
+    );
+    assert!(veltrix.score < spread_veltrix.score);
 }

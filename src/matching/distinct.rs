@@ -26,12 +26,31 @@ use super::normalize;
 use super::record::Prepared;
 use super::similarity::{self, IdfTable};
 
+/// A field compared by equality whose values a list counts: an equal value is evidence in
+/// inverse proportion to how many records of the list hold it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueField {
+    /// Registrable web domain.
+    Domain,
+    /// Last seven phone digits.
+    Phone,
+    /// Normalised postal code.
+    Postal,
+    /// Normalised city.
+    City,
+}
+
 /// Token counts of the list a pair is scored in.
 pub trait TokenCounts: Sync {
     /// Records of the list whose name holds `token`.
     fn count(&self, token: &str) -> u32;
     /// Records in the list.
     fn total(&self) -> u32;
+    /// Records of the list holding `value` in `field`, and records with `field` present at all;
+    /// `None` when the list does not count that field.
+    fn value_count(&self, _field: ValueField, _value: &str) -> Option<(u32, u32)> {
+        None
+    }
 }
 
 /// No list at hand: frequencies come from the training corpus alone.
@@ -109,6 +128,21 @@ impl<'a> Freqs<'a> {
     /// Records other than the pair's, with the prior's.
     fn others(&self, own: u32) -> f64 {
         f64::from(self.list.total().saturating_sub(own)) + PRIOR_RECORDS
+    }
+
+    /// Information (nats) of an equal `value` of `field` that both records of a pair hold: minus
+    /// the log of the share of the list's other records holding it, as a Fellegi–Sunter linker
+    /// adjusts an agreement for the value's frequency ("Chicago" in a list of Chicago
+    /// restaurants says nothing, a phone held by no other record says a lot). The prior weighs
+    /// as [`PRIOR_RECORDS`] records among which the value is held once, so a short list is not
+    /// judged by a handful of counts and with no list at hand the value reads as one in a
+    /// hundred.
+    pub fn value_nats(&self, field: ValueField, value: &str) -> f64 {
+        let own = u32::from(self.held[0]) + u32::from(self.held[1]);
+        let (count, present) = self.list.value_count(field, value).unwrap_or((0, 0));
+        let others = f64::from(count.saturating_sub(own));
+        let population = f64::from(present.saturating_sub(own)) + PRIOR_RECORDS;
+        -((others + 1.0) / population).min(1.0).ln()
     }
 }
 
@@ -534,5 +568,45 @@ mod tests {
         // Neither a letter away nor a different rest is containment.
         assert_eq!(rel("Nordex Networks", "Nordax Networks").relation, None);
         assert_eq!(rel("Veltrix", "Veltrix Quillfeather").relation, None);
+    }
+
+    struct Cities(u32, u32);
+
+    impl TokenCounts for Cities {
+        fn count(&self, _: &str) -> u32 {
+            0
+        }
+        fn total(&self) -> u32 {
+            self.1
+        }
+        fn value_count(&self, _: ValueField, _: &str) -> Option<(u32, u32)> {
+            Some((self.0, self.1))
+        }
+    }
+
+    #[test]
+    fn an_equal_value_weighs_by_how_few_other_records_hold_it() {
+        let idf = IdfTable::default();
+        let nats = |list: &dyn TokenCounts, held: [bool; 2]| {
+            Freqs::list(&idf, list, held[0], held[1]).value_nats(ValueField::City, "x")
+        };
+        // Every record of a 10,000-record dedupe in one city: next to nothing.
+        let everywhere = nats(&Cities(10_000, 10_000), [true, true]);
+        assert!(everywhere < 0.02, "{everywhere}");
+        // Held by the pair alone: one over the other records and the prior's.
+        let unique = nats(&Cities(2, 10_000), [true, true]);
+        assert!((unique - (10_098.0_f64).ln()).abs() < 1e-9, "{unique}");
+        // A link, where the list holds one record of the pair: the same value, the same nats.
+        assert!((nats(&Cities(1, 9_999), [true, false]) - unique).abs() < 1e-9);
+        // Held by a tenth of an account base that holds the pair's second record: 999 of the
+        // 9,999 others, one more held by the prior's 100.
+        let tenth = nats(&Cities(1_000, 10_000), [false, true]);
+        assert!(
+            (tenth - (10_099.0_f64 / 1_000.0).ln()).abs() < 1e-9,
+            "{tenth}"
+        );
+        // No list at hand: one in a hundred.
+        let none = Freqs::corpus(&idf).value_nats(ValueField::City, "x");
+        assert!((none - 100.0_f64.ln()).abs() < 1e-9, "{none}");
     }
 }

@@ -1,6 +1,6 @@
 //! Comparison features of a record pair: one fixed-length vector the match model weighs.
 
-use super::distinct::{self, Freqs, NameDiff};
+use super::distinct::{self, Freqs, NameDiff, ValueField};
 use super::record::Prepared;
 use super::similarity;
 
@@ -28,10 +28,14 @@ pub const FEATURES: &[(&str, &str)] = &[
     ("name_chance", "name"),
     ("name_contained", "name"),
     ("address_number_mismatch", "address"),
+    ("domain_equal_nats", "domain"),
+    ("phone_equal_nats", "phone"),
+    ("postal_equal_nats", "postal_code"),
+    ("city_equal_nats", "city"),
 ];
 
 /// Number of features.
-pub const N_FEATURES: usize = 22;
+pub const N_FEATURES: usize = 26;
 
 /// Index of the one-side disagreement feature (its evidence lists the tokens behind it).
 pub const ONE_SIDE: usize = 18;
@@ -75,7 +79,7 @@ pub fn compare_given(
     f: &Freqs,
     mut diff: Option<NameDiff>,
 ) -> ([f64; N_FEATURES], [f64; 7]) {
-    let mut x = cheap(a, b);
+    let mut x = cheap(a, b, f);
     for i in EXPENSIVE {
         x[i] = expensive_one(i, a, b, f, &mut diff);
     }
@@ -84,9 +88,11 @@ pub fn compare_given(
     (x, headline)
 }
 
-/// Features that cost next to nothing: equalities and missing flags. The string
-/// similarities are filled by [`expensive`] (or one at a time by [`expensive_one`]).
-pub fn cheap(a: &Prepared, b: &Prepared) -> [f64; N_FEATURES] {
+/// Features that cost next to nothing: equalities, missing flags, and for an equal domain,
+/// phone, postal code or city its information in the list (one count looked up,
+/// [`Freqs::value_nats`]). The string
+/// similarities are filled by [`compare`] (or one at a time by [`expensive_one`]).
+pub fn cheap(a: &Prepared, b: &Prepared, f: &Freqs) -> [f64; N_FEATURES] {
     let mut x = [0.0; N_FEATURES];
     x[5] = f64::from(u8::from(
         !a.compact().is_empty() && a.compact() == b.compact(),
@@ -110,6 +116,18 @@ pub fn cheap(a: &Prepared, b: &Prepared) -> [f64; N_FEATURES] {
         1.0 - same_country
     };
     x[17] = missing;
+    let nats = |field, p: Option<&str>, equal: bool| match p {
+        Some(v) if equal => f.value_nats(field, v),
+        _ => 0.0,
+    };
+    x[22] = nats(ValueField::Domain, a.domain(), x[6] > 0.0);
+    x[23] = nats(ValueField::Phone, a.phone(), x[8] > 0.0);
+    x[24] = nats(ValueField::Postal, a.postal(), x[10] > 0.0);
+    x[25] = nats(
+        ValueField::City,
+        a.city(),
+        a.city().is_some() && a.city() == b.city(),
+    );
     x
 }
 

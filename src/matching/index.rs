@@ -8,7 +8,7 @@ use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 use rayon::prelude::*;
 
 use super::blocking::{self, BlockingConfig, KeyKind};
-use super::distinct::{Freqs, TokenCounts};
+use super::distinct::{Freqs, TokenCounts, ValueField};
 use super::evidence::Evidence;
 use super::model::Matcher;
 use super::record::{Prepared, Record, prepare};
@@ -107,6 +107,51 @@ impl Posting {
 
 type Postings = HashMap<u64, Posting, BuildHasherDefault<KeyHasher>>;
 
+/// What the index counts beside its postings for [`TokenCounts::value_count`]: records per city
+/// (cities are no blocking key, so no posting list counts them) and records with each counted
+/// field present. Domains, phones and postal codes are counted by their posting lists.
+#[derive(Default)]
+struct Values {
+    cities: HashMap<u64, u32, BuildHasherDefault<KeyHasher>>,
+    /// Records with a domain, a phone key, a postal key and a city, in [`ValueField`] order.
+    present: [u32; 4],
+}
+
+impl Values {
+    fn fields(p: &Prepared) -> [bool; 4] {
+        [
+            p.domain().is_some(),
+            p.phone().is_some_and(|x| x.len() >= 7),
+            p.postal().is_some_and(|x| x.len() >= 3),
+            p.city().is_some(),
+        ]
+    }
+
+    fn add(&mut self, p: &Prepared) {
+        for (n, has) in self.present.iter_mut().zip(Self::fields(p)) {
+            *n += u32::from(has);
+        }
+        if let Some(c) = p.city() {
+            *self.cities.entry(blocking::hash_key(b'c', c)).or_default() += 1;
+        }
+    }
+
+    fn sub(&mut self, p: &Prepared) {
+        for (n, has) in self.present.iter_mut().zip(Self::fields(p)) {
+            *n -= u32::from(has);
+        }
+        if let Some(c) = p.city() {
+            let k = blocking::hash_key(b'c', c);
+            if let Some(n) = self.cities.get_mut(&k) {
+                *n -= 1;
+                if *n == 0 {
+                    self.cities.remove(&k);
+                }
+            }
+        }
+    }
+}
+
 /// Blocking index. Key generation uses the default [`BlockingConfig`] (all tokens are indexed);
 /// query-time limits come from the matcher's config.
 #[derive(Default)]
@@ -118,6 +163,7 @@ pub struct Index {
     by_key: hashbrown::HashTable<u32>,
     key_hash: foldhash::fast::RandomState,
     postings: Postings,
+    values: Values,
     key_cfg: BlockingConfig,
 }
 
@@ -187,6 +233,10 @@ impl Index {
             }
         }
         drop(order);
+        let mut values = Values::default();
+        for p in &preps {
+            values.add(p);
+        }
         let key_hash = foldhash::fast::RandomState::default();
         let mut by_key = hashbrown::HashTable::with_capacity(keys.len());
         for (i, k) in keys.iter().enumerate() {
@@ -205,6 +255,7 @@ impl Index {
             by_key,
             key_hash,
             postings,
+            values,
             key_cfg: cfg,
         }
     }
@@ -261,6 +312,7 @@ impl Index {
             for (_, k) in blocking::keys(&prep, &self.key_cfg) {
                 added.entry(k).or_default().push(slot);
             }
+            self.values.add(&prep);
             self.slots[slot as usize] = Some(Slot { key, prep });
             let (slots, state) = (&self.slots, &self.key_hash);
             self.by_key.insert_unique(state.hash_one(key), slot, |s| {
@@ -315,6 +367,7 @@ impl Index {
             return false;
         };
         if let Some(s) = self.slots[slot as usize].take() {
+            self.values.sub(&s.prep);
             for (_, k) in blocking::keys(&s.prep, &self.key_cfg) {
                 if let Some(list) = self.postings.get_mut(&k)
                     && list.remove(slot)
@@ -506,6 +559,27 @@ impl TokenCounts for Index {
     fn total(&self) -> u32 {
         self.len() as u32
     }
+
+    fn value_count(&self, field: ValueField, value: &str) -> Option<(u32, u32)> {
+        let posting = |kind: u8, v: &str| {
+            self.postings
+                .get(&blocking::hash_key(kind, v))
+                .map_or(0, |p| p.as_slice().len() as u32)
+        };
+        let count = match field {
+            ValueField::Domain => posting(b'd', value),
+            ValueField::Phone if value.len() >= 7 => posting(b'p', &value[value.len() - 7..]),
+            ValueField::Postal if value.len() >= 3 => posting(b'z', value),
+            ValueField::City => self
+                .values
+                .cities
+                .get(&blocking::hash_key(b'c', value))
+                .copied()
+                .unwrap_or(0),
+            ValueField::Phone | ValueField::Postal => return None,
+        };
+        Some((count, self.values.present[field as usize]))
+    }
 }
 
 /// Blocked candidate pairs `(i, j)`, `i < j`, of a dedupe over `preps`.
@@ -683,5 +757,40 @@ mod tests {
         );
         assert_eq!(answers(&batched, &queries), answers(&rebuilt, &queries));
         assert!(!batched.remove(0));
+    }
+
+    #[test]
+    fn value_counts_follow_inserts_replacements_and_removals() {
+        let rec = |i: u64, city: &str, phone: Option<&str>| Record {
+            id: format!("v{i}"),
+            name: format!("Firm {i}"),
+            city: Some(city.into()),
+            phone: phone.map(Into::into),
+            ..Record::default()
+        };
+        let bulk: Vec<Prepared> = (0..4)
+            .map(|i| prepare(&rec(i, "Bremen", Some("+49 421 5550100"))))
+            .collect();
+        let mut index = Index::from_prepared(bulk);
+        index.insert(9, &rec(9, "Kiel", None));
+        let city = |ix: &Index, c: &str| ix.value_count(ValueField::City, c);
+        assert_eq!(city(&index, "bremen"), Some((4, 5)));
+        assert_eq!(city(&index, "kiel"), Some((1, 5)));
+        assert_eq!(city(&index, "hamburg"), Some((0, 5)));
+        // The phone is counted by its last seven digits, among the four records with a phone.
+        assert_eq!(
+            index.value_count(ValueField::Phone, "004904215550100"),
+            Some((4, 4))
+        );
+        assert_eq!(index.value_count(ValueField::Phone, "12"), None);
+        // Replacing a record moves its city; removing one takes it away.
+        index.insert(0, &rec(0, "Kiel", None));
+        assert!(index.remove(1));
+        assert_eq!(city(&index, "bremen"), Some((2, 4)));
+        assert_eq!(city(&index, "kiel"), Some((2, 4)));
+        assert_eq!(
+            index.value_count(ValueField::Phone, "4215550100"),
+            Some((2, 2))
+        );
     }
 }

@@ -172,7 +172,7 @@ impl Matcher {
             return self.probability_in(a, b, f) >= threshold;
         }
         let need = (threshold / (1.0 - threshold)).ln();
-        let mut x = features::cheap(a, b);
+        let mut x = features::cheap(a, b, f);
         // Small slack so rounding in the bound can never reject a pair exactly at threshold.
         let slack = 1e-9;
         let mut known = self.logit(&x);
