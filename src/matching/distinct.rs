@@ -87,6 +87,9 @@ pub struct Freqs<'a> {
     idf: &'a IdfTable,
     list: &'a dyn TokenCounts,
     held: [bool; 2],
+    /// [`Freqs::value_nats`] of one record's domain, phone, postal code and city, when every
+    /// pair scored with these frequencies holds that record ([`Freqs::for_query`]).
+    query: Option<[f64; 4]>,
 }
 
 impl<'a> Freqs<'a> {
@@ -96,6 +99,7 @@ impl<'a> Freqs<'a> {
             idf,
             list: &NO_LIST,
             held: [false, false],
+            query: None,
         }
     }
 
@@ -106,7 +110,25 @@ impl<'a> Freqs<'a> {
             idf,
             list,
             held: [a_held, b_held],
+            query: None,
         }
+    }
+
+    /// These frequencies for scoring `q` against candidates: the information of its values is
+    /// looked up once rather than once per candidate that shares one (a city the query shares
+    /// with most of its candidates). An equal value of a pair is the query's own (the phone by
+    /// its last seven digits, which is what the list counts), so its nats are the same.
+    pub fn for_query(mut self, q: &Prepared) -> Self {
+        let fields = [
+            (ValueField::Domain, q.domain()),
+            (ValueField::Phone, q.phone()),
+            (ValueField::Postal, q.postal()),
+            (ValueField::City, q.city()),
+        ];
+        self.query = None;
+        let nats = fields.map(|(f, v)| v.map_or(f64::NAN, |v| self.value_nats(f, v)));
+        self.query = Some(nats);
+        self
     }
 
     /// Idf of `t` in the list at hand (on the corpus's scale: 1 + ln of one over its share).
@@ -138,6 +160,11 @@ impl<'a> Freqs<'a> {
     /// judged by a handful of counts and with no list at hand the value reads as one in a
     /// hundred.
     pub fn value_nats(&self, field: ValueField, value: &str) -> f64 {
+        if let Some(n) = self.query.map(|q| q[field as usize])
+            && !n.is_nan()
+        {
+            return n;
+        }
         let own = u32::from(self.held[0]) + u32::from(self.held[1]);
         let (count, present) = self.list.value_count(field, value).unwrap_or((0, 0));
         let others = f64::from(count.saturating_sub(own));

@@ -456,14 +456,14 @@ impl Index {
 
     /// Token frequencies of the indexed records, for scoring a query (first) against one of
     /// them (second).
-    fn freqs<'a>(&'a self, matcher: &'a Matcher) -> Freqs<'a> {
-        Freqs::list(&matcher.idf, self, false, true)
+    fn freqs<'a>(&'a self, matcher: &'a Matcher, q: &Prepared) -> Freqs<'a> {
+        Freqs::list(&matcher.idf, self, false, true).for_query(q)
     }
 
     /// The `k` best-scoring indexed records for `r`, best first.
     pub fn resolve(&self, r: &Record, k: usize, matcher: &Matcher) -> Vec<Candidate> {
         let q = prepare(r);
-        let f = self.freqs(matcher);
+        let f = self.freqs(matcher, &q);
         let mut scored: Vec<(f64, u32)> = self
             .candidates(&q, &matcher.blocking)
             .into_iter()
@@ -499,7 +499,7 @@ impl Index {
         threshold: f64,
         matcher: &'a Matcher,
     ) -> impl Iterator<Item = (f64, u32)> + 'a {
-        let f = self.freqs(matcher);
+        let f = self.freqs(matcher, q);
         self.candidates(q, &matcher.blocking)
             .into_iter()
             .filter_map(move |s| {
@@ -518,7 +518,7 @@ impl Index {
             .above(&q, threshold, matcher)
             .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)))?;
         let p = self.prepared(s)?;
-        let (score, evidence) = matcher.score_pair_in(&q, p, &self.freqs(matcher));
+        let (score, evidence) = matcher.score_pair_in(&q, p, &self.freqs(matcher, &q));
         Some(Candidate {
             key: self.key_of(s)?,
             score,
@@ -792,5 +792,38 @@ mod tests {
             index.value_count(ValueField::Phone, "4215550100"),
             Some((2, 2))
         );
+    }
+
+    #[test]
+    fn a_query_s_values_looked_up_once_score_as_looked_up_per_pair() {
+        use crate::matching::{features, model::Matcher};
+        let rec = |i: usize| Record {
+            id: format!("q{i}"),
+            name: format!("Harbour Freight {} Ltd", i % 7),
+            city: Some(["Leeds", "York", "Hull"][i % 3].into()),
+            phone: (i % 2 == 0).then(|| format!("+44 113 49{:05}", i % 5)),
+            postal_code: Some(format!("LS{}", i % 4)),
+            domain: (i % 3 == 0).then(|| format!("harbour{}.co.uk", i % 6)),
+            ..Record::default()
+        };
+        let preps: Vec<Prepared> = (0..60).map(|i| prepare(&rec(i))).collect();
+        let index = Index::from_prepared(preps.clone());
+        let m = Matcher::from_json(include_str!("../../models/matcher.json")).unwrap();
+        let plain = Freqs::list(&m.idf, &index, true, false);
+        let mut compared = 0;
+        for i in [0, 6, 12, 30] {
+            let q = prepare(&rec(i));
+            let cached = plain.for_query(&q);
+            for s in index.candidates(&q, &m.blocking) {
+                let p = index.prepared(s).unwrap();
+                let (a, b) = (
+                    features::compare(p, &q, &plain).0,
+                    features::compare(p, &q, &cached).0,
+                );
+                assert_eq!(a, b);
+                compared += usize::from(a[22..].iter().any(|x| *x > 0.0));
+            }
+        }
+        assert!(compared > 20, "{compared}");
     }
 }

@@ -301,6 +301,7 @@ impl Matcher {
             .enumerate()
             .map(|(j, r)| {
                 let q = prepare(r);
+                let freqs = freqs.for_query(&q);
                 let (cands, windowed) = index.candidates_windowed(&q, &self.blocking);
                 let mut found = Vec::new();
                 for s in &cands {
