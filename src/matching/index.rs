@@ -568,7 +568,12 @@ impl TokenCounts for Index {
         };
         let count = match field {
             ValueField::Domain => posting(b'd', value),
-            ValueField::Phone if value.len() >= 7 => posting(b'p', &value[value.len() - 7..]),
+            // The last seven digits, as the phone key holds them (a value too short, or not
+            // cut at a character boundary, is no key the list holds).
+            ValueField::Phone => {
+                let key = value.len().checked_sub(7).and_then(|i| value.get(i..))?;
+                posting(b'p', key)
+            }
             ValueField::Postal if value.len() >= 3 => posting(b'z', value),
             ValueField::City => self
                 .values
@@ -576,7 +581,7 @@ impl TokenCounts for Index {
                 .get(&blocking::hash_key(b'c', value))
                 .copied()
                 .unwrap_or(0),
-            ValueField::Phone | ValueField::Postal => return None,
+            ValueField::Postal => return None,
         };
         Some((count, self.values.present[field as usize]))
     }
@@ -783,6 +788,7 @@ mod tests {
             Some((4, 4))
         );
         assert_eq!(index.value_count(ValueField::Phone, "12"), None);
+        assert_eq!(index.value_count(ValueField::Phone, "ü123456"), None);
         // Replacing a record moves its city; removing one takes it away.
         index.insert(0, &rec(0, "Kiel", None));
         assert!(index.remove(1));
