@@ -1,7 +1,8 @@
 //! Lists true pairs that blocking does not propose, on a labelled development set: which keys
 //! a pair of the same company fails to share. Development aid only.
 //!
-//! `cargo run --release --example blocking_misses -- [chicago|patstat|febrl4|synthetic SEED] [N]`
+//! `cargo run --release --example blocking_misses -- [chicago|patstat|febrl4|synthetic SEED]`
+//! (60 pairs spread over the list; `ALL=1` lists every one).
 
 use std::collections::HashMap;
 

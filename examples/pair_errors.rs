@@ -22,9 +22,14 @@ fn main() {
     let m = Matcher::from_json(&model).expect("model");
     let set = args.get(2).map(String::as_str).unwrap_or("synthetic");
     if set == "stress" {
-        let seed = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(3);
+        // The stress fold's test world by default, or another seed of its size.
+        let (test_seed, left, right) = train::STRESS_TEST;
+        let seed = args
+            .get(3)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(test_seed);
         let n = args.get(4).and_then(|s| s.parse().ok()).unwrap_or(30);
-        return link_errors(&m, &train::stress_set((seed, 20_000, 5_000)), n);
+        return link_errors(&m, &train::stress_set((seed, left, right)), n);
     }
     let er = || devsets::er_dir(&devsets::default_shared_dir()).expect("shared data");
     let (d, shown) = match set {

@@ -190,6 +190,17 @@ pub fn whole_skeleton(sorted_name: &str) -> String {
     out
 }
 
+/// The phone key of a phone's digits: the last seven, when there are that many (they survive
+/// area and country code variants, "+31 20 5551234" / "020 5551234").
+pub(crate) fn phone_key(phone: &str) -> Option<&str> {
+    phone.len().checked_sub(7).and_then(|i| phone.get(i..))
+}
+
+/// The postal key of a normalised postal code: the code itself, from three characters.
+pub(crate) fn postal_key(postal: &str) -> Option<&str> {
+    (postal.len() >= 3).then_some(postal)
+}
+
 /// All blocking keys of a record. Token and skeleton keys are all stored; the query side picks
 /// the rarest of them.
 pub fn keys(p: &Prepared, cfg: &BlockingConfig) -> Vec<(KeyKind, u64)> {
@@ -197,10 +208,8 @@ pub fn keys(p: &Prepared, cfg: &BlockingConfig) -> Vec<(KeyKind, u64)> {
     if let Some(d) = p.domain() {
         out.push((KeyKind::Domain, hash_key(b'd', d)));
     }
-    if let Some(ph) = p.phone()
-        && ph.len() >= 7
-    {
-        out.push((KeyKind::Phone, hash_key(b'p', &ph[ph.len() - 7..])));
+    if let Some(ph) = p.phone().and_then(phone_key) {
+        out.push((KeyKind::Phone, hash_key(b'p', ph)));
     }
     for t in p.tokens() {
         let k = (KeyKind::Token, hash_key(b't', t));
@@ -236,9 +245,7 @@ pub fn keys(p: &Prepared, cfg: &BlockingConfig) -> Vec<(KeyKind, u64)> {
     if let Some(a) = p.address().and_then(address_key) {
         out.push((KeyKind::Address, hash_key(b'a', &a)));
     }
-    if let Some(z) = p.postal()
-        && z.len() >= 3
-    {
+    if let Some(z) = p.postal().and_then(postal_key) {
         out.push((KeyKind::Postal, hash_key(b'z', z)));
     }
     out

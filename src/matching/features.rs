@@ -1,5 +1,6 @@
 //! Comparison features of a record pair: one fixed-length vector the match model weighs.
 
+use super::blocking;
 use super::distinct::{self, Freqs, NameDiff, ValueField};
 use super::record::Prepared;
 use super::similarity;
@@ -51,11 +52,14 @@ pub const FIELDS: &[&str] = &[
     "country",
 ];
 
-/// Phones match when their last 7 digits agree: that survives area and country code variants
-/// ("+31 20 5551234" vs "020 5551234") while 7 digits rarely collide by chance within one area.
+/// Phones match when their phone keys (last 7 digits, [`blocking::phone_key`]) agree: that
+/// survives area and country code variants ("+31 20 5551234" vs "020 5551234") while 7 digits
+/// rarely collide by chance within one area.
 pub(crate) fn phone_equal(a: &str, b: &str) -> bool {
-    let n = a.len().min(b.len()).min(7);
-    n >= 7 && a[a.len() - n..] == b[b.len() - n..]
+    matches!(
+        (blocking::phone_key(a), blocking::phone_key(b)),
+        (Some(x), Some(y)) if x == y
+    )
 }
 
 /// Both-present comparison: `(similarity, missing)`; a missing side gives similarity 0 and lets

@@ -121,8 +121,8 @@ impl Values {
     fn fields(p: &Prepared) -> [bool; 4] {
         [
             p.domain().is_some(),
-            p.phone().is_some_and(|x| x.len() >= 7),
-            p.postal().is_some_and(|x| x.len() >= 3),
+            p.phone().and_then(blocking::phone_key).is_some(),
+            p.postal().and_then(blocking::postal_key).is_some(),
             p.city().is_some(),
         ]
     }
@@ -496,10 +496,10 @@ impl Index {
     fn above<'a>(
         &'a self,
         q: &'a Prepared,
+        f: Freqs<'a>,
         threshold: f64,
         matcher: &'a Matcher,
     ) -> impl Iterator<Item = (f64, u32)> + 'a {
-        let f = self.freqs(matcher, q);
         self.candidates(q, &matcher.blocking)
             .into_iter()
             .filter_map(move |s| {
@@ -514,11 +514,12 @@ impl Index {
     /// less than [`Index::resolve`] with `k = 1`, which scores every blocked candidate in full.
     pub fn best_match(&self, r: &Record, threshold: f64, matcher: &Matcher) -> Option<Candidate> {
         let q = prepare(r);
+        let f = self.freqs(matcher, &q);
         let (_, s) = self
-            .above(&q, threshold, matcher)
+            .above(&q, f, threshold, matcher)
             .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)))?;
         let p = self.prepared(s)?;
-        let (score, evidence) = matcher.score_pair_in(&q, p, &self.freqs(matcher, &q));
+        let (score, evidence) = matcher.score_pair_in(&q, p, &f);
         Some(Candidate {
             key: self.key_of(s)?,
             score,
@@ -537,7 +538,8 @@ impl Index {
         k: usize,
     ) -> Vec<(f64, u64)> {
         let q = prepare(r);
-        let mut found: Vec<(f64, u32)> = self.above(&q, threshold, matcher).collect();
+        let f = self.freqs(matcher, &q);
+        let mut found: Vec<(f64, u32)> = self.above(&q, f, threshold, matcher).collect();
         found.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         found.truncate(k);
         found
@@ -568,20 +570,15 @@ impl TokenCounts for Index {
         };
         let count = match field {
             ValueField::Domain => posting(b'd', value),
-            // The last seven digits, as the phone key holds them (a value too short, or not
-            // cut at a character boundary, is no key the list holds).
-            ValueField::Phone => {
-                let key = value.len().checked_sub(7).and_then(|i| value.get(i..))?;
-                posting(b'p', key)
-            }
-            ValueField::Postal if value.len() >= 3 => posting(b'z', value),
+            // Counted by the keys the postings hold; a value that makes no key is not counted.
+            ValueField::Phone => posting(b'p', blocking::phone_key(value)?),
+            ValueField::Postal => posting(b'z', blocking::postal_key(value)?),
             ValueField::City => self
                 .values
                 .cities
                 .get(&blocking::hash_key(b'c', value))
                 .copied()
                 .unwrap_or(0),
-            ValueField::Postal => return None,
         };
         Some((count, self.values.present[field as usize]))
     }
