@@ -3,7 +3,7 @@
 //! fields' contributions, scored with the set's own word frequencies as the dedupe scores them
 //! (before clustering, which can still join or part a pair). Development aid only.
 //!
-//! `cargo run --release --example pair_errors -- MODEL.json [chicago|patstat|synthetic SEED|stress SEED] [N]`
+//! `cargo run --release --example pair_errors -- MODEL.json [chicago|patstat|synthetic SEED|stress SEED|families SEED] [N]`
 //! (fold models come from `ECOGRAPH_MATCHER_FOLDS=DIR ecograph matcher train`).
 
 use ecograph::matching::distinct::Freqs;
@@ -21,15 +21,24 @@ fn main() {
     let model = std::fs::read_to_string(args.get(1).expect("model path")).expect("model");
     let m = Matcher::from_json(&model).expect("model");
     let set = args.get(2).map(String::as_str).unwrap_or("synthetic");
-    if set == "stress" {
-        // The stress fold's test world by default, or another seed of its size.
-        let (test_seed, left, right) = train::STRESS_TEST;
+    if set == "stress" || set == "families" {
+        // The fold's test world by default, or another seed of its size.
+        let (test_seed, left, right) = if set == "stress" {
+            train::STRESS_TEST
+        } else {
+            train::FAMILIES_TEST
+        };
         let seed = args
             .get(3)
             .and_then(|s| s.parse().ok())
             .unwrap_or(test_seed);
         let n = args.get(4).and_then(|s| s.parse().ok()).unwrap_or(30);
-        return link_errors(&m, &train::stress_set((seed, left, right)), n);
+        let world = if set == "stress" {
+            train::stress_set((seed, left, right))
+        } else {
+            train::families_set((seed, left, right))
+        };
+        return link_errors(&m, &world, n);
     }
     let er = || devsets::er_dir(&devsets::default_shared_dir()).expect("shared data");
     let (d, shown) = match set {

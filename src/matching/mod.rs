@@ -13,6 +13,7 @@ pub mod distinct;
 pub mod domain;
 pub mod eval;
 pub mod evidence;
+pub mod families;
 pub mod features;
 pub mod index;
 pub mod model;

@@ -244,7 +244,7 @@ pub fn company(r: &mut impl Rng, id: u64, sibling_of: Option<&Company>) -> Compa
     }
 }
 
-fn typo(r: &mut impl Rng, w: &str) -> String {
+pub(crate) fn typo(r: &mut impl Rng, w: &str) -> String {
     let mut c: Vec<char> = w.chars().collect();
     if c.len() < 4 {
         return w.to_string();

@@ -23,9 +23,9 @@ pub enum Source<'a> {
     Dedupe(&'a DedupeSet),
     /// A labelled two-list set.
     Link(&'a LinkSet),
-    /// A stress world: trained on, but kept out of the word-frequency corpus. Its few hundred
-    /// made-up roots and descriptors would teach the corpus that "field", "light" or "nordex"
-    /// are common words in company names anywhere.
+    /// A generated dense world (the stress or the families shape): trained on, but kept out of
+    /// the word-frequency corpus. Its few hundred made-up roots and descriptors would teach the
+    /// corpus that "field", "light" or "nordex" are common words in company names anywhere.
     Stress(&'a LinkSet),
 }
 
@@ -181,6 +181,22 @@ pub const STRESS_TRAIN: (u64, usize, usize) = (101, 20_000, 5_000);
 /// holds the stress shape out is measured on it).
 pub const STRESS_TEST: (u64, usize, usize) = (3, 20_000, 5_000);
 
+/// Seed, left and right records of the families world trained on.
+pub const FAMILIES_TRAIN: (u64, usize, usize) = (202, 20_000, 5_000);
+/// Seed, left and right records of the families world the fold that holds it out is measured on.
+pub const FAMILIES_TEST: (u64, usize, usize) = (5, 20_000, 5_000);
+
+/// A families world as a labelled set.
+pub fn families_set((seed, left, right): (u64, usize, usize)) -> LinkSet {
+    super::families::generate(
+        seed,
+        left,
+        right,
+        format!("families(seed={seed},{left}x{right})"),
+    )
+    .expect("the training and test families worlds are within its size")
+}
+
 /// A stress world as a labelled set.
 pub fn stress_set((seed, left, right): (u64, usize, usize)) -> LinkSet {
     super::stress::generate(seed, left, right)
@@ -225,11 +241,18 @@ pub fn prior_shift(p: &[f64], trained_share: f64) -> f64 {
 }
 
 /// The sources a fold may train on, by name.
-pub const SOURCES: [&str; 5] = ["patstat", "chicago", "febrl4", "stress", "synthetic"];
+pub const SOURCES: [&str; 6] = [
+    "patstat",
+    "chicago",
+    "febrl4",
+    "stress",
+    "families",
+    "synthetic",
+];
 
-/// Leave-one-source-out: for each source (the three development sets, the stress shape and
-/// ecograph's own generator), train on the other four and evaluate on it (PATSTAT also without
-/// its largest cluster; the stress shape and the generator on worlds of other seeds). A fresh
+/// Leave-one-source-out: for each source (the three development sets, the stress and families
+/// shapes and ecograph's own generator), train on the other five and evaluate on it (PATSTAT
+/// also without its largest cluster; the generated shapes on worlds of other seeds). A fresh
 /// synthetic set with a different seed is evaluated by every fold's model as well.
 pub fn leave_one_out(
     patstat: &DedupeSet,
@@ -241,6 +264,8 @@ pub fn leave_one_out(
     let synth_test = synthetic_set(7, 1500);
     let stress = stress_set(STRESS_TRAIN);
     let stress_test = stress_set(STRESS_TEST);
+    let families = families_set(FAMILIES_TRAIN);
+    let families_test = families_set(FAMILIES_TEST);
     let mut folds = Vec::new();
     for held in SOURCES {
         let mut srcs = Vec::new();
@@ -250,6 +275,7 @@ pub fn leave_one_out(
                 "chicago" => Source::Dedupe(chicago),
                 "febrl4" => Source::Link(febrl),
                 "stress" => Source::Stress(&stress),
+                "families" => Source::Stress(&families),
                 _ => Source::Dedupe(&synth),
             });
         }
@@ -260,6 +286,7 @@ pub fn leave_one_out(
             "chicago" => eval_dedupe(m, chicago),
             "febrl4" => eval_link(m, febrl),
             "stress" => eval_link(m, &stress_test),
+            "families" => eval_link(m, &families_test),
             _ => eval_dedupe(m, &synth_test),
         };
         let src = match held {
@@ -267,6 +294,7 @@ pub fn leave_one_out(
             "chicago" => Source::Dedupe(chicago),
             "febrl4" => Source::Link(febrl),
             "stress" => Source::Stress(&stress_test),
+            "families" => Source::Stress(&families_test),
             _ => Source::Dedupe(&synth_test),
         };
         let mut rows = vec![eval_held(&m)];
