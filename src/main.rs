@@ -556,17 +556,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let right = read_record_file(&args.right)?.records;
             let t = std::time::Instant::now();
             let pb = ecograph::progress::bar(ecograph::progress::on_terminal(), "matching", 0);
-            let (pairs, stats) = m.match_lists_with(&left, &right, threshold, &pb);
+            let (decided, stats, above) =
+                m.match_and_decide(&left, &right, threshold, args.all_pairs, &pb);
             pb.finish_and_clear();
-            let above = pairs.len();
-            let decided = ecograph::matching::decide::decide(
-                &m,
-                &left,
-                &right,
-                pairs,
-                threshold,
-                args.all_pairs,
-            );
             let mut w = csv::Writer::from_path(&args.out)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", args.out.display()))?;
             w.write_record(["left_id", "right_id", "score", "status"])?;

@@ -345,9 +345,8 @@ pub async fn match_records(req: HttpRequest, payload: Payload) -> ApiResult<Http
     let all_pairs = input.all_pairs;
     let out = actix_web::web::block(move || {
         let matcher = crate::matching::card::shipped_ref();
-        let (pairs, stats) = matcher.match_lists(&left, &right, threshold);
-        let mut decided =
-            crate::matching::decide::decide(matcher, &left, &right, pairs, threshold, all_pairs);
+        let (mut decided, stats, _) =
+            matcher.match_and_decide(&left, &right, threshold, all_pairs, &());
         decided.sort_by(|a, b| b.0.score.total_cmp(&a.0.score));
         MatchResponse {
             pairs: decided
@@ -450,38 +449,28 @@ pub async fn resolve_entity(
         }
     };
     let record = input.record.into_record("record", false)?;
-    let found = eco.resolve(record, k).await?;
-    let decision = actix_web::web::block({
-        let scored: Vec<(f64, crate::matching::Record)> = found
-            .iter()
-            .map(|r| (r.score, crate::service::account_record(&r.account)))
-            .collect();
-        move || {
-            use crate::matching::decide::{One, decide_one};
-            let refs: Vec<(f64, &crate::matching::Record)> =
-                scored.iter().map(|(p, r)| (*p, r)).collect();
-            let id = |k: usize| Some(scored[k].1.id.clone());
-            match decide_one(crate::matching::card::shipped_ref(), &refs, threshold) {
-                One::None => ResolveDecision {
-                    status: "none".into(),
-                    account_id: None,
-                    rival_account_id: None,
-                },
-                One::Match(k) => ResolveDecision {
-                    status: "match".into(),
-                    account_id: id(k),
-                    rival_account_id: None,
-                },
-                One::Ambiguous(a, b) => ResolveDecision {
-                    status: "ambiguous".into(),
-                    account_id: id(a),
-                    rival_account_id: id(b),
-                },
-            }
+    let (found, one) = eco.resolve_decided(record, k, threshold).await?;
+    let decision = {
+        use crate::matching::decide::One;
+        let id = |k: usize| Some(found[k].account.id.to_string());
+        match one {
+            One::None => ResolveDecision {
+                status: "none".into(),
+                account_id: None,
+                rival_account_id: None,
+            },
+            One::Match(k) => ResolveDecision {
+                status: "match".into(),
+                account_id: id(k),
+                rival_account_id: None,
+            },
+            One::Ambiguous(a, b) => ResolveDecision {
+                status: "ambiguous".into(),
+                account_id: id(a),
+                rival_account_id: id(b),
+            },
         }
-    })
-    .await
-    .map_err(|e| ApiError::internal(&e))?;
+    };
     let candidates = found
         .into_iter()
         .map(|r| ResolveCandidate {

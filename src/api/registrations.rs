@@ -152,16 +152,10 @@ async fn resolve_account(
                 .retry_after(5));
             }
             let record = record.into_record("account", false)?;
-            let found = eco.resolve(record, 5).await?;
             let matcher = crate::matching::card::shipped_ref();
-            let scored: Vec<(f64, crate::matching::Record)> = found
-                .iter()
-                .map(|r| (r.score, crate::service::account_record(&r.account)))
-                .collect();
-            let refs: Vec<(f64, &crate::matching::Record)> =
-                scored.iter().map(|(p, r)| (*p, r)).collect();
-            use crate::matching::decide::{One, decide_one};
-            match decide_one(matcher, &refs, matcher.threshold()) {
+            let (found, one) = eco.resolve_decided(record, 5, matcher.threshold()).await?;
+            use crate::matching::decide::One;
+            match one {
                 One::Match(k) => Ok((
                     found[k].account.id.to_string(),
                     Some(AccountResolution {

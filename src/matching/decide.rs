@@ -8,6 +8,7 @@
 //! [`TIE_LOGIT`] of it makes the record ambiguous. Then, for each left record claimed by several right records that are not
 //! duplicates of one another, the best claim wins and a close rival is ambiguous too.
 
+use super::distinct::{Freqs, NoList, TokenCounts};
 use super::evidence::MatchPair;
 use super::model::Matcher;
 use super::record::{Prepared, Record, prepare};
@@ -51,17 +52,20 @@ fn logit(p: f64) -> f64 {
     (p / (1.0 - p)).ln()
 }
 
-/// Prepared records of one side, made on first use (only records in contested pairs need them).
+/// Prepared records of one side, made on first use (only records in contested pairs need them),
+/// and the word frequencies two of them are judged one company with.
 struct Side<'a> {
     records: &'a [Record],
     prepared: HashMap<usize, Prepared>,
+    freqs: Freqs<'a>,
 }
 
 impl<'a> Side<'a> {
-    fn new(records: &'a [Record]) -> Self {
+    fn new(records: &'a [Record], freqs: Freqs<'a>) -> Self {
         Side {
             records,
             prepared: HashMap::new(),
+            freqs,
         }
     }
 
@@ -72,7 +76,12 @@ impl<'a> Side<'a> {
                 .entry(i)
                 .or_insert_with(|| prepare(&self.records[i]));
         }
-        m.reaches(&self.prepared[&a], &self.prepared[&b], threshold)
+        m.reaches_in(
+            &self.prepared[&a],
+            &self.prepared[&b],
+            threshold,
+            &self.freqs,
+        )
     }
 
     /// Whether record `b` is one company with every record of `group`.
@@ -83,7 +92,9 @@ impl<'a> Side<'a> {
 
 /// Decides every pair: each comes back with its [`Status`]. With `all_pairs`, pairs not chosen
 /// are kept as [`Status::Candidate`]; otherwise only matches and ambiguous pairs are returned.
-/// Sorted by right record, then score (best first).
+/// Sorted by right record, then score (best first). Whether two records of a side are one
+/// company is judged with the training corpus's word frequencies; [`decide_in`] judges it in
+/// the list matched against, as the pairs were scored.
 pub fn decide(
     matcher: &Matcher,
     left: &[Record],
@@ -92,12 +103,29 @@ pub fn decide(
     threshold: f64,
     all_pairs: bool,
 ) -> Vec<(MatchPair, Status)> {
+    decide_in(matcher, left, right, pairs, threshold, all_pairs, &NoList)
+}
+
+/// [`decide`], judging whether two left records (or two right records) are one company with the
+/// word frequencies of `list`, the left list the pairs were scored in. With the corpus alone,
+/// "Corvidon Foods GmbH" and "Corviden Foods GmbH" read as one company spelt two ways (neither
+/// word is known); in a list where each spelling names several companies they are two.
+pub fn decide_in(
+    matcher: &Matcher,
+    left: &[Record],
+    right: &[Record],
+    pairs: Vec<MatchPair>,
+    threshold: f64,
+    all_pairs: bool,
+    list: &dyn TokenCounts,
+) -> Vec<(MatchPair, Status)> {
     let mut by_right: HashMap<usize, Vec<MatchPair>> = HashMap::new();
     for p in pairs {
         by_right.entry(p.right).or_default().push(p);
     }
-    let mut lefts = Side::new(left);
-    let mut rights = Side::new(right);
+    // Two left records are both in the list; two right records are weighed in it, not held.
+    let mut lefts = Side::new(left, Freqs::list(&matcher.idf, list, true, true));
+    let mut rights = Side::new(right, Freqs::list(&matcher.idf, list, false, false));
     let mut out: Vec<(MatchPair, Status)> = Vec::new();
     let mut rights_sorted: Vec<usize> = by_right.keys().copied().collect();
     rights_sorted.sort_unstable();
@@ -159,15 +187,27 @@ pub enum One {
 /// best at the threshold wins unless a candidate that is a different company (not a duplicate of
 /// the best, by the matcher) is within [`TIE_LOGIT`] of it.
 pub fn decide_one(matcher: &Matcher, candidates: &[(f64, &Record)], threshold: f64) -> One {
+    decide_one_in(matcher, candidates, threshold, &NoList)
+}
+
+/// [`decide_one`], judging whether two candidates are one company with the word frequencies of
+/// `list`, the list that holds them (the account base of a resolution), as [`decide_in`] does.
+pub fn decide_one_in(
+    matcher: &Matcher,
+    candidates: &[(f64, &Record)],
+    threshold: f64,
+    list: &dyn TokenCounts,
+) -> One {
     let Some(&(best, best_rec)) = candidates.first().filter(|(p, _)| *p >= threshold) else {
         return One::None;
     };
+    let f = Freqs::list(&matcher.idf, list, true, true);
     let best_prep = prepare(best_rec);
     for (k, &(p, rec)) in candidates.iter().enumerate().skip(1).take(MAX_WEIGHED - 1) {
         if p < threshold || logit(best) - logit(p) >= TIE_LOGIT {
             break;
         }
-        if !matcher.reaches(&best_prep, &prepare(rec), threshold) {
+        if !matcher.reaches_in(&best_prep, &prepare(rec), threshold, &f) {
             return One::Ambiguous(0, k);
         }
     }
@@ -371,5 +411,81 @@ mod tests {
             statuses(&d),
             vec![(0, 0, Status::Ambiguous), (0, 1, Status::Ambiguous)]
         );
+    }
+
+    #[test]
+    fn duplicates_are_judged_with_the_word_frequencies_of_the_list_matched_against() {
+        // Two roots a letter apart, each naming a company in four cities of a list of 2,008
+        // (most of it in Hamburg): in this list they are two words, not one spelt two ways, so
+        // the Hamburg companies are not duplicates.
+        let m = super::super::card::shipped();
+        let mut left: Vec<Record> = (0..2000)
+            .map(|i| Record {
+                id: format!("other-{i}"),
+                name: format!("Nordhafen{i} Handel GmbH"),
+                city: Some("Hamburg".into()),
+                ..Default::default()
+            })
+            .collect();
+        for city in ["Hamburg", "Berlin", "Munich", "Bremen"] {
+            for root in ["Corvidon", "Corviden"] {
+                left.push(Record {
+                    id: format!("{root}-{city}"),
+                    name: format!("{root} Foods GmbH"),
+                    city: Some(city.into()),
+                    ..Default::default()
+                });
+            }
+        }
+        let right = [Record {
+            id: "r".into(),
+            name: "Corviddon Foods GmbH".into(),
+            city: Some("Hamburg".into()),
+            ..Default::default()
+        }];
+        let (pairs, _) = m.match_lists(&left, &right, 0.5);
+        let hamburg: Vec<usize> = pairs
+            .iter()
+            .filter(|p| left[p.left].city.as_deref() == Some("Hamburg"))
+            .map(|p| p.left)
+            .collect();
+        assert_eq!(
+            hamburg.len(),
+            2,
+            "both Hamburg companies reach the threshold"
+        );
+        // With the corpus alone neither root is a known word, so the two read as one company
+        // entered twice and both are matched.
+        let by_corpus = decide(&m, &left, &right, pairs, 0.5, false);
+        let matched = |d: &[(MatchPair, Status)]| {
+            d.iter()
+                .filter(|(_, s)| *s == Status::Match)
+                .map(|(p, _)| left[p.left].id.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(matched(&by_corpus).len(), 2, "{by_corpus:?}");
+        // In the list they are two companies: at most one is the match.
+        let (in_list, _, above) = m.match_and_decide(&left, &right, 0.5, false, &());
+        assert!(above >= 2);
+        assert!(matched(&in_list).len() <= 1, "{in_list:?}");
+        assert!(!in_list.is_empty());
+        // Resolving the record against the same list as an account base decides alike: with
+        // the corpus the two close candidates are one company (the best is taken), in the list
+        // they are two too close to call.
+        let mut cands: Vec<(f64, &Record)> = pairs_again(&m, &left, &right[0]);
+        cands.sort_by(|a, b| b.0.total_cmp(&a.0));
+        assert!(
+            logit(cands[0].0) - logit(cands[1].0) < TIE_LOGIT,
+            "{cands:?}"
+        );
+        assert_eq!(decide_one(&m, &cands, 0.5), One::Match(0));
+        let base = super::super::Index::from_prepared(left.iter().map(prepare).collect());
+        assert_eq!(decide_one_in(&m, &cands, 0.5, &base), One::Ambiguous(0, 1));
+    }
+
+    /// Every left record's probability against `r` at or above 0.5, scored in the left list.
+    fn pairs_again<'a>(m: &Matcher, left: &'a [Record], r: &Record) -> Vec<(f64, &'a Record)> {
+        let (pairs, _) = m.match_lists(left, std::slice::from_ref(r), 0.5);
+        pairs.iter().map(|p| (p.score, &left[p.left])).collect()
     }
 }

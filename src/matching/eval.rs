@@ -164,7 +164,8 @@ pub fn eval_dedupe(m: &Matcher, set: &DedupeSet) -> EvalRow {
 
 /// Runs two-list matching on a labelled linkage set at the matcher's threshold.
 pub fn eval_link(m: &Matcher, set: &LinkSet) -> EvalRow {
-    let (matches, stats) = m.match_lists(&set.left, &set.right, m.threshold());
+    // Every pair above the threshold, each with its decision.
+    let (decided, stats, _) = m.match_and_decide(&set.left, &set.right, m.threshold(), true, &());
     let lp: Vec<Prepared> = set.left.par_iter().map(prepare).collect();
     let rp: Vec<Prepared> = set.right.par_iter().map(prepare).collect();
     let same = |i: usize, j: usize| set.left_labels[i] == set.right_labels[j];
@@ -182,14 +183,16 @@ pub fn eval_link(m: &Matcher, set: &LinkSet) -> EvalRow {
         .iter()
         .map(|l| lcount.get(l.as_str()).copied().unwrap_or(0) as f64)
         .sum();
-    let tp = matches.iter().filter(|p| same(p.left, p.right)).count() as f64;
-    let listed = matches.len() as f64;
-    let chosen: Vec<(usize, usize)> =
-        decide::decide(m, &set.left, &set.right, matches, m.threshold(), false)
-            .into_iter()
-            .filter(|(_, s)| *s == decide::Status::Match)
-            .map(|(p, _)| (p.left, p.right))
-            .collect();
+    let tp = decided
+        .iter()
+        .filter(|(p, _)| same(p.left, p.right))
+        .count() as f64;
+    let listed = decided.len() as f64;
+    let chosen: Vec<(usize, usize)> = decided
+        .iter()
+        .filter(|(_, s)| *s == decide::Status::Match)
+        .map(|(p, _)| (p.left, p.right))
+        .collect();
     let decided_tp = chosen.iter().filter(|(i, j)| same(*i, *j)).count() as f64;
     EvalRow {
         set: set.name.clone(),

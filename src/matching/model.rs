@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::blocking::{BlockingConfig, BlockingStats};
 use super::cluster::{self, Brands};
+use super::decide;
 use super::distinct::{self, Freqs};
 use super::evidence::{Evidence, MatchPair, OneSide, PairSide};
 use super::features::{self, FEATURES, FIELDS, N_FEATURES};
@@ -293,8 +294,39 @@ impl Matcher {
         progress: &dyn Progress,
     ) -> (Vec<MatchPair>, BlockingStats) {
         let index = Index::from_prepared(prepare_all(left, progress));
+        self.match_in(&index, left.len(), right, threshold, progress)
+    }
+
+    /// Matches two lists and decides the pairs ([`decide::decide_in`]), judging duplicates with
+    /// the left list's word frequencies, as the pairs were scored. Returns the decided pairs
+    /// (with `all_pairs`, those not chosen too), the blocking figures and how many pairs were
+    /// above the threshold.
+    pub fn match_and_decide(
+        &self,
+        left: &[Record],
+        right: &[Record],
+        threshold: f64,
+        all_pairs: bool,
+        progress: &dyn Progress,
+    ) -> (Vec<(MatchPair, decide::Status)>, BlockingStats, usize) {
+        let index = Index::from_prepared(prepare_all(left, progress));
+        let (pairs, stats) = self.match_in(&index, left.len(), right, threshold, progress);
+        let above = pairs.len();
+        let decided = decide::decide_in(self, left, right, pairs, threshold, all_pairs, &index);
+        (decided, stats, above)
+    }
+
+    /// Every right record's pairs at `threshold` with the `n_left` left records of `index`.
+    fn match_in(
+        &self,
+        index: &Index,
+        n_left: usize,
+        right: &[Record],
+        threshold: f64,
+        progress: &dyn Progress,
+    ) -> (Vec<MatchPair>, BlockingStats) {
         // Token frequencies of the left list, which holds the first record of every pair.
-        let freqs = Freqs::list(&self.idf, &index, true, false);
+        let freqs = Freqs::list(&self.idf, index, true, false);
         progress.start("matching", right.len() as u64);
         let per_right: Vec<(u64, bool, Vec<MatchPair>)> = right
             .par_iter()
@@ -325,7 +357,7 @@ impl Matcher {
         let compared = per_right.iter().map(|x| x.0).sum();
         let windowed = per_right.iter().filter(|x| x.1).count() as u64;
         let pairs = per_right.into_iter().flat_map(|x| x.2).collect();
-        let total = left.len() as u64 * right.len() as u64;
+        let total = n_left as u64 * right.len() as u64;
         let mut stats = BlockingStats::new(compared, total);
         stats.windowed_records = windowed;
         (pairs, stats)

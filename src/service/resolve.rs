@@ -32,6 +32,22 @@ pub fn account_record(a: &Account) -> Record {
     }
 }
 
+/// The accounts behind index candidates, in their order (a candidate whose node is no longer an
+/// account is dropped).
+fn resolutions(g: &EcoGraph, candidates: Vec<crate::matching::Candidate>) -> Vec<Resolution> {
+    candidates
+        .into_iter()
+        .filter_map(|c| match g.node(NodeIndex::new(c.key as usize)) {
+            Some(Node::Account(a)) => Some(Resolution {
+                account: (**a).clone(),
+                score: c.score,
+                evidence: c.evidence,
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Builds the index if it is not built yet. Called with the graph's read lock held, so no account
 /// write slips between the scan and the index going live (writers update it once it exists).
 pub(crate) fn ensure_index(g: &EcoGraph, resolver: &RwLock<Option<Index>>) {
@@ -93,6 +109,37 @@ impl Ecosystem {
             .map_or(0, crate::matching::Index::len)
     }
 
+    /// Ranks the accounts a record may be, best first, at most `k`, and decides among them
+    /// ([`decide_one_in`](crate::matching::decide::decide_one_in), at the model's threshold or
+    /// `threshold`): whether two close candidates are one company is judged with the account
+    /// base's word frequencies, as the candidates were scored.
+    #[tracing::instrument(skip_all, fields(k))]
+    pub async fn resolve_decided(
+        &self,
+        record: Record,
+        k: usize,
+        threshold: f64,
+    ) -> Result<(Vec<Resolution>, crate::matching::decide::One), ServiceError> {
+        let graph = self.graph.clone();
+        let resolver = self.resolver.clone();
+        let matcher: &'static Matcher = crate::matching::card::shipped_ref();
+        let span = tracing::Span::current();
+        tokio::task::spawn_blocking(move || {
+            let _in = span.enter();
+            ensure_index(&graph.read(), &resolver);
+            let g = graph.read();
+            let index = resolver.read();
+            let index = index.as_ref().expect("built above");
+            let found = resolutions(&g, index.resolve(&record, k, matcher));
+            let records: Vec<Record> = found.iter().map(|r| account_record(&r.account)).collect();
+            let scored: Vec<(f64, &Record)> = found.iter().map(|r| r.score).zip(&records).collect();
+            let one = crate::matching::decide::decide_one_in(matcher, &scored, threshold, index);
+            (found, one)
+        })
+        .await
+        .map_err(|e| ServiceError::Task(e.to_string()))
+    }
+
     /// Ranks the accounts a record may be, best first, at most `k`.
     #[tracing::instrument(skip_all, fields(k))]
     pub async fn resolve(&self, record: Record, k: usize) -> Result<Vec<Resolution>, ServiceError> {
@@ -107,18 +154,7 @@ impl Ecosystem {
             let g = graph.read();
             let index = resolver.read();
             let index = index.as_ref().expect("built above");
-            index
-                .resolve(&record, k, matcher)
-                .into_iter()
-                .filter_map(|c| match g.node(NodeIndex::new(c.key as usize)) {
-                    Some(Node::Account(a)) => Some(Resolution {
-                        account: (**a).clone(),
-                        score: c.score,
-                        evidence: c.evidence,
-                    }),
-                    _ => None,
-                })
-                .collect()
+            resolutions(&g, index.resolve(&record, k, matcher))
         })
         .await
         .map_err(|e| ServiceError::Task(e.to_string()))
