@@ -109,10 +109,10 @@ impl Ecosystem {
             .map_or(0, crate::matching::Index::len)
     }
 
-    /// Ranks the accounts a record may be, best first, at most `k`, and decides among them
-    /// ([`decide_one_in`](crate::matching::decide::decide_one_in), at the model's threshold or
-    /// `threshold`): whether two close candidates are one company is judged with the account
-    /// base's word frequencies, as the candidates were scored.
+    /// Ranks the accounts a record may be, best first, at most `k`, and decides among them at
+    /// `threshold` ([`decide_one_in`](crate::matching::decide::decide_one_in)): whether two
+    /// close candidates are one company is judged with the account base's word frequencies, as
+    /// the candidates were scored.
     #[tracing::instrument(skip_all, fields(k))]
     pub async fn resolve_decided(
         &self,
@@ -123,6 +123,7 @@ impl Ecosystem {
         let graph = self.graph.clone();
         let resolver = self.resolver.clone();
         let matcher: &'static Matcher = crate::matching::card::shipped_ref();
+        // The blocking thread logs under the request's span, so its lines carry the request id.
         let span = tracing::Span::current();
         tokio::task::spawn_blocking(move || {
             let _in = span.enter();
@@ -140,24 +141,11 @@ impl Ecosystem {
         .map_err(|e| ServiceError::Task(e.to_string()))
     }
 
-    /// Ranks the accounts a record may be, best first, at most `k`.
-    #[tracing::instrument(skip_all, fields(k))]
+    /// Ranks the accounts a record may be, best first, at most `k` ([`Self::resolve_decided`]
+    /// without the decision).
     pub async fn resolve(&self, record: Record, k: usize) -> Result<Vec<Resolution>, ServiceError> {
-        let graph = self.graph.clone();
-        let resolver = self.resolver.clone();
-        let matcher: &'static Matcher = crate::matching::card::shipped_ref();
-        // The blocking thread logs under the request's span, so its lines carry the request id.
-        let span = tracing::Span::current();
-        tokio::task::spawn_blocking(move || {
-            let _in = span.enter();
-            ensure_index(&graph.read(), &resolver);
-            let g = graph.read();
-            let index = resolver.read();
-            let index = index.as_ref().expect("built above");
-            resolutions(&g, index.resolve(&record, k, matcher))
-        })
-        .await
-        .map_err(|e| ServiceError::Task(e.to_string()))
+        let threshold = crate::matching::card::shipped_ref().threshold();
+        Ok(self.resolve_decided(record, k, threshold).await?.0)
     }
 
     /// Keeps the resolution index (when built) in step with an account write.
