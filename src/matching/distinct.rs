@@ -65,7 +65,7 @@ impl TokenCounts for NoList {
     }
 }
 
-pub(crate) static NO_LIST: NoList = NoList;
+static NO_LIST: NoList = NoList;
 
 /// How many records the training corpus counts for beside the list's own counts. Fixed before
 /// any list was read: a hundred records is where a list's own counts start to say which of its
