@@ -21,24 +21,19 @@ fn main() {
     let model = std::fs::read_to_string(args.get(1).expect("model path")).expect("model");
     let m = Matcher::from_json(&model).expect("model");
     let set = args.get(2).map(String::as_str).unwrap_or("synthetic");
-    if set == "stress" || set == "families" {
-        // The fold's test world by default, or another seed of its size.
-        let (test_seed, left, right) = if set == "stress" {
-            train::STRESS_TEST
-        } else {
-            train::FAMILIES_TEST
-        };
+    // A generated world: the fold's test world by default, or another seed of its size.
+    let generated: Option<(_, fn(_) -> _)> = match set {
+        "stress" => Some((train::STRESS_TEST, train::stress_set)),
+        "families" => Some((train::FAMILIES_TEST, train::families_set)),
+        _ => None,
+    };
+    if let Some(((test_seed, left, right), world)) = generated {
         let seed = args
             .get(3)
             .and_then(|s| s.parse().ok())
             .unwrap_or(test_seed);
         let n = args.get(4).and_then(|s| s.parse().ok()).unwrap_or(30);
-        let world = if set == "stress" {
-            train::stress_set((seed, left, right))
-        } else {
-            train::families_set((seed, left, right))
-        };
-        return link_errors(&m, &world, n);
+        return link_errors(&m, &world((seed, left, right)), n);
     }
     let er = || devsets::er_dir(&devsets::default_shared_dir()).expect("shared data");
     let (d, shown) = match set {

@@ -28,11 +28,11 @@ fn main() {
         }
         "stress" => {
             let l = train::stress_set(train::STRESS_TEST);
-            train::held_out_probabilities(&m, &Source::Stress(&l))
+            train::held_out_probabilities(&m, &Source::Generated(&l))
         }
         "families" => {
             let l = train::families_set(train::FAMILIES_TEST);
-            train::held_out_probabilities(&m, &Source::Stress(&l))
+            train::held_out_probabilities(&m, &Source::Generated(&l))
         }
         _ => {
             let d = train::synthetic_set(7, 1500);

@@ -8,7 +8,7 @@
 //! [`TIE_LOGIT`] of it makes the record ambiguous. Then, for each left record claimed by several right records that are not
 //! duplicates of one another, the best claim wins and a close rival is ambiguous too.
 
-use super::distinct::{Freqs, NoList, TokenCounts};
+use super::distinct::{Freqs, TokenCounts};
 use super::evidence::MatchPair;
 use super::model::Matcher;
 use super::record::{Prepared, Record, prepare};
@@ -92,25 +92,12 @@ impl<'a> Side<'a> {
 
 /// Decides every pair: each comes back with its [`Status`]. With `all_pairs`, pairs not chosen
 /// are kept as [`Status::Candidate`]; otherwise only matches and ambiguous pairs are returned.
-/// Sorted by right record, then score (best first). Whether two records of a side are one
-/// company is judged with the training corpus's word frequencies; [`decide_in`] judges it in
-/// the list matched against, as the pairs were scored.
-pub fn decide(
-    matcher: &Matcher,
-    left: &[Record],
-    right: &[Record],
-    pairs: Vec<MatchPair>,
-    threshold: f64,
-    all_pairs: bool,
-) -> Vec<(MatchPair, Status)> {
-    decide_in(matcher, left, right, pairs, threshold, all_pairs, &NoList)
-}
-
-/// [`decide`], judging whether two left records (or two right records) are one company with the
-/// word frequencies of `list`, the left list the pairs were scored in. With the corpus alone,
+/// Sorted by right record, then score (best first). Whether two left records (or two right
+/// records) are one company is judged with the word frequencies of `list`, the left list the
+/// pairs were scored in ([`NoList`](super::distinct::NoList) for the training corpus alone). With the corpus alone,
 /// "Corvidon Foods GmbH" and "Corviden Foods GmbH" read as one company spelt two ways (neither
 /// word is known); in a list where each spelling names several companies they are two.
-pub fn decide_in(
+pub fn decide(
     matcher: &Matcher,
     left: &[Record],
     right: &[Record],
@@ -185,14 +172,10 @@ pub enum One {
 
 /// Decides one record against its candidates, as [`decide`] does for each right record: the
 /// best at the threshold wins unless a candidate that is a different company (not a duplicate of
-/// the best, by the matcher) is within [`TIE_LOGIT`] of it.
-pub fn decide_one(matcher: &Matcher, candidates: &[(f64, &Record)], threshold: f64) -> One {
-    decide_one_in(matcher, candidates, threshold, &NoList)
-}
-
-/// [`decide_one`], judging whether two candidates are one company with the word frequencies of
-/// `list`, the list that holds them (the account base of a resolution), as [`decide_in`] does.
-pub fn decide_one_in(
+/// the best, by the matcher) is within [`TIE_LOGIT`] of it; whether two candidates are one
+/// company is judged with the word frequencies of `list`, the list that holds them (the account
+/// base of a resolution).
+pub fn decide_one(
     matcher: &Matcher,
     candidates: &[(f64, &Record)],
     threshold: f64,
@@ -259,6 +242,7 @@ fn settle_contested_lefts(
 
 #[cfg(test)]
 mod tests {
+    use super::super::distinct::NoList;
     use super::*;
 
     fn rec(id: &str, name: &str) -> Record {
@@ -301,7 +285,7 @@ mod tests {
             pair(0, 1, 0.9),
             pair(1, 1, 0.8),
         ];
-        let d = decide(&m, &left, &right, pairs.clone(), 0.5, false);
+        let d = decide(&m, &left, &right, pairs.clone(), 0.5, false, &NoList);
         assert_eq!(
             statuses(&d),
             vec![
@@ -310,7 +294,7 @@ mod tests {
                 (1, 1, Status::Ambiguous)
             ]
         );
-        let all = decide(&m, &left, &right, pairs, 0.5, true);
+        let all = decide(&m, &left, &right, pairs, 0.5, true, &NoList);
         assert_eq!(all.len(), 4);
         assert!(all.contains(&(pair(1, 0, 0.6), Status::Candidate)));
     }
@@ -330,6 +314,7 @@ mod tests {
             vec![pair(0, 0, 0.97), pair(1, 0, 0.96)],
             0.5,
             false,
+            &NoList,
         );
         assert_eq!(
             statuses(&d),
@@ -373,6 +358,7 @@ mod tests {
             vec![pair(0, 0, 0.9), pair(1, 0, 0.8), pair(2, 0, 0.75)],
             0.5,
             false,
+            &NoList,
         );
         assert!(
             d.iter().all(|(_, s)| *s != Status::Match),
@@ -397,6 +383,7 @@ mod tests {
             vec![pair(0, 0, 0.99), pair(0, 1, 0.7)],
             0.5,
             false,
+            &NoList,
         );
         assert_eq!(statuses(&d), vec![(0, 0, Status::Match)]);
         let d = decide(
@@ -406,6 +393,7 @@ mod tests {
             vec![pair(0, 0, 0.9), pair(0, 1, 0.8)],
             0.5,
             false,
+            &NoList,
         );
         assert_eq!(
             statuses(&d),
@@ -456,7 +444,7 @@ mod tests {
         );
         // With the corpus alone neither root is a known word, so the two read as one company
         // entered twice and both are matched.
-        let by_corpus = decide(&m, &left, &right, pairs, 0.5, false);
+        let by_corpus = decide(&m, &left, &right, pairs, 0.5, false, &NoList);
         let matched = |d: &[(MatchPair, Status)]| {
             d.iter()
                 .filter(|(_, s)| *s == Status::Match)
@@ -478,9 +466,9 @@ mod tests {
             logit(cands[0].0) - logit(cands[1].0) < TIE_LOGIT,
             "{cands:?}"
         );
-        assert_eq!(decide_one(&m, &cands, 0.5), One::Match(0));
+        assert_eq!(decide_one(&m, &cands, 0.5, &NoList), One::Match(0));
         let base = super::super::Index::from_prepared(left.iter().map(prepare).collect());
-        assert_eq!(decide_one_in(&m, &cands, 0.5, &base), One::Ambiguous(0, 1));
+        assert_eq!(decide_one(&m, &cands, 0.5, &base), One::Ambiguous(0, 1));
     }
 
     /// Every left record's probability against `r` at or above 0.5, scored in the left list.

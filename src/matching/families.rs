@@ -73,21 +73,39 @@ const STREETS: &[&str] = &[
 ];
 
 /// A country: code, legal forms with a spelled-out or reformatted form, cities, the word a
-/// division adds, phone prefix, and how it writes an address and a postal code.
+/// division adds, phone prefix, how it writes an address in full and abbreviated (`{s}` the
+/// street, `{n}` the house number) and the shape of a postal code (`#` a digit).
 struct Country {
     code: &'static str,
     legal: &'static [(&'static str, &'static str)],
     cities: &'static [&'static str],
     division: &'static str,
     phone: &'static str,
-    address: fn(&str, u32, bool) -> String,
-    postal: fn(&mut ChaCha8Rng) -> String,
+    address: [&'static str; 2],
+    postal: &'static str,
+}
+
+impl Country {
+    fn address(&self, street: &str, number: u32, short: bool) -> String {
+        self.address[usize::from(short)]
+            .replace("{s}", street)
+            .replace("{n}", &number.to_string())
+    }
+
+    fn postal(&self, r: &mut ChaCha8Rng) -> String {
+        self.postal
+            .chars()
+            .map(|c| if c == '#' { digit(r) } else { c })
+            .collect()
+    }
+}
+
+fn digit(r: &mut ChaCha8Rng) -> char {
+    char::from(b'0' + r.random_range(0..10u8))
 }
 
 fn digits(r: &mut ChaCha8Rng, n: usize) -> String {
-    (0..n)
-        .map(|_| char::from(b'0' + r.random_range(0..10u8)))
-        .collect()
+    (0..n).map(|_| digit(r)).collect()
 }
 
 const COUNTRIES: &[Country] = &[
@@ -97,14 +115,8 @@ const COUNTRIES: &[Country] = &[
         cities: &["Malmö", "Göteborg", "Uppsala"],
         division: "Nordic",
         phone: "+46",
-        address: |s, n, short| {
-            if short {
-                format!("{s}g. {n}")
-            } else {
-                format!("{s}gatan {n}")
-            }
-        },
-        postal: |r| format!("{} {}", digits(r, 3), digits(r, 2)),
+        address: ["{s}gatan {n}", "{s}g. {n}"],
+        postal: "### ##",
     },
     Country {
         code: "FR",
@@ -112,14 +124,8 @@ const COUNTRIES: &[Country] = &[
         cities: &["Lyon", "Lille", "Nantes"],
         division: "France",
         phone: "+33",
-        address: |s, n, short| {
-            if short {
-                format!("{n}, r. {s}")
-            } else {
-                format!("{n} rue {s}")
-            }
-        },
-        postal: |r| digits(r, 5),
+        address: ["{n} rue {s}", "{n}, r. {s}"],
+        postal: "#####",
     },
     Country {
         code: "ES",
@@ -127,14 +133,8 @@ const COUNTRIES: &[Country] = &[
         cities: &["Valencia", "Sevilla", "Bilbao"],
         division: "Iberia",
         phone: "+34",
-        address: |s, n, short| {
-            if short {
-                format!("C/ {s}, {n}")
-            } else {
-                format!("Calle {s} {n}")
-            }
-        },
-        postal: |r| digits(r, 5),
+        address: ["Calle {s} {n}", "C/ {s}, {n}"],
+        postal: "#####",
     },
     Country {
         code: "PL",
@@ -142,14 +142,8 @@ const COUNTRIES: &[Country] = &[
         cities: &["Gdansk", "Poznan", "Krakow"],
         division: "Polska",
         phone: "+48",
-        address: |s, n, short| {
-            if short {
-                format!("{s} {n}")
-            } else {
-                format!("ul. {s} {n}")
-            }
-        },
-        postal: |r| format!("{}-{}", digits(r, 2), digits(r, 3)),
+        address: ["ul. {s} {n}", "{s} {n}"],
+        postal: "##-###",
     },
     Country {
         code: "US",
@@ -157,14 +151,8 @@ const COUNTRIES: &[Country] = &[
         cities: &["Portland", "Raleigh", "Tampa"],
         division: "Americas",
         phone: "+1",
-        address: |s, n, short| {
-            if short {
-                format!("{n} {s} Ave")
-            } else {
-                format!("{n} {s} Avenue")
-            }
-        },
-        postal: |r| digits(r, 5),
+        address: ["{n} {s} Avenue", "{n} {s} Ave"],
+        postal: "#####",
     },
 ];
 
@@ -180,7 +168,7 @@ fn site(r: &mut ChaCha8Rng, country: &Country) -> Site {
     Site {
         street: STREETS[r.random_range(0..STREETS.len())],
         number: r.random_range(1..1500),
-        postal: (country.postal)(r),
+        postal: country.postal(r),
         phone: format!("{} {} {}", country.phone, digits(r, 3), digits(r, 6)),
     }
 }
@@ -300,7 +288,7 @@ fn record(r: &mut ChaCha8Rng, id: String, groups: &[Group], c: &Company, noisy: 
         website: shown(r, 0.6, 0.4).then(|| format!("https://www.{}", c.domain)),
         phone: shown(r, 0.6, 0.4).then(|| c.site.phone.clone()),
         address: shown(r, 1.0, 0.8)
-            .then(|| (country.address)(c.site.street, c.site.number, r.random_bool(p(0.3)))),
+            .then(|| country.address(c.site.street, c.site.number, r.random_bool(p(0.3)))),
         city: shown(r, 1.0, 0.9).then(|| c.city.to_string()),
         postal_code: shown(r, 1.0, 0.75).then(|| c.site.postal.clone()),
         country: Some(country.code.to_string()),

@@ -297,7 +297,7 @@ impl Matcher {
         self.match_in(&index, left.len(), right, threshold, progress)
     }
 
-    /// Matches two lists and decides the pairs ([`decide::decide_in`]), judging duplicates with
+    /// Matches two lists and decides the pairs ([`decide::decide`]), judging duplicates with
     /// the left list's word frequencies, as the pairs were scored. Returns the decided pairs
     /// (with `all_pairs`, those not chosen too), the blocking figures and how many pairs were
     /// above the threshold.
@@ -312,7 +312,7 @@ impl Matcher {
         let index = Index::from_prepared(prepare_all(left, progress));
         let (pairs, stats) = self.match_in(&index, left.len(), right, threshold, progress);
         let above = pairs.len();
-        let decided = decide::decide_in(self, left, right, pairs, threshold, all_pairs, &index);
+        let decided = decide::decide(self, left, right, pairs, threshold, all_pairs, &index);
         (decided, stats, above)
     }
 

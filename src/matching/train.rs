@@ -26,14 +26,14 @@ pub enum Source<'a> {
     /// A generated dense world (the stress or the families shape): trained on, but kept out of
     /// the word-frequency corpus. Its few hundred made-up roots and descriptors would teach the
     /// corpus that "field", "light" or "nordex" are common words in company names anywhere.
-    Stress(&'a LinkSet),
+    Generated(&'a LinkSet),
 }
 
 impl Source<'_> {
     fn name(&self) -> &str {
         match self {
             Source::Dedupe(d) => &d.name,
-            Source::Link(l) | Source::Stress(l) => &l.name,
+            Source::Link(l) | Source::Generated(l) => &l.name,
         }
     }
 }
@@ -94,7 +94,7 @@ pub fn labelled(src: &Source, idf: &IdfTable, cfg: &BlockingConfig) -> Xy {
                 })
                 .unzip()
         }
-        Source::Link(l) | Source::Stress(l) => {
+        Source::Link(l) | Source::Generated(l) => {
             let lp: Vec<Prepared> = l.left.par_iter().map(prepare).collect();
             let rp: Vec<Prepared> = l.right.par_iter().map(prepare).collect();
             let index = Index::from_prepared(lp.clone());
@@ -125,7 +125,7 @@ pub fn idf_of(sources: &[Source]) -> IdfTable {
         let recs: Vec<&super::record::Record> = match s {
             Source::Dedupe(d) => d.records.iter().collect(),
             Source::Link(l) => l.left.iter().chain(&l.right).collect(),
-            Source::Stress(_) => continue,
+            Source::Generated(_) => continue,
         };
         docs.extend(
             recs.par_iter()
@@ -274,8 +274,8 @@ pub fn leave_one_out(
                 "patstat" => Source::Dedupe(patstat),
                 "chicago" => Source::Dedupe(chicago),
                 "febrl4" => Source::Link(febrl),
-                "stress" => Source::Stress(&stress),
-                "families" => Source::Stress(&families),
+                "stress" => Source::Generated(&stress),
+                "families" => Source::Generated(&families),
                 _ => Source::Dedupe(&synth),
             });
         }
@@ -293,8 +293,8 @@ pub fn leave_one_out(
             "patstat" => Source::Dedupe(patstat),
             "chicago" => Source::Dedupe(chicago),
             "febrl4" => Source::Link(febrl),
-            "stress" => Source::Stress(&stress_test),
-            "families" => Source::Stress(&families_test),
+            "stress" => Source::Generated(&stress_test),
+            "families" => Source::Generated(&families_test),
             _ => Source::Dedupe(&synth_test),
         };
         let mut rows = vec![eval_held(&m)];

@@ -110,7 +110,7 @@ impl Ecosystem {
     }
 
     /// Ranks the accounts a record may be, best first, at most `k`, and decides among them at
-    /// `threshold` ([`decide_one_in`](crate::matching::decide::decide_one_in)): whether two
+    /// `threshold` ([`decide_one`](crate::matching::decide::decide_one)): whether two
     /// close candidates are one company is judged with the account base's word frequencies, as
     /// the candidates were scored.
     #[tracing::instrument(skip_all, fields(k))]
@@ -134,7 +134,7 @@ impl Ecosystem {
             let found = resolutions(&g, index.resolve(&record, k, matcher));
             let records: Vec<Record> = found.iter().map(|r| account_record(&r.account)).collect();
             let scored: Vec<(f64, &Record)> = found.iter().map(|r| r.score).zip(&records).collect();
-            let one = crate::matching::decide::decide_one_in(matcher, &scored, threshold, index);
+            let one = crate::matching::decide::decide_one(matcher, &scored, threshold, index);
             (found, one)
         })
         .await
