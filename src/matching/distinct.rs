@@ -291,6 +291,24 @@ const DESCRIPTOR_WORDS: &[&str] = &[
     "foods",
     "systems",
     "security",
+    // Group and family-business words in other languages ("Grupo", "e Filhos", "& Söhne").
+    "groep",
+    "grupa",
+    "grupo",
+    "gruppe",
+    "gruppo",
+    "groupe",
+    "sons",
+    "sohne",
+    "bros",
+    "hnos",
+    "filhos",
+    "figli",
+    "hijos",
+    "fils",
+    "asociados",
+    "associati",
+    "associes",
 ];
 
 /// What kind of extension word a token is, if any.
@@ -460,7 +478,7 @@ fn opening<'v, 's>(
     {
         core -= 1;
     }
-    if core == 0 || core >= l.len() {
+    if core == 0 || core > l.len() {
         return None;
     }
     // "therailgo.com" opens with the name run into a leading article or "www".
@@ -470,7 +488,8 @@ fn opening<'v, 's>(
                 .iter()
                 .any(|p| x.strip_prefix(p) == Some(y) || y.strip_prefix(p) == Some(x))
     };
-    if !head(l[0], s[0]) || s[1..core] != l[1..core] {
+    // Equal names are no containment; names equal but for that run-in article are.
+    if !head(l[0], s[0]) || s[1..core] != l[1..core] || (core == l.len() && l[0] == s[0]) {
         return None;
     }
     let mut relation = Relation::Same;

@@ -89,6 +89,23 @@ pub fn registrable_domain(raw: &str) -> Option<String> {
     Some(d.to_string())
 }
 
+/// The registrable domain of a company name written as its web address ("www.brunel.fr",
+/// "therailgo.com", "https://acme.co.uk"): one word with a known public suffix and a label of
+/// at least three characters. `None` for every other name, dotted legal forms ("S.p.A.", "N.V.")
+/// included, since their last part is no known suffix.
+pub fn name_as_domain(name: &str) -> Option<String> {
+    let t = name.trim();
+    if t.is_empty() || t.contains(char::is_whitespace) || t.contains('@') {
+        return None;
+    }
+    let host = host_of(t)?;
+    let host = host.strip_prefix("www.").unwrap_or(&host);
+    let suffix = psl::suffix(host.as_bytes())?;
+    let d = psl::domain_str(host)?;
+    let label_len = d.len().checked_sub(suffix.as_bytes().len() + 1)?;
+    (suffix.is_known() && label_len >= 3).then(|| d.to_string())
+}
+
 /// Registrable domain usable as company identity: as [`registrable_domain`] but `None` for
 /// shared free-mail and hosting domains.
 pub fn company_domain(raw: &str) -> Option<String> {
@@ -103,6 +120,31 @@ pub fn company_domain(raw: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_written_as_a_web_address_gives_its_domain() {
+        for (name, domain) in [
+            ("www.brunel.fr", Some("brunel.fr")),
+            ("therailgo.com", Some("therailgo.com")),
+            ("https://Acme.co.uk/about", Some("acme.co.uk")),
+            ("santos.com.br", Some("santos.com.br")),
+            ("Amazon.com", Some("amazon.com")),
+        ] {
+            assert_eq!(name_as_domain(name).as_deref(), domain, "{name}");
+        }
+        for name in [
+            "S.p.A.",
+            "N.V.",
+            "J.P.Morgan",
+            "Acme Corp.",
+            "Amazon.com, Inc.",
+            "info@acme.com",
+            "ab.com",
+            "Sp.z.o.o.",
+        ] {
+            assert_eq!(name_as_domain(name), None, "{name}");
+        }
+    }
 
     #[test]
     fn extracts_registrable_domain() {

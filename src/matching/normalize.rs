@@ -93,6 +93,26 @@ const LEGAL_FORMS: &[&str] = &[
     "bhd",
     "tbk",
     "pt",
+    // Partnerships and sole traders: Swedish, German, Spanish, Polish, Brazilian, Italian.
+    "hb",
+    "kb",
+    "gbr",
+    "ek",
+    "scoop",
+    "slne",
+    "scom",
+    "scp",
+    "sat",
+    "spk",
+    "spj",
+    "sc",
+    "ei",
+    "me",
+    "eireli",
+    "snc",
+    "sapa",
+    "sagl",
+    "cvba",
 ];
 
 /// Legal forms that are unambiguous words, so they can be removed even in the middle of a name
@@ -146,6 +166,10 @@ const LEGAL_PHRASES: &[(&[&str], &str)] = &[
     (&["gmbh", "and", "co", "kg"], "gmbh"),
     (&["co", "kg"], "kg"),
     (&["pty", "ltd"], "ltd"),
+    (&["s", "coop"], "scoop"),
+    (&["s", "com"], "scom"),
+    (&["sp", "k"], "spk"),
+    (&["sp", "j"], "spj"),
 ];
 
 /// Words dropped everywhere: articles and conjunctions that vary freely between sources.
@@ -562,6 +586,18 @@ mod tests {
 
     /// Initials that run into a legal form are the name and the form, however they are spaced;
     /// a form with a vowel is left on an acronym it may end.
+    #[test]
+    fn partnership_and_sole_trader_forms_are_legal_forms() {
+        assert_eq!(n("Sköld HB"), "skold");
+        assert_eq!(n("Rezende - ME"), "rezende");
+        assert_eq!(n("Arrieta S.Coop."), "arrieta");
+        assert_eq!(n("Geisler Sp. z o.o. Sp.k."), "geisler");
+        assert_eq!(n("Blümel GmbH & Co. OHG"), "blumel");
+        assert_eq!(n("Pujadas S.L.N.E"), "pujadas");
+        // A lone form is still a name.
+        assert_eq!(n("ME"), "me");
+    }
+
     #[test]
     fn initials_before_a_legal_form_are_the_name() {
         assert_eq!(n("D S M N. V."), "dsm");

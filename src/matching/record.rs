@@ -199,11 +199,18 @@ fn clip(s: &str) -> &str {
 
 /// Normalises a record for comparison. Never fails: unusable fields become `None`.
 pub fn prepare(r: &Record) -> Prepared {
-    let nn = normalize::normalize_name(clip(&r.name));
+    // A name written as the company's web address ("www.brunel.fr") is compared as the name it
+    // spells ("brunel") and stands for the domain when no domain field gives one.
+    let web = domain::name_as_domain(&r.name);
+    let nn = match &web {
+        Some(d) => normalize::normalize_name(d.split('.').next().unwrap_or(d)),
+        None => normalize::normalize_name(clip(&r.name)),
+    };
     let domain = [&r.domain, &r.website, &r.email]
         .into_iter()
         .filter_map(nonempty)
-        .find_map(domain::company_domain);
+        .find_map(domain::company_domain)
+        .or_else(|| web.filter(|d| domain::company_domain(d).is_some()));
     let country = nonempty(&r.country)
         .and_then(country::to_iso2)
         .or(nn.country.clone());
