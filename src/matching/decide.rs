@@ -415,11 +415,18 @@ mod tests {
                 ..Default::default()
             })
             .collect();
-        for city in ["Hamburg", "Berlin", "Munich", "Bremen"] {
+        // The list counts words once per distinct name, so each root names four companies
+        // with four lines of business; both roots' Hamburg companies sell food.
+        for (city, line) in [
+            ("Hamburg", "Foods"),
+            ("Berlin", "Retail"),
+            ("Munich", "Print"),
+            ("Bremen", "Textile"),
+        ] {
             for root in ["Corvidon", "Corviden"] {
                 left.push(Record {
                     id: format!("{root}-{city}"),
-                    name: format!("{root} Foods GmbH"),
+                    name: format!("{root} {line} GmbH"),
                     city: Some(city.into()),
                     ..Default::default()
                 });

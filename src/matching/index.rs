@@ -115,6 +115,12 @@ struct Values {
     cities: HashMap<u64, u32, BuildHasherDefault<KeyHasher>>,
     /// Records with a domain, a phone key, a postal key and a city, in [`ValueField`] order.
     present: [u32; 4],
+    /// Records per distinct normalised name.
+    names: HashMap<u64, u32, BuildHasherDefault<KeyHasher>>,
+    /// Distinct names holding each name token: a word's frequency in the list, counted once
+    /// per spelling of a name, so that one company entered a hundred times under one name does
+    /// not make its name a common word (see [`TokenCounts::count`] for [`Index`]).
+    name_tokens: HashMap<u64, u32, BuildHasherDefault<KeyHasher>>,
 }
 
 impl Values {
@@ -127,9 +133,30 @@ impl Values {
         ]
     }
 
+    /// The distinct tokens of `p`'s name, each once.
+    fn name_tokens(p: &Prepared) -> Vec<&str> {
+        let mut t: Vec<&str> = p.name().split(' ').filter(|t| !t.is_empty()).collect();
+        t.sort_unstable();
+        t.dedup();
+        t
+    }
+
     fn add(&mut self, p: &Prepared) {
         for (n, has) in self.present.iter_mut().zip(Self::fields(p)) {
             *n += u32::from(has);
+        }
+        let seen = self
+            .names
+            .entry(blocking::hash_key(b'n', p.name()))
+            .or_default();
+        *seen += 1;
+        if *seen == 1 {
+            for t in Self::name_tokens(p) {
+                *self
+                    .name_tokens
+                    .entry(blocking::hash_key(b't', t))
+                    .or_default() += 1;
+            }
         }
         if let Some(c) = p.city() {
             *self.cities.entry(blocking::hash_key(b'c', c)).or_default() += 1;
@@ -139,6 +166,22 @@ impl Values {
     fn sub(&mut self, p: &Prepared) {
         for (n, has) in self.present.iter_mut().zip(Self::fields(p)) {
             *n -= u32::from(has);
+        }
+        let key = blocking::hash_key(b'n', p.name());
+        if let Some(n) = self.names.get_mut(&key) {
+            *n -= 1;
+            if *n == 0 {
+                self.names.remove(&key);
+                for t in Self::name_tokens(p) {
+                    let k = blocking::hash_key(b't', t);
+                    if let Some(c) = self.name_tokens.get_mut(&k) {
+                        *c -= 1;
+                        if *c == 0 {
+                            self.name_tokens.remove(&k);
+                        }
+                    }
+                }
+            }
         }
         if let Some(c) = p.city() {
             let k = blocking::hash_key(b'c', c);
@@ -549,17 +592,20 @@ impl Index {
     }
 }
 
-/// The posting list of a name token is the list of records holding it, so its length is the
-/// token's document frequency: the index counts tokens at no extra memory.
+/// Name words are counted over the list's distinct names, not its records: a list that holds
+/// one company under a hundred records of the same name (PATSTAT's Philips) would otherwise
+/// read that name as a common word and its records as weak evidence of one another.
 impl TokenCounts for Index {
     fn count(&self, token: &str) -> u32 {
-        self.postings
+        self.values
+            .name_tokens
             .get(&blocking::hash_key(b't', token))
-            .map_or(0, |p| p.as_slice().len() as u32)
+            .copied()
+            .unwrap_or(0)
     }
 
     fn total(&self) -> u32 {
-        self.len() as u32
+        self.values.names.len() as u32
     }
 
     fn value_count(&self, field: ValueField, value: &str) -> Option<(u32, u32)> {
@@ -795,6 +841,42 @@ mod tests {
             index.value_count(ValueField::Phone, "4215550100"),
             Some((2, 2))
         );
+    }
+
+    #[test]
+    fn name_words_are_counted_once_per_distinct_name() {
+        let rec = |i: u64, name: &str| Record {
+            id: format!("n{i}"),
+            name: name.into(),
+            ..Record::default()
+        };
+        // One company entered fifty times under one name, beside two other Philips names.
+        let mut index = Index::from_prepared(
+            (0..50)
+                .map(|i| prepare(&rec(i, "Philips Electronics N.V.")))
+                .collect(),
+        );
+        index.insert(50, &rec(50, "Koninklijke Philips"));
+        index.insert(51, &rec(51, "Philips"));
+        index.insert(52, &rec(52, "Vantor Electronics"));
+        assert_eq!(index.len(), 53);
+        assert_eq!(index.total(), 4);
+        assert_eq!(index.count("philips"), 3);
+        assert_eq!(index.count("electronics"), 2);
+        assert_eq!(index.count("vantor"), 1);
+        // A name leaves the counts with its last record; a renamed record moves its words.
+        for i in 0..49 {
+            assert!(index.remove(i));
+        }
+        assert_eq!(index.count("electronics"), 2);
+        assert!(index.remove(49));
+        assert_eq!(index.count("electronics"), 1);
+        assert_eq!(index.total(), 3);
+        index.insert(52, &rec(52, "Vantor Retail"));
+        assert_eq!(index.count("electronics"), 0);
+        assert_eq!(index.count("retail"), 1);
+        assert_eq!(index.count("vantor"), 1);
+        assert_eq!(index.total(), 3);
     }
 
     #[test]
