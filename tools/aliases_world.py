@@ -9,7 +9,7 @@ holding form, the web domain, upper case, now and then a keyed-in slip); the oth
 kinds of names of companies the left list does not hold, drawn from the same name pools, so they
 share surnames and forms with left companies. Names only, as alias lists come.
 
-    python3 -m venv /tmp/fk && /tmp/fk/bin/pip install faker
+    python3 -m venv /tmp/fk && /tmp/fk/bin/pip install faker==40.63.0   # the figures used 40.63.0
     /tmp/fk/bin/python tools/aliases_world.py --seed 1 --n 5000 --out /tmp/aliases1
     ecograph match --left /tmp/aliases1/left.csv --right /tmp/aliases1/right.csv --out /tmp/aliases1/pairs.csv
     python3 tools/score_pairs.py /tmp/aliases1/pairs.csv /tmp/aliases1/truth.csv
