@@ -87,15 +87,19 @@ fn benches(c: &mut Criterion) {
             })
             .collect()
     });
+    let threshold = ecograph::matching::card::shipped_ref().threshold();
     let micros: Vec<f64> = names
         .iter()
         .zip(&claims)
         .map(|(rec, cl)| {
             let t = Instant::now();
-            let found = rt.block_on(eco.resolve(rec.clone(), 5)).unwrap();
+            // As registration resolves its account: the decided match, if any.
+            let (found, one) = rt
+                .block_on(eco.resolve_decided(rec.clone(), 5, threshold))
+                .unwrap();
             let mut cl = cl.clone();
-            if let Some(best) = found.first() {
-                cl.account_id = best.account.id.clone();
+            if let ecograph::matching::decide::One::Match(k) = one {
+                cl.account_id = found[k].account.id.clone();
             }
             eco.assess_claim(&id, &cl, now).unwrap();
             t.elapsed().as_secs_f64() * 1e6

@@ -36,7 +36,7 @@ fn main() {
         }
         _ => {
             let d = train::synthetic_set(7, 1500);
-            train::held_out_probabilities(&m, &Source::Dedupe(&d))
+            train::held_out_probabilities(&m, &Source::Synthetic(&d))
         }
     };
     println!("{set}: {} pairs, ECE {:.4}", p.len(), eval::ece(&p, &y));

@@ -210,7 +210,7 @@ pub fn prepare(r: &Record) -> Prepared {
         .into_iter()
         .filter_map(nonempty)
         .find_map(domain::company_domain)
-        .or_else(|| web.filter(|d| domain::company_domain(d).is_some()));
+        .or_else(|| web.as_deref().and_then(domain::company_domain));
     let country = nonempty(&r.country)
         .and_then(country::to_iso2)
         .or(nn.country.clone());

@@ -21,6 +21,9 @@ use super::synth;
 pub enum Source<'a> {
     /// A labelled dedupe set.
     Dedupe(&'a DedupeSet),
+    /// ecograph's synthetic dedupe set: a dedupe set whose labels say which company a record
+    /// is, so that its names alone still carry its labels (see [`Source::labels_companies`]).
+    Synthetic(&'a DedupeSet),
     /// A labelled two-list set.
     Link(&'a LinkSet),
     /// A generated dense world (the stress or the families shape): trained on, but kept out of
@@ -32,7 +35,7 @@ pub enum Source<'a> {
 impl Source<'_> {
     fn name(&self) -> &str {
         match self {
-            Source::Dedupe(d) => &d.name,
+            Source::Dedupe(d) | Source::Synthetic(d) => &d.name,
             Source::Link(l) | Source::Generated(l) => &l.name,
         }
     }
@@ -42,7 +45,7 @@ impl Source<'_> {
     /// (its entities are sites, whatever the name), Febrl (people) or PATSTAT (names only
     /// already).
     fn labels_companies(&self) -> bool {
-        matches!(self, Source::Generated(_)) || self.name().starts_with("synthetic(")
+        matches!(self, Source::Generated(_) | Source::Synthetic(_))
     }
 }
 
@@ -110,10 +113,9 @@ fn labelled_as(
     cfg: &BlockingConfig,
     view: fn(&Record) -> Prepared,
 ) -> Xy {
-    let prepare = view;
     match src {
-        Source::Dedupe(d) => {
-            let p: Vec<Prepared> = d.records.par_iter().map(prepare).collect();
+        Source::Dedupe(d) | Source::Synthetic(d) => {
+            let p: Vec<Prepared> = d.records.par_iter().map(view).collect();
             let index = Index::from_prepared(p.clone());
             let f = Freqs::list(idf, &index, true, true);
             index::dedupe_candidates_in(&index, &p, cfg)
@@ -128,8 +130,8 @@ fn labelled_as(
                 .unzip()
         }
         Source::Link(l) | Source::Generated(l) => {
-            let lp: Vec<Prepared> = l.left.par_iter().map(prepare).collect();
-            let rp: Vec<Prepared> = l.right.par_iter().map(prepare).collect();
+            let lp: Vec<Prepared> = l.left.par_iter().map(view).collect();
+            let rp: Vec<Prepared> = l.right.par_iter().map(view).collect();
             let index = Index::from_prepared(lp.clone());
             let f = Freqs::list(idf, &index, true, false);
             (0..rp.len())
@@ -156,7 +158,7 @@ pub fn idf_of(sources: &[Source]) -> IdfTable {
     let mut docs: Vec<Vec<String>> = Vec::new();
     for s in sources {
         let recs: Vec<&super::record::Record> = match s {
-            Source::Dedupe(d) => d.records.iter().collect(),
+            Source::Dedupe(d) | Source::Synthetic(d) => d.records.iter().collect(),
             Source::Link(l) => l.left.iter().chain(&l.right).collect(),
             Source::Generated(_) => continue,
         };
@@ -324,7 +326,7 @@ pub fn leave_one_out(
                 "febrl4" => Source::Link(febrl),
                 "stress" => Source::Generated(&stress),
                 "families" => Source::Generated(&families),
-                _ => Source::Dedupe(&synth),
+                _ => Source::Synthetic(&synth),
             });
         }
         let (mut m, counts) = fit(&srcs, SYNTH_SEED)?;
@@ -343,7 +345,7 @@ pub fn leave_one_out(
             "febrl4" => Source::Link(febrl),
             "stress" => Source::Generated(&stress_test),
             "families" => Source::Generated(&families_test),
-            _ => Source::Dedupe(&synth_test),
+            _ => Source::Synthetic(&synth_test),
         };
         let mut rows = vec![eval_held(&m)];
         if held == "patstat" {

@@ -141,13 +141,6 @@ impl Ecosystem {
         .map_err(|e| ServiceError::Task(e.to_string()))
     }
 
-    /// Ranks the accounts a record may be, best first, at most `k` ([`Self::resolve_decided`]
-    /// without the decision).
-    pub async fn resolve(&self, record: Record, k: usize) -> Result<Vec<Resolution>, ServiceError> {
-        let threshold = crate::matching::card::shipped_ref().threshold();
-        Ok(self.resolve_decided(record, k, threshold).await?.0)
-    }
-
     /// Keeps the resolution index (when built) in step with an account write.
     pub(crate) fn reindex_accounts<'a>(
         &self,
