@@ -157,7 +157,9 @@ pub struct EvidenceOut {
     /// Its additive share of the match logit.
     pub contribution: f64,
     /// Name only: the distinctive tokens found in one of the two names only, and what each cost
-    /// (their shares of `contribution`; a word common in the list being matched costs little).
+    /// (their shares of `contribution`; a word common in the list being matched costs little
+    /// alone, but each name holding a word of the list that the other lacks, one word put for
+    /// another, costs more, the less alike the two street addresses are).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub one_side: Vec<OneSideOut>,
     /// Name only: when one name wholly opens the other and the rest is legal, geographic,

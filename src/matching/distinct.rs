@@ -147,6 +147,16 @@ impl<'a> Freqs<'a> {
         (c + PRIOR_RECORDS * self.prior(t)) / (n + PRIOR_RECORDS)
     }
 
+    /// Whether a name of the list other than the record's own (`held`: the list holds the
+    /// record) holds `t`: a word of the list rather than one record's spelling. With no list at
+    /// hand, whether the training corpus knows the word.
+    fn is_word_of_list(&self, t: &str, held: bool) -> bool {
+        if self.list.total() == 0 {
+            return self.idf.knows(t);
+        }
+        self.list.count(t) > u32::from(held)
+    }
+
     /// Records other than the pair's, with the prior's.
     fn others(&self, own: u32) -> f64 {
         f64::from(self.list.total().saturating_sub(own)) + PRIOR_RECORDS
@@ -196,6 +206,10 @@ pub struct NameDiff {
     pub relation: Option<Relation>,
     /// Distinctiveness in [0, 1] of the opening name when there is a relation (0 otherwise).
     pub contained: f64,
+    /// Each name holds a word the other lacks that other names of the list hold too: one word
+    /// put for another ("Corvid Field Cleaning" / "Corvid Light Cleaning"), not a name
+    /// extended or a word misspelt.
+    pub swapped: bool,
 }
 
 impl NameDiff {
@@ -400,6 +414,7 @@ pub fn compare_names(
     let own_shared = u32::from(f.held[0]) + u32::from(f.held[1]);
     let mut ln_chance = f.others(own_shared).ln();
     let mut one_side_nats = 0.0;
+    let mut listed_one_side = [false; 2];
     for (side, (x, y)) in [(&va, &vb), (&vb, &va)].into_iter().enumerate() {
         let mut seen: Vec<&str> = Vec::with_capacity(x.len());
         for &t in x {
@@ -425,6 +440,7 @@ pub fn compare_names(
                 _ => {
                     let nats = -f.share(t, u32::from(f.held[side])).ln();
                     one_side_nats += nats;
+                    listed_one_side[side] |= f.is_word_of_list(t, f.held[side]);
                     one_side(side, t, nats);
                 }
             }
@@ -435,6 +451,7 @@ pub fn compare_names(
         ln_chance,
         relation: None,
         contained: 0.0,
+        swapped: listed_one_side[0] && listed_one_side[1],
     };
     if let Some((relation, core)) = opening(&va, &vb, a, b, f) {
         let mut ln = f.others(own_shared).ln();
@@ -572,6 +589,29 @@ mod tests {
         // Nine hundred Corvids and seven hundred cleaners: many others share both words.
         assert!(d.chance_feature() > 0.5, "{d:?}");
         assert_eq!(d.relation, None);
+    }
+
+    #[test]
+    fn a_word_put_for_another_of_the_list_is_a_swap() {
+        let idf = corpus();
+        let list = dense();
+        let f = Freqs::list(&idf, &list, true, false);
+        let cmp = |x: &str, y: &str| compare_names(&p(x), &p(y), &f, |_, _, _| {});
+        // Both words are words of the list: one put for the other.
+        assert!(cmp("Corvid Field Cleaning GmbH", "Corvid Light Cleaning GmbH").swapped);
+        // A word no other name of the list holds is one record's spelling, not a swap.
+        assert!(
+            !cmp(
+                "Corvid Quillfeather Cleaning GmbH",
+                "Corvid Light Cleaning GmbH"
+            )
+            .swapped
+        );
+        // A name extended on one side only, or extended by legal words, is no swap.
+        assert!(!cmp("Corvid Field Cleaning GmbH", "Corvid Cleaning").swapped);
+        assert!(!cmp("Corvid Cleaning GmbH", "Corvid Cleaning AG").swapped);
+        // The left record's own count is not another name's: "veltrix" is held by it alone.
+        assert!(!cmp("Veltrix Cleaning", "Corvid Cleaning").swapped);
     }
 
     #[test]

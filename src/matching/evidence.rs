@@ -18,7 +18,9 @@ pub struct Evidence {
     /// Sum of weight * feature over the field's features: its additive share of the logit.
     pub contribution: f64,
     /// Name evidence only: the distinctive tokens present in one of the two names only, and what
-    /// each cost (their shares of the one-side disagreement term, included in `contribution`).
+    /// each cost (their shares of the one-side disagreement term and, when each name holds a
+    /// word of the list that the other lacks, of the swapped-word term; included in
+    /// `contribution`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub one_side: Vec<OneSide>,
     /// Name evidence only: when one name wholly opens the other and the rest is legal,

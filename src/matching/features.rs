@@ -33,13 +33,17 @@ pub const FEATURES: &[(&str, &str)] = &[
     ("phone_equal_nats", "phone"),
     ("postal_equal_nats", "postal_code"),
     ("city_equal_nats", "city"),
+    ("name_swapped", "name"),
 ];
 
 /// Number of features.
-pub const N_FEATURES: usize = 26;
+pub const N_FEATURES: usize = 27;
 
 /// Index of the one-side disagreement feature (its evidence lists the tokens behind it).
 pub const ONE_SIDE: usize = 18;
+
+/// Index of the swapped-word feature (its cost is the one-side tokens' too).
+pub const SWAPPED: usize = 26;
 
 /// Field names in evidence order.
 pub const FIELDS: &[&str] = &[
@@ -158,15 +162,15 @@ pub(crate) fn numbers_disjoint(a: &str, b: &str) -> bool {
 
 /// String-similarity features, computed after the cheap ones (the bounded evaluation orders
 /// them by [`cost_tier`] and weight).
-pub const EXPENSIVE: [usize; 10] = [12, 14, 4, 3, 2, 0, 1, 18, 19, 20];
+pub const EXPENSIVE: [usize; 11] = [12, 14, 4, 3, 2, 0, 1, 18, 19, 20, 26];
 
 /// How dear an [`EXPENSIVE`] feature is to compute: 0 for the short address and city strings,
-/// 1 for the name's string measures, 2 for the three list-frequency features (one name
+/// 1 for the name's string measures, 2 for the four list-frequency features (one name
 /// comparison that looks up every word's frequency).
 pub fn cost_tier(i: usize) -> u8 {
     match i {
         12 | 14 => 0,
-        18..=20 => 2,
+        18..=20 | 26 => 2,
         _ => 1,
     }
 }
@@ -178,8 +182,8 @@ fn both_or_zero(p: Option<&str>, q: Option<&str>, f: fn(&str, &str) -> f64) -> f
     }
 }
 
-/// One [`EXPENSIVE`] feature of a pair (0 for any other index). The three list-frequency
-/// features come from one name comparison, kept in `diff` for the other two.
+/// One [`EXPENSIVE`] feature of a pair (0 for any other index). The four list-frequency
+/// features come from one name comparison, kept in `diff` for the others.
 pub fn expensive_one(
     i: usize,
     a: &Prepared,
@@ -201,6 +205,12 @@ pub fn expensive_one(
         18 => name_diff().cost_feature(),
         19 => name_diff().chance_feature(),
         20 => name_diff().contained,
+        // A word put for another parts two companies "unless other fields say otherwise":
+        // the more alike the two street addresses, the less it counts (Chicago's labels make
+        // one entity of a site, whatever its names).
+        26 if name_diff().swapped => {
+            1.0 - both_or_zero(a.address(), b.address(), similarity::levenshtein)
+        }
         _ => 0.0,
     }
 }

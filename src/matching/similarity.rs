@@ -343,6 +343,11 @@ impl IdfTable {
         }
     }
 
+    /// Whether the corpus saw `t` often enough to hold its idf.
+    pub fn knows(&self, t: &str) -> bool {
+        self.idf.contains_key(t)
+    }
+
     /// Idf of a token.
     pub fn get(&self, t: &str) -> f64 {
         self.idf.get(t).copied().unwrap_or(self.default_idf)
