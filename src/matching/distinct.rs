@@ -142,19 +142,30 @@ impl<'a> Freqs<'a> {
 
     /// Share of the list's other records (all but `own` of the pair) whose name holds `t`.
     fn share(&self, t: &str, own: u32) -> f64 {
+        self.share_counted(t, self.list.count(t), own)
+    }
+
+    /// [`Freqs::share`] of `t`, which `count` names of the list hold.
+    fn share_counted(&self, t: &str, count: u32, own: u32) -> f64 {
         let n = f64::from(self.list.total().saturating_sub(own));
-        let c = f64::from(self.list.count(t).saturating_sub(own));
+        let c = f64::from(count.saturating_sub(own));
         (c + PRIOR_RECORDS * self.prior(t)) / (n + PRIOR_RECORDS)
     }
 
-    /// Whether a name of the list other than the record's own (`held`: the list holds the
-    /// record) holds `t`: a word of the list rather than one record's spelling. With no list at
-    /// hand, whether the training corpus knows the word.
-    fn is_word_of_list(&self, t: &str, held: bool) -> bool {
-        if self.list.total() == 0 {
-            return self.idf.knows(t);
-        }
-        self.list.count(t) > u32::from(held)
+    /// A word one record of a pair holds and the other lacks (`held`: the list holds that
+    /// record): its information in nats, and whether a name of the list other than the
+    /// record's own holds it too, a word of the list rather than one record's spelling (with no
+    /// list at hand, whether the training corpus knows the word). The list's count is looked up
+    /// once for both: this runs for every such word of every compared pair.
+    fn one_side_word(&self, t: &str, held: bool) -> (f64, bool) {
+        let own = u32::from(held);
+        let count = self.list.count(t);
+        let listed = if self.list.total() == 0 {
+            self.idf.knows(t)
+        } else {
+            count > own
+        };
+        (-self.share_counted(t, count, own).ln(), listed)
     }
 
     /// Records other than the pair's, with the prior's.
@@ -438,9 +449,9 @@ pub fn compare_names(
             match extension(t, a, b, f) {
                 Some(Ext::Legal | Ext::Domain | Ext::Place) => {}
                 _ => {
-                    let nats = -f.share(t, u32::from(f.held[side])).ln();
+                    let (nats, listed) = f.one_side_word(t, f.held[side]);
                     one_side_nats += nats;
-                    listed_one_side[side] |= f.is_word_of_list(t, f.held[side]);
+                    listed_one_side[side] |= listed;
                     one_side(side, t, nats);
                 }
             }
