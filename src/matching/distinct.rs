@@ -509,6 +509,14 @@ fn opening<'v, 's>(
     if core == 0 || core > l.len() {
         return None;
     }
+    // A place the short name names must be named by the long one too: "Gerina USA" does not
+    // open "Gerina Software" (their rests differ), while "Corvid" opens "Corvid Deutschland".
+    if s[core..]
+        .iter()
+        .any(|t| matches!(ext(t), Some(Ext::Place)) && !l[core..].contains(t))
+    {
+        return None;
+    }
     // "therailgo.com" opens with the name run into a leading article or "www".
     let head = |x: &str, y: &str| {
         x == y
@@ -665,6 +673,12 @@ mod tests {
         // Neither a letter away nor a different rest is containment.
         assert_eq!(rel("Nordex Networks", "Nordax Networks").relation, None);
         assert_eq!(rel("Veltrix", "Veltrix Quillfeather").relation, None);
+        // A place the short name names and the long one does not: the rests differ.
+        assert_eq!(rel("Gerina USA Inc", "Gerina Software Inc").relation, None);
+        assert_eq!(
+            rel("Gerina USA Inc", "Gerina USA Software Inc").relation,
+            Some(Relation::Division)
+        );
     }
 
     struct Cities(u32, u32);
