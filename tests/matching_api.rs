@@ -75,6 +75,45 @@ fn lists_dedupe_and_index() {
     assert!(m.match_lists(&[], &right, 0.5).0.is_empty());
 }
 
+/// A right list is queried in name order (for the cache), but its pairs come back in the list's
+/// own order, each record with exactly the pairs it gets when matched alone.
+#[test]
+fn pairs_come_in_right_list_order_whatever_the_names_order() {
+    let m = model();
+    let left: Vec<Record> = [
+        "Zenith Foods GmbH",
+        "Acme Inc",
+        "Nordwind Logistik",
+        "Baltic Trade",
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, n)| rec(&format!("l{i}"), n, None))
+    .collect();
+    let right: Vec<Record> = [
+        "ZENITH FOODS",
+        "Nordwind Logistik GmbH",
+        "Acme Incorporated",
+        "Baltic Trade AB",
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, n)| rec(&format!("r{i}"), n, None))
+    .collect();
+    let key = |p: &ecograph::matching::MatchPair| (p.left, p.right, p.score.to_bits());
+    let (pairs, _) = m.match_lists(&left, &right, 0.0);
+    assert!(pairs.windows(2).all(|w| w[0].right <= w[1].right));
+    let mut alone = Vec::new();
+    for (j, r) in right.iter().enumerate() {
+        for mut p in m.match_lists(&left, std::slice::from_ref(r), 0.0).0 {
+            p.right = j;
+            alone.push(key(&p));
+        }
+    }
+    assert!(!alone.is_empty());
+    assert_eq!(pairs.iter().map(key).collect::<Vec<_>>(), alone);
+}
+
 /// In a list where "Corvid" and "Cleaning" are in a hundred and fifty names, two names that share
 /// them but differ in a rare word are two companies, and the evidence names the words that differ
 /// and what each cost; a bare rare name opening a longer one is the same company. A city is
