@@ -15,6 +15,7 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 
 use serde::{Deserialize, Serialize};
 
+use super::normalize;
 use super::record::Prepared;
 
 /// Tunable blocking limits, stored with the model.
@@ -242,6 +243,12 @@ pub fn keys(p: &Prepared, cfg: &BlockingConfig) -> Vec<(KeyKind, u64)> {
     if written.len() >= 3 && written != whole {
         out.push((KeyKind::Whole, hash_key(b'w', &written)));
     }
+    for spelled in web_spellings(p) {
+        let k = (KeyKind::Whole, hash_key(b'w', &whole_skeleton(&spelled)));
+        if spelled.len() >= 3 && !out.contains(&k) {
+            out.push(k);
+        }
+    }
     if let Some(a) = p.address().and_then(address_key) {
         out.push((KeyKind::Address, hash_key(b'a', &a)));
     }
@@ -249,6 +256,44 @@ pub fn keys(p: &Prepared, cfg: &BlockingConfig) -> Vec<(KeyKind, u64)> {
         out.push((KeyKind::Postal, hash_key(b'z', z)));
     }
     out
+}
+
+/// Most stop words one name written as a web address is read without ([`web_spellings`]).
+const MAX_WEB_VARIANTS: usize = 4;
+
+/// Other spellings under which a company's web address and its formal name meet, for the
+/// whole-name key: a formal name that opens with an organisation word the address leaves out is
+/// also keyed without it ("Royal van Waas" as "van waas", for "vanwaas.nl"); a name that is its
+/// web address, one word, is also keyed with one article or conjunction taken out of it
+/// ("vandebiezenbos" as "vanbiezenbos", for "van de Biezenbos", whose "de" names drop).
+pub(crate) fn web_spellings(p: &Prepared) -> Vec<String> {
+    let name = p.name();
+    match name.split_once(' ') {
+        Some((first, rest)) if normalize::is_leading_org_word(first) => vec![rest.to_string()],
+        Some(_) => Vec::new(),
+        None if p
+            .domain()
+            .is_some_and(|d| d.split('.').next() == Some(name)) =>
+        {
+            let mut out = Vec::new();
+            for (i, _) in name.char_indices().skip(1) {
+                for len in [2, 3] {
+                    let Some(w) = name.get(i..i + len) else {
+                        continue;
+                    };
+                    if i + len < name.len() && normalize::is_stop_word(w) {
+                        out.push(format!("{}{}", &name[..i], &name[i + len..]));
+                    }
+                }
+                if out.len() >= MAX_WEB_VARIANTS {
+                    break;
+                }
+            }
+            out.truncate(MAX_WEB_VARIANTS);
+            out
+        }
+        None => Vec::new(),
+    }
 }
 
 /// The address key of a normalised address: its first number (leading zeros dropped) and the
@@ -367,5 +412,12 @@ mod tests {
         let (a, b) = (whole("Gist-Brocades B.V."), whole("Gistbrocades N.V."));
         assert!(a.iter().any(|k| b.contains(k)), "{a:?} {b:?}");
         assert!(!whole("Brocades Gist").iter().any(|k| b.contains(k)));
+        // A name written as its web address meets the formal name that opens with an
+        // organisation word the address leaves out, or drops an article the address keeps.
+        let shared = |x: &str, y: &str| whole(x).iter().any(|k| whole(y).contains(k));
+        assert!(shared("Royal van Waas BV", "vanwaas.nl"));
+        assert!(shared("van de Biezenbos NV", "vandebiezenbos.nl"));
+        assert!(shared("Hermanos Vega & Díaz S.Com.", "www.vegadiaz.es"));
+        assert!(!shared("Royal van Waas BV", "vanwaal.nl"));
     }
 }

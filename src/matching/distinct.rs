@@ -524,8 +524,22 @@ fn opening<'v, 's>(
                 .iter()
                 .any(|p| x.strip_prefix(p) == Some(y) || y.strip_prefix(p) == Some(x))
     };
-    // Equal names are no containment; names equal but for that run-in article are.
-    if !head(l[0], s[0]) || s[1..core] != l[1..core] || (core == l.len() && l[0] == s[0]) {
+    // A formal name may open with an organisation word the other name leaves out ("Royal van
+    // Waas" for "vanwaas.nl", "Grupo Albero" for "Albero"): the long name is read without it.
+    let lead = l
+        .iter()
+        .take_while(|t| normalize::is_leading_org_word(t) && !s.contains(t))
+        .count();
+    let l = &l[lead.min(l.len() - 1)..];
+    if core > l.len() {
+        return None;
+    }
+    // Equal names are no containment; names equal but for that run-in article, or for the
+    // organisation word, are.
+    if !head(l[0], s[0])
+        || s[1..core] != l[1..core]
+        || (core == l.len() && l[0] == s[0] && lead == 0)
+    {
         return None;
     }
     let mut relation = Relation::Same;
@@ -673,6 +687,16 @@ mod tests {
         // Neither a letter away nor a different rest is containment.
         assert_eq!(rel("Nordex Networks", "Nordax Networks").relation, None);
         assert_eq!(rel("Veltrix", "Veltrix Quillfeather").relation, None);
+        // A formal name opening with an organisation word its web address leaves out.
+        assert_eq!(
+            rel("Royal van Waas BV", "vanwaas.nl").relation,
+            Some(Relation::Same)
+        );
+        assert_eq!(
+            rel("Grupo Albero Bautista", "Albero Bautista").relation,
+            Some(Relation::Same)
+        );
+        assert_eq!(rel("Grupo Albero", "Grupo Albero").relation, None);
         // A place the short name names and the long one does not: the rests differ.
         assert_eq!(rel("Gerina USA Inc", "Gerina Software Inc").relation, None);
         assert_eq!(

@@ -315,6 +315,44 @@ static ADDRESS_MAP: LazyLock<HashMap<&'static str, &'static str, Fast>> = LazyLo
     m
 });
 
+/// Words a company's formal name may open with and its web address leaves out: royal warrants,
+/// foundations, cooperatives and associations, groups and family firms ("Koninklijke Waardeloo",
+/// "Stichting Welf", "Grupo Albero", "Hermanos Vega"). Folded, as name tokens are.
+const LEADING_ORG_WORDS: &[&str] = &[
+    "koninklijke",
+    "royal",
+    "stichting",
+    "stiftung",
+    "fundacion",
+    "fundacao",
+    "fondazione",
+    "fondation",
+    "spoldzielnia",
+    "stowarzyszenie",
+    "cooperativa",
+    "grupo",
+    "groep",
+    "grupa",
+    "gruppe",
+    "gruppo",
+    "groupe",
+    "group",
+    "hermanos",
+    "hnos",
+    "familia",
+];
+
+/// Whether a name token is a word a formal name may open with and a web address leave out
+/// (see [`LEADING_ORG_WORDS`]).
+pub(crate) fn is_leading_org_word(t: &str) -> bool {
+    LEADING_ORG_WORDS.contains(&t)
+}
+
+/// Whether a folded word is one of the articles and conjunctions names drop ([`STOP_WORDS`]).
+pub(crate) fn is_stop_word(t: &str) -> bool {
+    STOP_SET.contains(t)
+}
+
 /// Whether a name token is a legal form ("gmbh", "llp", "co").
 pub(crate) fn is_legal(t: &str) -> bool {
     LEGAL_SET.contains(t)

@@ -11,6 +11,8 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use serde::{Deserialize, Serialize};
 
+use super::normalize;
+
 /// Jaro similarity on ASCII bytes, both at most 64 long (the `strsim` algorithm).
 fn jaro_ascii(a: &[u8], b: &[u8]) -> f64 {
     let (la, lb) = (a.len(), b.len());
@@ -417,38 +419,60 @@ pub fn resegment(x: &[&str], y: &[&str]) -> Option<Vec<String>> {
     let mut out: Option<Vec<String>> = None;
     let mut i = 0;
     while i < x.len() {
-        let mut merged = 0;
-        let mut len = x[i].len();
+        let mut merged: Option<(usize, &str)> = None;
         for n in 2..=MAX_RUN.min(x.len() - i) {
-            len += x[i + n - 1].len();
-            let hit = y.iter().any(|t| {
-                t.len() == len && {
-                    let mut rest = *t;
-                    x[i..i + n].iter().all(|p| match rest.strip_prefix(p) {
-                        Some(r) => {
-                            rest = r;
-                            true
-                        }
-                        None => false,
-                    })
-                }
-            });
-            if hit {
-                merged = n;
+            if let Some(t) = y.iter().find(|t| spells_run(t, &x[i..i + n])) {
+                merged = Some((n, t));
             }
         }
-        if merged == 0 {
-            if let Some(o) = out.as_mut() {
-                o.push(x[i].to_string());
+        match merged {
+            None => {
+                if let Some(o) = out.as_mut() {
+                    o.push(x[i].to_string());
+                }
+                i += 1;
             }
-            i += 1;
-        } else {
-            let o = out.get_or_insert_with(|| x[..i].iter().map(|t| (*t).to_string()).collect());
-            o.push(x[i..i + merged].concat());
-            i += merged;
+            Some((n, t)) => {
+                let o =
+                    out.get_or_insert_with(|| x[..i].iter().map(|t| (*t).to_string()).collect());
+                o.push(t.to_string());
+                i += n;
+            }
         }
     }
     out
+}
+
+/// Whether `t` is the words of `run` written together, with at most one article or conjunction
+/// between two of them that the run's name dropped ("vandebiezenbos" for "van biezenbos": a web
+/// address keeps the "de" that names drop).
+fn spells_run(t: &str, run: &[&str]) -> bool {
+    let len: usize = run.iter().map(|p| p.len()).sum();
+    if t.len() < len || t.len() > len + 3 {
+        return false;
+    }
+    let mut rest = t;
+    let mut skipped = false;
+    for (k, p) in run.iter().enumerate() {
+        if let Some(r) = rest.strip_prefix(p) {
+            rest = r;
+            continue;
+        }
+        if k == 0 || skipped {
+            return false;
+        }
+        // One stop word between the words, then the word.
+        let Some(r) = (2..=3).find_map(|n| {
+            rest.get(..n)
+                .filter(|w| normalize::is_stop_word(w))
+                .and_then(|_| rest[n..].strip_prefix(p))
+        }) else {
+            return false;
+        };
+        skipped = true;
+        rest = r;
+    }
+    rest.is_empty()
 }
 
 fn split_tokens(s: &str) -> Vec<&str> {
@@ -557,6 +581,19 @@ mod tests {
             Some(vec!["hunterdouglasindustries".to_string()])
         );
         assert_eq!(resegment(&["acme", "group"], &["acme", "holding"]), None);
+        // A web address keeps an article the name dropped; only between two words, and one.
+        assert_eq!(
+            resegment(&["van", "biezenbos"], &["vandebiezenbos"]),
+            Some(vec!["vandebiezenbos".to_string()])
+        );
+        assert_eq!(
+            resegment(&["van", "biezenbos"], &["vandebiezenbosde"]),
+            None
+        );
+        assert_eq!(
+            resegment(&["van", "biezen", "bos"], &["vandebiezendebos"]),
+            None
+        );
         let idf = IdfTable::from_docs(std::iter::empty(), 1);
         let split = soft_idf_names(
             "shell research maat schappij",
