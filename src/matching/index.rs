@@ -242,13 +242,7 @@ impl Index {
     pub fn from_keyed(keys: Vec<u64>, preps: Vec<Prepared>) -> Self {
         assert_eq!(keys.len(), preps.len(), "one key per prepared record");
         let cfg = BlockingConfig::default();
-        let mut order: Vec<u32> = (0..preps.len() as u32).collect();
-        order.par_sort_unstable_by(|a, b| {
-            preps[*a as usize]
-                .name()
-                .cmp(preps[*b as usize].name())
-                .then(a.cmp(b))
-        });
+        let order = name_order(preps.len(), |i| preps[i].name());
         let mut postings: Postings = HashMap::default();
         for chunk in order.chunks(1 << 16) {
             let keys: Vec<Vec<(KeyKind, u64)>> = chunk
@@ -628,6 +622,23 @@ impl TokenCounts for Index {
         };
         Some((count, self.values.present[field as usize]))
     }
+}
+
+/// Indexes `0..n` sorted by `name(i)` (ties by index), in parallel: the order in which
+/// neighbouring records share posting lists and candidates, so that a thread working through it
+/// finds them still in cache.
+pub(crate) fn name_order<'a>(n: usize, name: impl Fn(usize) -> &'a str + Sync) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..n as u32).collect();
+    order.par_sort_unstable_by(|a, b| name(*a as usize).cmp(name(*b as usize)).then(a.cmp(b)));
+    order
+}
+
+/// `f(i)` for every index of `order`, computed in parallel in that order (see [`name_order`])
+/// and returned in index order: `out[i] == f(i)`. `order` must hold each of `0..n` once.
+pub(crate) fn map_in_order<T: Send>(order: Vec<u32>, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    let mut done: Vec<(u32, T)> = order.into_par_iter().map(|i| (i, f(i as usize))).collect();
+    done.sort_unstable_by_key(|x| x.0);
+    done.into_iter().map(|x| x.1).collect()
 }
 
 /// Blocked candidate pairs `(i, j)`, `i < j`, of a dedupe over `preps`.

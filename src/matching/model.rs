@@ -376,44 +376,33 @@ impl Matcher {
         // Queried in name order: neighbouring names share posting lists and candidates, so a
         // thread finds them still in cache instead of reading a 1M-record index afresh.
         let queries: Vec<Prepared> = right.par_iter().map(prepare).collect();
-        let mut order: Vec<u32> = (0..right.len() as u32).collect();
-        order.par_sort_unstable_by(|a, b| {
-            queries[*a as usize]
-                .name()
-                .cmp(queries[*b as usize].name())
-                .then(a.cmp(b))
-        });
-        let mut per_right: Vec<(u32, u64, bool, Vec<MatchPair>)> = order
-            .par_iter()
-            .map(|&j| {
-                let q = &queries[j as usize];
-                let j = j as usize;
-                let freqs = freqs.for_query(q);
-                let (cands, windowed) = index.candidates_windowed(q, &self.blocking);
-                let mut found = Vec::new();
-                for s in &cands {
-                    let Some(p) = index.prepared(*s) else {
-                        continue;
-                    };
-                    if self.reaches_in(p, q, threshold, &freqs) {
-                        let (score, evidence) = self.score_pair_in(p, q, &freqs);
-                        found.push(MatchPair {
-                            left: *s as usize,
-                            right: j,
-                            score,
-                            evidence,
-                        });
-                    }
+        let order = index::name_order(queries.len(), |j| queries[j].name());
+        let per_right: Vec<(u64, bool, Vec<MatchPair>)> = index::map_in_order(order, |j| {
+            let q = &queries[j];
+            let freqs = freqs.for_query(q);
+            let (cands, windowed) = index.candidates_windowed(q, &self.blocking);
+            let mut found = Vec::new();
+            for s in &cands {
+                let Some(p) = index.prepared(*s) else {
+                    continue;
+                };
+                if self.reaches_in(p, q, threshold, &freqs) {
+                    let (score, evidence) = self.score_pair_in(p, q, &freqs);
+                    found.push(MatchPair {
+                        left: *s as usize,
+                        right: j,
+                        score,
+                        evidence,
+                    });
                 }
-                progress.advance(1);
-                (j as u32, cands.len() as u64, windowed, found)
-            })
-            .collect();
+            }
+            progress.advance(1);
+            (cands.len() as u64, windowed, found)
+        });
         drop(queries);
-        per_right.sort_unstable_by_key(|x| x.0);
-        let compared = per_right.iter().map(|x| x.1).sum();
-        let windowed = per_right.iter().filter(|x| x.2).count() as u64;
-        let pairs = per_right.into_iter().flat_map(|x| x.3).collect();
+        let compared = per_right.iter().map(|x| x.0).sum();
+        let windowed = per_right.iter().filter(|x| x.1).count() as u64;
+        let pairs = per_right.into_iter().flat_map(|x| x.2).collect();
         let total = n_left as u64 * right.len() as u64;
         let mut stats = BlockingStats::new(compared, total);
         stats.windowed_records = windowed;

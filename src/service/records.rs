@@ -224,25 +224,17 @@ fn links(
         .iter()
         .flat_map(|(_, rows)| rows.iter().map(|(_, parsed)| parsed))
         .collect();
-    // Asked in the order of the rows' names, then put back: neighbouring names share posting
-    // lists and candidate accounts, which a thread then finds still in cache.
-    let mut order: Vec<(String, u32)> = rows
+    // Asked in the order of the rows' names, as lists are matched (`index::name_order`).
+    let names: Vec<String> = rows
         .par_iter()
-        .enumerate()
-        .map(|(i, parsed)| {
-            let name = parsed
+        .map(|parsed| {
+            parsed
                 .as_ref()
-                .map_or(String::new(), |r| r.name.to_lowercase());
-            (name, i as u32)
+                .map_or(String::new(), |r| r.name.to_lowercase())
         })
         .collect();
-    order.par_sort_unstable();
-    let mut linked: Vec<(u32, Link)> = order
-        .into_par_iter()
-        .map(|(_, i)| (i, link(rows[i as usize])))
-        .collect();
-    linked.sort_unstable_by_key(|x| x.0);
-    let mut flat = linked.into_iter().map(|x| x.1);
+    let order = crate::matching::index::name_order(names.len(), |i| &names[i]);
+    let mut flat = crate::matching::index::map_in_order(order, |i| link(rows[i])).into_iter();
     lists
         .iter()
         .map(|(_, rows)| flat.by_ref().take(rows.len()).collect())
