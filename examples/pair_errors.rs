@@ -3,7 +3,8 @@
 //! fields' contributions, scored with the set's own word frequencies as the dedupe scores them
 //! (before clustering, which can still join or part a pair). Development aid only.
 //!
-//! `cargo run --release --example pair_errors -- MODEL.json [chicago|patstat|synthetic SEED|stress SEED|families SEED] [N]`
+//! `cargo run --release --example pair_errors -- MODEL.json [chicago|patstat|synthetic SEED|stress SEED|families SEED] [N] [LEFT RIGHT]`
+//! (LEFT RIGHT: the sizes of a generated world, by default the fold's test world's)
 //! (fold models come from `ECOGRAPH_MATCHER_FOLDS=DIR ecograph matcher train`).
 
 use ecograph::matching::distinct::Freqs;
@@ -33,6 +34,9 @@ fn main() {
             .and_then(|s| s.parse().ok())
             .unwrap_or(test_seed);
         let n = args.get(4).and_then(|s| s.parse().ok()).unwrap_or(30);
+        // Optional sizes after N: another size of the same shape (a development world).
+        let left = args.get(5).and_then(|s| s.parse().ok()).unwrap_or(left);
+        let right = args.get(6).and_then(|s| s.parse().ok()).unwrap_or(right);
         return link_errors(&m, &world((seed, left, right)), n);
     }
     let er = || devsets::er_dir(&devsets::default_shared_dir()).expect("shared data");
@@ -60,7 +64,10 @@ fn main() {
             wrong.push((p, i, j, ev));
         }
     }
-    for (title, list) in [("true pairs below", &missed), ("false pairs above", &wrong)] {
+    for (title, list) in [
+        ("true pairs below the threshold", &missed),
+        ("false pairs above the threshold", &wrong),
+    ] {
         print_errors(title, list, n, &d.records, &d.records);
     }
 }
@@ -68,7 +75,7 @@ fn main() {
 type Error = (f64, usize, usize, Vec<ecograph::matching::Evidence>);
 
 fn print_errors(title: &str, list: &[Error], n: usize, left: &[Record], right: &[Record]) {
-    println!("== {} {title} the threshold", list.len());
+    println!("== {} {title}", list.len());
     let step = (list.len() / n.max(1)).max(1);
     for (p, i, j, ev) in list.iter().step_by(step).take(n) {
         let parts: Vec<String> = ev
@@ -87,13 +94,21 @@ fn print_errors(title: &str, list: &[Error], n: usize, left: &[Record], right: &
 
 /// A two-list set's errors of the best candidate per right record (as the decision step sees
 /// them before ties are set aside): a right record whose best candidate at the threshold is not
-/// its counterpart, and a right record with a counterpart whose best stays below.
+/// its counterpart, and a right record with a counterpart none of whose candidates reaches it,
+/// split by whether the counterpart was compared (shown with its own score) or never was.
 fn link_errors(m: &Matcher, l: &ecograph::matching::devsets::LinkSet, n: usize) {
     let lp: Vec<_> = l.left.iter().map(prepare).collect();
     let index = Index::from_prepared(lp.clone());
     let freqs = Freqs::list(&m.idf, &index, true, false);
     let mut missed = Vec::new();
     let mut wrong = Vec::new();
+    let mut unblocked = Vec::new();
+    let of_label: std::collections::HashMap<&str, usize> = l
+        .left_labels
+        .iter()
+        .enumerate()
+        .map(|(i, x)| (x.as_str(), i))
+        .collect();
     for (j, r) in l.right.iter().enumerate() {
         let q = prepare(r);
         let best = index
@@ -104,21 +119,44 @@ fn link_errors(m: &Matcher, l: &ecograph::matching::devsets::LinkSet, n: usize) 
                 (p, i as usize, j, ev)
             })
             .max_by(|a, b| a.0.total_cmp(&b.0));
-        let has = l.left_labels.contains(&l.right_labels[j]);
-        match best {
-            Some(b) if b.0 >= m.threshold() && l.left_labels[b.1] != l.right_labels[j] => {
-                wrong.push(b)
+        let counterpart = of_label.get(l.right_labels[j].as_str()).copied();
+        if let Some(t) = counterpart
+            && best.as_ref().is_none_or(|b| b.0 < m.threshold())
+        {
+            // Why the counterpart was missed: never compared, or compared and scored below.
+            if index.candidates(&q, &m.blocking).contains(&(t as u32)) {
+                let (p, ev) = m.score_pair_in(&lp[t], &q, &freqs);
+                missed.push((p, t, j, ev));
+            } else {
+                unblocked.push((0.0, t, j, Vec::new()));
             }
-            Some(b) if b.0 < m.threshold() && has => missed.push(b),
-            _ => {}
+        }
+        if let Some(b) = best
+            && b.0 >= m.threshold()
+            && l.left_labels[b.1] != l.right_labels[j]
+        {
+            wrong.push(b);
         }
     }
     print_errors(
-        "best below, counterpart exists,",
+        "counterparts compared and scored below the threshold",
         &missed,
         n,
         &l.left,
         &l.right,
     );
-    print_errors("wrong best above", &wrong, n, &l.left, &l.right);
+    print_errors(
+        "wrong best above the threshold",
+        &wrong,
+        n,
+        &l.left,
+        &l.right,
+    );
+    print_errors(
+        "counterparts never compared (no candidate reaches the threshold)",
+        &unblocked,
+        n,
+        &l.left,
+        &l.right,
+    );
 }

@@ -15,6 +15,8 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 
 use serde::{Deserialize, Serialize};
 
+use super::country;
+use super::distinct::is_place_word;
 use super::normalize;
 use super::record::Prepared;
 
@@ -243,7 +245,7 @@ pub fn keys(p: &Prepared, cfg: &BlockingConfig) -> Vec<(KeyKind, u64)> {
     if written.len() >= 3 && written != whole {
         out.push((KeyKind::Whole, hash_key(b'w', &written)));
     }
-    for spelled in web_spellings(p) {
+    for spelled in web_spellings(p).into_iter().chain(placeless(p)) {
         let k = (KeyKind::Whole, hash_key(b'w', &whole_skeleton(&spelled)));
         if spelled.len() >= 3 && !out.contains(&k) {
             out.push(k);
@@ -294,6 +296,21 @@ pub(crate) fn web_spellings(p: &Prepared) -> Vec<String> {
         }
         None => Vec::new(),
     }
+}
+
+/// A name that names a country is also keyed without its place words (countries, regions and
+/// their particles), so that a
+/// division named after its country meets its company ("Cortaon Print UK Ltd" / "Cortaon Print
+/// Ltd", "Kestrel do Brasil Ltda" / "Kestrel Ltda") where the company's root is shared by too
+/// many others for the root's own key to reach it. `None` when the name names no country, or
+/// nothing else.
+pub(crate) fn placeless(p: &Prepared) -> Option<String> {
+    let name = p.name();
+    if !name.split(' ').any(country::is_country_word) {
+        return None;
+    }
+    let kept: Vec<&str> = name.split(' ').filter(|t| !is_place_word(t)).collect();
+    (!kept.is_empty()).then(|| kept.join(" "))
 }
 
 /// The address key of a normalised address: its first number (leading zeros dropped) and the
@@ -419,5 +436,11 @@ mod tests {
         assert!(shared("van de Biezenbos NV", "vandebiezenbos.nl"));
         assert!(shared("Hermanos Vega & Díaz S.Com.", "www.vegadiaz.es"));
         assert!(!shared("Royal van Waas BV", "vanwaal.nl"));
+        // A division named after its country meets its company, and no sibling of it.
+        assert!(shared("Cortaon Print UK Ltd", "Cortaon Print Ltd"));
+        assert!(shared("Kestrel do Brasil Ltda", "Kestrel Ltda"));
+        assert!(shared("Siemens Deutschland GmbH", "Siemens AG"));
+        assert!(!shared("Cortaon Print UK Ltd", "Cortaon Print Light Ltd"));
+        assert!(!shared("Cortaon Print UK Ltd", "Cortaon Ltd"));
     }
 }

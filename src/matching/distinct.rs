@@ -248,6 +248,12 @@ const PLACE_WORDS: &[&str] = &[
     "south", "east", "west", "region", "regional",
 ];
 
+/// Whether a name token places a company rather than names it: a country ("deutschland", "uk"),
+/// a region ("emea", "nordic") or a particle that joins one ("do" of "do Brasil").
+pub(crate) fn is_place_word(t: &str) -> bool {
+    LISTED.get(t) == Some(&Ext::Place) || country::is_country_word(t)
+}
+
 /// Generic business words in a few languages: descriptors in any list, however rare there.
 const DESCRIPTOR_WORDS: &[&str] = &[
     "group",
