@@ -1,0 +1,34 @@
+//! `ecograph match` with a model read from a file instead of the shipped one, so that two model
+//! versions can be compared on one pair of lists without rebuilding. Development aid only.
+//!
+//! `cargo run --release --example match_with -- MODEL.json LEFT.csv RIGHT.csv OUT.csv`
+//! (writes `left_id,right_id,score,status`, decided as `ecograph match` decides).
+
+use ecograph::matching::Matcher;
+use ecograph::matching::csvio::read_records_path;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let [_, model, left, right, out] = args.as_slice() else {
+        eprintln!("usage: match_with MODEL.json LEFT.csv RIGHT.csv OUT.csv");
+        std::process::exit(2);
+    };
+    let m = Matcher::from_json(&std::fs::read_to_string(model).expect("model")).expect("model");
+    let left = read_records_path(left.as_ref()).expect("left").records;
+    let right = read_records_path(right.as_ref()).expect("right").records;
+    let pb = indicatif::ProgressBar::hidden();
+    let (decided, _, _) = m.match_and_decide(&left, &right, m.threshold(), false, &pb);
+    let mut w = csv::Writer::from_path(out).expect("out");
+    w.write_record(["left_id", "right_id", "score", "status"])
+        .expect("write");
+    for (p, status) in &decided {
+        w.write_record([
+            left[p.left].id.as_str(),
+            right[p.right].id.as_str(),
+            &format!("{:.4}", p.score),
+            status.as_str(),
+        ])
+        .expect("write");
+    }
+    w.flush().expect("write");
+}
