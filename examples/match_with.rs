@@ -5,7 +5,7 @@
 //! (writes `left_id,right_id,score,status`, decided as `ecograph match` decides).
 
 use ecograph::matching::Matcher;
-use ecograph::matching::csvio::read_records_path;
+use ecograph::matching::csvio::{read_records_path, write_pairs};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -18,17 +18,5 @@ fn main() {
     let right = read_records_path(right.as_ref()).expect("right").records;
     let pb = indicatif::ProgressBar::hidden();
     let (decided, _, _) = m.match_and_decide(&left, &right, m.threshold(), false, &pb);
-    let mut w = csv::Writer::from_path(out).expect("out");
-    w.write_record(["left_id", "right_id", "score", "status"])
-        .expect("write");
-    for (p, status) in &decided {
-        w.write_record([
-            left[p.left].id.as_str(),
-            right[p.right].id.as_str(),
-            &format!("{:.4}", p.score),
-            status.as_str(),
-        ])
-        .expect("write");
-    }
-    w.flush().expect("write");
+    write_pairs(out.as_ref(), &left, &right, &decided).expect("write pairs");
 }

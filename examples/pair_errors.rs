@@ -103,32 +103,38 @@ fn link_errors(m: &Matcher, l: &ecograph::matching::devsets::LinkSet, n: usize) 
     let mut missed = Vec::new();
     let mut wrong = Vec::new();
     let mut unblocked = Vec::new();
-    let of_label: std::collections::HashMap<&str, usize> = l
-        .left_labels
-        .iter()
-        .enumerate()
-        .map(|(i, x)| (x.as_str(), i))
-        .collect();
+    // The left records of each entity (one in a deduplicated left list, possibly more).
+    let mut of_label: std::collections::HashMap<&str, Vec<usize>> = Default::default();
+    for (i, x) in l.left_labels.iter().enumerate() {
+        of_label.entry(x.as_str()).or_default().push(i);
+    }
     for (j, r) in l.right.iter().enumerate() {
         let q = prepare(r);
-        let best = index
-            .candidates(&q, &m.blocking)
-            .into_iter()
-            .map(|i| {
+        let cands = index.candidates(&q, &m.blocking);
+        let best = cands
+            .iter()
+            .map(|&i| {
                 let (p, ev) = m.score_pair_in(&lp[i as usize], &q, &freqs);
                 (p, i as usize, j, ev)
             })
             .max_by(|a, b| a.0.total_cmp(&b.0));
-        let counterpart = of_label.get(l.right_labels[j].as_str()).copied();
-        if let Some(t) = counterpart
+        let counterparts = of_label.get(l.right_labels[j].as_str());
+        if let Some(ts) = counterparts
             && best.as_ref().is_none_or(|b| b.0 < m.threshold())
         {
-            // Why the counterpart was missed: never compared, or compared and scored below.
-            if index.candidates(&q, &m.blocking).contains(&(t as u32)) {
-                let (p, ev) = m.score_pair_in(&lp[t], &q, &freqs);
-                missed.push((p, t, j, ev));
-            } else {
-                unblocked.push((0.0, t, j, Vec::new()));
+            // Why the counterpart was missed: compared and scored below (its best-scoring
+            // record shown), or never compared.
+            let compared = ts
+                .iter()
+                .filter(|&&t| cands.contains(&(t as u32)))
+                .map(|&t| {
+                    let (p, ev) = m.score_pair_in(&lp[t], &q, &freqs);
+                    (p, t, j, ev)
+                })
+                .max_by(|a, b| a.0.total_cmp(&b.0));
+            match compared {
+                Some(c) => missed.push(c),
+                None => unblocked.push((0.0, ts[0], j, Vec::new())),
             }
         }
         if let Some(b) = best

@@ -559,18 +559,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let (decided, stats, above) =
                 m.match_and_decide(&left, &right, threshold, args.all_pairs, &pb);
             pb.finish_and_clear();
-            let mut w = csv::Writer::from_path(&args.out)
+            ecograph::matching::csvio::write_pairs(&args.out, &left, &right, &decided)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", args.out.display()))?;
-            w.write_record(["left_id", "right_id", "score", "status"])?;
-            for (p, status) in &decided {
-                w.write_record([
-                    left[p.left].id.as_str(),
-                    right[p.right].id.as_str(),
-                    &format!("{:.4}", p.score),
-                    status.as_str(),
-                ])?;
-            }
-            w.flush()?;
             let count = |want: ecograph::matching::decide::Status| {
                 let mut rights: Vec<usize> = decided
                     .iter()

@@ -299,17 +299,15 @@ pub(crate) fn web_spellings(p: &Prepared) -> Vec<String> {
 }
 
 /// A name that names a country is also keyed without its place words (countries, regions and
-/// their particles), so that a
-/// division named after its country meets its company ("Cortaon Print UK Ltd" / "Cortaon Print
-/// Ltd", "Kestrel do Brasil Ltda" / "Kestrel Ltda") where the company's root is shared by too
-/// many others for the root's own key to reach it. `None` when the name names no country, or
-/// nothing else.
+/// their particles), so that a division named after its country meets its company ("Cortaon
+/// Print UK Ltd" / "Cortaon Print Ltd", "Kestrel do Brasil Ltda" / "Kestrel Ltda") where the
+/// company's root is shared by too many others for the root's own key to reach it. `None` when
+/// the name names no country, or nothing else.
 pub(crate) fn placeless(p: &Prepared) -> Option<String> {
-    let name = p.name();
-    if !name.split(' ').any(country::is_country_word) {
+    if !p.tokens().any(country::is_country_word) {
         return None;
     }
-    let kept: Vec<&str> = name.split(' ').filter(|t| !is_place_word(t)).collect();
+    let kept: Vec<&str> = p.tokens().filter(|t| !is_place_word(t)).collect();
     (!kept.is_empty()).then(|| kept.join(" "))
 }
 

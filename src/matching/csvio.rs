@@ -1,4 +1,4 @@
-//! Reading company records from CSV.
+//! Reading company records from CSV, and writing decided pairs.
 
 use super::record::Record;
 use crate::csvtext;
@@ -158,6 +158,28 @@ pub fn read_records(bytes: &[u8]) -> Result<RecordFile, CsvError> {
 /// Reads records from a CSV file path.
 pub fn read_records_path(path: &std::path::Path) -> Result<RecordFile, CsvError> {
     read_records(&std::fs::read(path)?)
+}
+
+/// Writes decided pairs as `ecograph match` does: a header `left_id,right_id,score,status`, then
+/// one row per pair with the records' ids, the score to four decimals and the status.
+pub fn write_pairs(
+    path: &std::path::Path,
+    left: &[Record],
+    right: &[Record],
+    decided: &[(super::MatchPair, super::decide::Status)],
+) -> Result<(), csv::Error> {
+    let mut w = csv::Writer::from_path(path)?;
+    w.write_record(["left_id", "right_id", "score", "status"])?;
+    for (p, status) in decided {
+        w.write_record([
+            left[p.left].id.as_str(),
+            right[p.right].id.as_str(),
+            &format!("{:.4}", p.score),
+            status.as_str(),
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
 }
 
 #[cfg(test)]
