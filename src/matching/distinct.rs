@@ -254,6 +254,34 @@ pub(crate) fn is_place_word(t: &str) -> bool {
     LISTED.get(t) == Some(&Ext::Place) || country::is_country_word(t)
 }
 
+/// Whether one name is the other with place words put in, a country among them, and their
+/// other words equal and in order: a division named after its country and its company
+/// ("Osttrixed Nederland B.V." / "Osttrixed B.V."). Two divisions of two countries are not:
+/// the short name must hold every word it shares, and no place word the long one lacks.
+pub(crate) fn place_only_extension(a: &Prepared, b: &Prepared) -> bool {
+    let (na, nb) = (a.name(), b.name());
+    let (short, long) = if na.len() <= nb.len() {
+        (na, nb)
+    } else {
+        (nb, na)
+    };
+    if short.is_empty() || short.len() == long.len() {
+        return false;
+    }
+    let mut s = short.split(' ').filter(|t| !t.is_empty()).peekable();
+    let mut country = false;
+    for t in long.split(' ').filter(|t| !t.is_empty()) {
+        if s.peek() == Some(&t) {
+            s.next();
+        } else if is_place_word(t) {
+            country |= country::is_country_word(t);
+        } else {
+            return false;
+        }
+    }
+    country && s.next().is_none()
+}
+
 /// Generic business words in a few languages: descriptors in any list, however rare there.
 const DESCRIPTOR_WORDS: &[&str] = &[
     "group",
@@ -628,6 +656,25 @@ mod tests {
         // Nine hundred Corvids and seven hundred cleaners: many others share both words.
         assert!(d.chance_feature() > 0.5, "{d:?}");
         assert_eq!(d.relation, None);
+    }
+
+    #[test]
+    fn a_country_put_into_a_name_and_nothing_else_is_a_place_only_extension() {
+        let yes = |x: &str, y: &str| place_only_extension(&p(x), &p(y));
+        assert!(yes("Osttrixed Nederland B.V.", "Osttrixed B.V."));
+        assert!(yes("Osttrixed B.V.", "Osttrixed Nederland B.V."));
+        assert!(yes("Kestrel do Brasil Ltda", "Kestrel Ltda"));
+        assert!(yes("Cortaon Print UK Ltd", "Cortaon Print Ltd"));
+        // Two countries' divisions, a region without a country, another word, equal names.
+        assert!(!yes(
+            "Cortaon Print Deutschland Ltd",
+            "Cortaon Print UK Ltd"
+        ));
+        assert!(!yes("Cortaon Print Europe Ltd", "Cortaon Print Ltd"));
+        assert!(!yes("Cortaon Software UK Ltd", "Cortaon Print Ltd"));
+        assert!(!yes("Cortaon Print UK Ltd", "Cortaon Print UK Ltd"));
+        assert!(!yes("Cortaon Print UK Ltd", "Cortaon Ltd"));
+        assert!(!yes("UK", ""));
     }
 
     #[test]

@@ -34,16 +34,25 @@ pub const FEATURES: &[(&str, &str)] = &[
     ("postal_equal_nats", "postal_code"),
     ("city_equal_nats", "city"),
     ("name_swapped", "name"),
+    ("name_place_only", "name"),
 ];
 
 /// Number of features.
-pub const N_FEATURES: usize = 27;
+pub const N_FEATURES: usize = 28;
 
 /// Index of the one-side disagreement feature (its evidence lists the tokens behind it).
 pub const ONE_SIDE: usize = 18;
 
 /// Index of the swapped-word feature (its cost is the one-side tokens' too).
 pub const SWAPPED: usize = 26;
+
+/// Index of the place-only feature: one name is the other with a country (and other place
+/// words) put in ([`distinct::place_only_extension`]).
+pub const PLACE_ONLY: usize = 27;
+
+/// Features fitted after the others, each with the logit of those before it as a fixed offset
+/// (`Matcher::fit`), so that they can only add what the others leave unexplained.
+pub const FITTED_AFTER: [usize; 2] = [SWAPPED, PLACE_ONLY];
 
 /// Field names in evidence order.
 pub const FIELDS: &[&str] = &[
@@ -162,14 +171,14 @@ pub(crate) fn numbers_disjoint(a: &str, b: &str) -> bool {
 
 /// String-similarity features, computed after the cheap ones (the bounded evaluation orders
 /// them by [`cost_tier`] and weight).
-pub const EXPENSIVE: [usize; 11] = [12, 14, 4, 3, 2, 0, 1, 18, 19, 20, 26];
+pub const EXPENSIVE: [usize; 12] = [12, 14, 27, 4, 3, 2, 0, 1, 18, 19, 20, 26];
 
-/// How dear an [`EXPENSIVE`] feature is to compute: 0 for the short address and city strings,
-/// 1 for the name's string measures, 2 for the four list-frequency features (one name
+/// How dear an [`EXPENSIVE`] feature is to compute: 0 for the short address and city strings
+/// and the place-only walk over the name words, 1 for the name's string measures, 2 for the four list-frequency features (one name
 /// comparison that looks up every word's frequency).
 pub fn cost_tier(i: usize) -> u8 {
     match i {
-        12 | 14 => 0,
+        12 | 14 | PLACE_ONLY => 0,
         18..=20 | 26 => 2,
         _ => 1,
     }
@@ -211,6 +220,7 @@ pub fn expensive_one(
         26 if name_diff().swapped => {
             1.0 - both_or_zero(a.address(), b.address(), similarity::levenshtein)
         }
+        PLACE_ONLY => f64::from(u8::from(distinct::place_only_extension(a, b))),
         _ => 0.0,
     }
 }

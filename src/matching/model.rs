@@ -134,14 +134,18 @@ impl Matcher {
         threshold: f64,
         alpha: f64,
     ) -> Result<Self, ModelError> {
-        // The swapped-word feature is fitted after the others (below): its column is left
-        // out of the joint fit (a zero column keeps a zero weight under the L2 penalty).
+        // The features of `FITTED_AFTER` are fitted after the others (below): their columns
+        // are left out of the joint fit (a zero column keeps a zero weight under the L2 penalty).
         let flat: Vec<f64> = x
             .iter()
             .flat_map(|r| {
-                r.iter()
-                    .enumerate()
-                    .map(|(i, v)| if i == features::SWAPPED { 0.0 } else { *v })
+                r.iter().enumerate().map(|(i, v)| {
+                    if features::FITTED_AFTER.contains(&i) {
+                        0.0
+                    } else {
+                        *v
+                    }
+                })
             })
             .collect();
         let xa = Array2::from_shape_vec((x.len(), N_FEATURES), flat)
@@ -167,12 +171,16 @@ impl Matcher {
         };
         // Fitted jointly, a swap took part of the cost the other name terms carried (the
         // one-side, chance and containment weights fell), and names differing by an added
-        // word or sharing only a surname got cheaper (model card, "One word put for another").
-        // Fitted after them, with their logit as a fixed offset, it can only add what they
-        // leave unexplained.
-        let offsets: Vec<f64> = x.iter().map(|r| m.logit(r)).collect();
-        let swapped: Vec<f64> = x.iter().map(|r| r[features::SWAPPED]).collect();
-        m.weights[features::SWAPPED] = fit_one_weight(&offsets, &swapped, y, alpha);
+        // word or sharing only a surname got cheaper (model card, "One word put for another");
+        // so did a country put into a name, through the one-side and containment weights a
+        // bare surname beside a descriptor leans on (model card, "Divisions named after their
+        // country"). Fitted after them, one at a time, with the logit of all before as a fixed
+        // offset, each can only add what the others leave unexplained.
+        for i in features::FITTED_AFTER {
+            let offsets: Vec<f64> = x.iter().map(|r| m.logit(r)).collect();
+            let column: Vec<f64> = x.iter().map(|r| r[i]).collect();
+            m.weights[i] = fit_one_weight(&offsets, &column, y, alpha);
+        }
         Ok(m)
     }
 
