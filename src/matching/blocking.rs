@@ -11,11 +11,10 @@
 //! on each side of its own name in the list sorted by name (a sorted-neighbourhood window), so
 //! frequent keys stay cheap but near-identical names are still found.
 
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::BuildHasher;
 
 use serde::{Deserialize, Serialize};
 
-use super::country;
 use super::distinct::is_place_word;
 use super::normalize;
 use super::record::Prepared;
@@ -152,12 +151,11 @@ impl BlockingStats {
     }
 }
 
-/// The key of a tagged string (`b't'` for a name token).
+/// The key of a tagged string (`b't'` for a name token): a 64-bit hash, made with a fast
+/// fixed-seed hasher (every key of a million records is hashed when the index is built, and a
+/// query's tokens are hashed to count them). Keys live only in memory, never in the store.
 pub(crate) fn hash_key(tag: u8, s: &str) -> u64 {
-    let mut h = DefaultHasher::new();
-    tag.hash(&mut h);
-    s.hash(&mut h);
-    h.finish()
+    crate::FastHash::default().hash_one((tag, s))
 }
 
 /// Consonant skeleton: first letter, then consonants with vowels and repeats dropped, at most
@@ -304,7 +302,7 @@ pub(crate) fn web_spellings(p: &Prepared) -> Vec<String> {
 /// company's root is shared by too many others for the root's own key to reach it. `None` when
 /// the name names no country, or nothing else.
 pub(crate) fn placeless(p: &Prepared) -> Option<String> {
-    if !p.tokens().any(country::is_country_word) {
+    if !p.names_country() {
         return None;
     }
     let kept: Vec<&str> = p.tokens().filter(|t| !is_place_word(t)).collect();

@@ -70,8 +70,13 @@ pub struct RecordFile {
 impl RecordFile {
     /// Ids given to more than one row (records and skipped rows alike), each once.
     pub fn duplicate_ids(&self) -> Vec<&str> {
-        let mut seen = std::collections::HashSet::new();
-        let mut dup = std::collections::HashSet::new();
+        // A list of a million ids: a fast hasher (the ids are the caller's own, not an
+        // attacker's keys to a long-lived table).
+        let mut seen = std::collections::HashSet::with_capacity_and_hasher(
+            self.records.len() + self.skipped.len(),
+            crate::FastHash::default(),
+        );
+        let mut dup = std::collections::HashSet::with_hasher(crate::FastHash::default());
         let ids = self
             .records
             .iter()

@@ -259,15 +259,16 @@ pub(crate) fn is_place_word(t: &str) -> bool {
 /// ("Osttrixed Nederland B.V." / "Osttrixed B.V."). Two divisions of two countries are not:
 /// the short name must hold every word it shares, and no place word the long one lacks.
 pub(crate) fn place_only_extension(a: &Prepared, b: &Prepared) -> bool {
-    let (na, nb) = (a.name(), b.name());
-    let (short, long) = if na.len() <= nb.len() {
-        (na, nb)
+    let (short, long) = if a.name().len() <= b.name().len() {
+        (a, b)
     } else {
-        (nb, na)
+        (b, a)
     };
-    if short.is_empty() || short.len() == long.len() {
+    // Asked of every compared pair: most long names name no country, known from preparing.
+    if !long.names_country() || short.name().is_empty() || short.name().len() == long.name().len() {
         return false;
     }
+    let (short, long) = (short.name(), long.name());
     let mut s = short.split(' ').filter(|t| !t.is_empty()).peekable();
     let mut country = false;
     for t in long.split(' ').filter(|t| !t.is_empty()) {

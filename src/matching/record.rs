@@ -50,6 +50,10 @@ enum Field {
 
 const N_FIELDS: usize = 9;
 
+/// Bit of [`Prepared::present`] set when a name token names a country (the field bits are the
+/// low [`N_FIELDS`]).
+const NAMES_COUNTRY: u16 = 1 << 15;
+
 /// A normalised record, built once per record and then compared many times.
 ///
 /// All normalised strings live in one allocation (an index holds millions of these, and a
@@ -61,7 +65,7 @@ pub struct Prepared {
     buf: Box<str>,
     /// End offset of each field in `buf`.
     ends: [u32; N_FIELDS],
-    /// Bit per field: set when an optional field is present.
+    /// Bit per field: set when an optional field is present; and [`NAMES_COUNTRY`].
     present: u16,
 }
 
@@ -121,6 +125,12 @@ impl Prepared {
         self.opt(Field::Country)
     }
 
+    /// Whether a name token names a country ([`country::is_country_word`]), found once when
+    /// the record is prepared.
+    pub fn names_country(&self) -> bool {
+        self.present & NAMES_COUNTRY != 0
+    }
+
     /// Canonical name tokens, in name order.
     pub fn tokens(&self) -> impl Iterator<Item = &str> {
         self.name().split(' ').filter(|t| !t.is_empty())
@@ -143,6 +153,9 @@ impl Prepared {
         let mut buf = String::with_capacity(3 * name_len + 2 * spaces + rest);
         let mut ends = [0u32; N_FIELDS];
         let mut present = 0u16;
+        if name_tokens.iter().any(|t| country::is_country_word(t)) {
+            present |= NAMES_COUNTRY;
+        }
         for (i, t) in name_tokens.iter().enumerate() {
             if i > 0 {
                 buf.push(' ');

@@ -13,7 +13,10 @@ use serde::{Deserialize, Serialize};
 
 use super::normalize;
 
-/// Jaro similarity on ASCII bytes, both at most 64 long (the `strsim` algorithm).
+/// Jaro similarity on ASCII bytes, both at most 64 long (the `strsim` algorithm: each byte of
+/// `a` takes the first unmatched equal byte of `b` within the window). The window is searched
+/// as bits: one mask per byte value of where `b` holds it, so a byte of `a` finds its match in
+/// one step instead of a scan over the window.
 fn jaro_ascii(a: &[u8], b: &[u8]) -> f64 {
     let (la, lb) = (a.len(), b.len());
     if la == 0 && lb == 0 {
@@ -22,18 +25,25 @@ fn jaro_ascii(a: &[u8], b: &[u8]) -> f64 {
         return 0.0;
     }
     let range = (la.max(lb) / 2).saturating_sub(1);
+    let mut at = [0u64; 128];
+    for (j, &d) in b.iter().enumerate() {
+        at[usize::from(d & 0x7f)] |= 1 << j;
+    }
+    // Bits 0..n set.
+    let below = |n: usize| if n >= 64 { !0u64 } else { (1u64 << n) - 1 };
     let (mut fa, mut fb) = (0u64, 0u64);
     let mut matches = 0usize;
     for (i, &c) in a.iter().enumerate() {
         let lo = i.saturating_sub(range);
         let hi = lb.min(i + range + 1);
-        for (j, &d) in b.iter().enumerate().take(hi).skip(lo) {
-            if d == c && fb & (1 << j) == 0 {
-                fa |= 1 << i;
-                fb |= 1 << j;
-                matches += 1;
-                break;
-            }
+        if lo >= hi {
+            continue;
+        }
+        let free = at[usize::from(c & 0x7f)] & !fb & below(hi) & !below(lo);
+        if free != 0 {
+            fa |= 1 << i;
+            fb |= free & free.wrapping_neg();
+            matches += 1;
         }
     }
     if matches == 0 {
@@ -562,6 +572,16 @@ fn soft_idf_tokens(a: &[&str], b: &[&str], idf: &dyn Fn(&str) -> f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        // The bit-searched window finds the match the scan over it finds, for any two names of
+        // up to 64 bytes (a small alphabet, so that repeats and transpositions are common).
+        #[test]
+        fn jaro_winkler_on_bytes_is_strsims(a in "[abcde 1]{0,64}", b in "[abcde 1]{0,64}") {
+            prop_assert_eq!(jaro_winkler(&a, &b), strsim::jaro_winkler(&a, &b));
+        }
+    }
 
     fn t(s: &str) -> Vec<String> {
         s.split_whitespace().map(str::to_string).collect()
