@@ -627,10 +627,30 @@ impl TokenCounts for Index {
 /// Indexes `0..n` sorted by `name(i)` (ties by index), in parallel: the order in which
 /// neighbouring records share posting lists and candidates, so that a thread working through it
 /// finds them still in cache.
+///
+/// Sorted by each name's first eight bytes, held beside its index, and by the whole names only
+/// where those tie: the same order as comparing the names, without reading a million scattered
+/// records at every comparison.
 pub(crate) fn name_order<'a>(n: usize, name: impl Fn(usize) -> &'a str + Sync) -> Vec<u32> {
-    let mut order: Vec<u32> = (0..n as u32).collect();
-    order.par_sort_unstable_by(|a, b| name(*a as usize).cmp(name(*b as usize)).then(a.cmp(b)));
-    order
+    let mut keyed: Vec<(u64, u32)> = (0..n as u32)
+        .into_par_iter()
+        .map(|i| (name_prefix(name(i as usize)), i))
+        .collect();
+    keyed.par_sort_unstable_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then_with(|| name(a.1 as usize).cmp(name(b.1 as usize)))
+            .then(a.1.cmp(&b.1))
+    });
+    keyed.into_iter().map(|x| x.1).collect()
+}
+
+/// The first eight bytes of `s` as a big-endian number, zero-padded: ordered as the strings are
+/// wherever it differs (a shorter string pads with zeros, which sort first).
+fn name_prefix(s: &str) -> u64 {
+    let mut b = [0u8; 8];
+    let n = s.len().min(8);
+    b[..n].copy_from_slice(&s.as_bytes()[..n]);
+    u64::from_be_bytes(b)
 }
 
 /// `f(i)` for every index of `order`, computed in parallel in that order (see [`name_order`])
