@@ -174,8 +174,8 @@ pub(crate) fn numbers_disjoint(a: &str, b: &str) -> bool {
 pub const EXPENSIVE: [usize; 12] = [12, 14, 27, 4, 3, 2, 0, 1, 18, 19, 20, 26];
 
 /// How dear an [`EXPENSIVE`] feature is to compute: 0 for the short address and city strings
-/// and the place-only walk over the name words, 1 for the name's string measures, 2 for the four list-frequency features (one name
-/// comparison that looks up every word's frequency).
+/// and the place-only walk over the name words, 1 for the name's string measures, 2 for the
+/// four list-frequency features (one name comparison that looks up every word's frequency).
 pub fn cost_tier(i: usize) -> u8 {
     match i {
         12 | 14 | PLACE_ONLY => 0,
