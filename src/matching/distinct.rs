@@ -268,10 +268,9 @@ pub(crate) fn place_only_extension(a: &Prepared, b: &Prepared) -> bool {
     if !long.names_country() || short.name().is_empty() || short.name().len() == long.name().len() {
         return false;
     }
-    let (short, long) = (short.name(), long.name());
-    let mut s = short.split(' ').filter(|t| !t.is_empty()).peekable();
+    let mut s = short.tokens().peekable();
     let mut country = false;
-    for t in long.split(' ').filter(|t| !t.is_empty()) {
+    for t in long.tokens() {
         if s.peek() == Some(&t) {
             s.next();
         } else if is_place_word(t) {
