@@ -304,6 +304,11 @@ struct ServeArgs {
     /// A token (at least 16 characters) that may read /metrics and nothing else.
     #[arg(long, env = "ECOGRAPH_METRICS_TOKEN", hide_env_values = true)]
     metrics_token: Option<String>,
+    /// Failed authentications one client address may make in a minute before its failing attempts
+    /// and the master key get 429 (issued keys always work) [default: 100].
+    #[arg(long, env = "ECOGRAPH_AUTH_FAILURES_PER_ADDRESS",
+          value_parser = clap::value_parser!(u32).range(1..))]
+    auth_failures_per_address: Option<u32>,
     /// Optional TOML file with any of the settings above (flags and environment win).
     #[arg(long, env = "ECOGRAPH_CONFIG")]
     config: Option<PathBuf>,
@@ -406,6 +411,10 @@ fn resolve(args: ServeArgs) -> anyhow::Result<Settings> {
             .metrics_token
             .or(file.metrics_token)
             .filter(|t| !t.is_empty()),
+        auth_failures_per_address: args
+            .auth_failures_per_address
+            .or(file.auth_failures_per_address)
+            .unwrap_or(ecograph::api::auth::DEFAULT_FAILURES_PER_ADDRESS),
     })
 }
 

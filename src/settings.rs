@@ -36,6 +36,8 @@ pub struct FileSettings {
     pub log_format: Option<LogFormat>,
     /// A token that may read `/metrics` only.
     pub metrics_token: Option<String>,
+    /// Failed authentications one client address may make in a minute before it is slowed down.
+    pub auth_failures_per_address: Option<u32>,
     /// The rules of engagement deal registrations are assessed by.
     pub rules_of_engagement: Option<crate::conflict::Rules>,
 }
@@ -79,6 +81,9 @@ pub struct Settings {
     pub log_format: LogFormat,
     /// A bearer token admitted to `/metrics` and nothing else, so a scraper needs no admin key.
     pub metrics_token: Option<String>,
+    /// Failed authentications one client address may make in a minute; past them its failing
+    /// attempts and the master key are answered 429 until the minute ends (issued keys still work).
+    pub auth_failures_per_address: u32,
     /// The rules of engagement (settings file section `[rules_of_engagement]`; defaults otherwise).
     pub rules: crate::conflict::Rules,
     /// How often registrations whose protection window ended are expired.

@@ -467,6 +467,40 @@ async fn a_credential_that_keeps_failing_is_slowed_down_without_locking_out_othe
 }
 
 #[actix_web::test]
+async fn the_failures_an_address_may_make_are_a_setting() {
+    let db = sqlite_db();
+    let mut s = settings(&db.url);
+    s.master_key = Some(MASTER.into());
+    s.auth_failures_per_address = 3;
+    let app = spawn_with(s).await;
+    let admin = make_key(&app, "admin", None).await;
+    let mut statuses = Vec::new();
+    for i in 0..4 {
+        let bad = format!("guess-{i}");
+        statuses.push(call(&app, "GET", "/v1/partners", Some(&bad), None).await.0);
+    }
+    assert_eq!(
+        statuses,
+        [401, 401, 401, 429],
+        "the fourth failure is slowed down"
+    );
+    let (s, _) = call(&app, "GET", "/v1/partners", Some(&admin), None).await;
+    assert_eq!(s, 200, "an issued key still works from that address");
+    app.stop().await;
+
+    let mut s = settings(&db.url);
+    s.auth_failures_per_address = 0;
+    let err = ecograph::startup::build(&s)
+        .await
+        .err()
+        .expect("0 is refused");
+    assert!(
+        err.to_string().contains("auth_failures_per_address"),
+        "{err}"
+    );
+}
+
+#[actix_web::test]
 async fn keys_made_and_revoked_by_another_process_take_effect_in_the_running_service() {
     let db = sqlite_db();
     let app = secured(&db.url).await;

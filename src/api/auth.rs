@@ -36,11 +36,12 @@ pub const PARTNER_SELF_SCOPED: [&str; 2] = ["/v1/deal-registrations", "/v1/rules
 /// Failures allowed for one presented credential in a window before it is answered 429 unchecked.
 /// A misconfigured integration retrying a wrong or revoked key is told to back off; nobody else is.
 const MAX_FAILURES_PER_CREDENTIAL: u32 = 10;
-/// Failures allowed from one address in a window. Set high because many clients may share an
-/// address behind a NAT. Past it, failing attempts and the master key are answered 429 until the
-/// window ends; issued keys still work (their 256-bit secrets cannot be guessed, so they need no
-/// throttle, and one client's failures must not lock out another's valid key).
-const MAX_FAILURES_PER_ADDRESS: u32 = 100;
+/// Failures allowed from one address in a window, unless the operator sets another number
+/// (`--auth-failures-per-address`). Set high because many clients may share an address behind a
+/// NAT. Past it, failing attempts and the master key are answered 429 until the window ends;
+/// issued keys still work (their 256-bit secrets cannot be guessed, so they need no throttle, and
+/// one client's failures must not lock out another's valid key).
+pub const DEFAULT_FAILURES_PER_ADDRESS: u32 = 100;
 /// The failure-counting window.
 const FAILURE_WINDOW: Duration = Duration::from_secs(60);
 /// How often unknown tokens may make the service re-read the keys from the store.
@@ -121,12 +122,13 @@ impl AccessControl {
         master_key: Option<String>,
         keys: Arc<KeyRing>,
         spec: &utoipa::openapi::OpenApi,
+        failures_per_address: u32,
     ) -> Self {
         AccessControl {
             master_key,
             keys,
             routes: RouteTable::from_spec(spec),
-            by_address: Failures::new(MAX_FAILURES_PER_ADDRESS),
+            by_address: Failures::new(failures_per_address),
             by_credential: Failures::new(MAX_FAILURES_PER_CREDENTIAL),
         }
     }
