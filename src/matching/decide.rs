@@ -432,9 +432,11 @@ mod tests {
                 });
             }
         }
+        // A letter put for another, as far from one root as from the other (a doubled letter,
+        // "Corviddon", would be read as Corvidon's typo and settle it).
         let right = [Record {
             id: "r".into(),
-            name: "Corviddon Foods GmbH".into(),
+            name: "Corvidan Foods GmbH".into(),
             city: Some("Hamburg".into()),
             ..Default::default()
         }];

@@ -35,10 +35,11 @@ pub const FEATURES: &[(&str, &str)] = &[
     ("city_equal_nats", "city"),
     ("name_swapped", "name"),
     ("name_place_only", "name"),
+    ("name_doubled_letter", "name"),
 ];
 
 /// Number of features.
-pub const N_FEATURES: usize = 28;
+pub const N_FEATURES: usize = 29;
 
 /// Index of the one-side disagreement feature (its evidence lists the tokens behind it).
 pub const ONE_SIDE: usize = 18;
@@ -50,9 +51,13 @@ pub const SWAPPED: usize = 26;
 /// words) put in ([`distinct::place_only_extension`]).
 pub const PLACE_ONLY: usize = 27;
 
+/// Index of the doubled-letter feature: the names are one once a repeated letter is read once
+/// ([`similarity::equal_but_doubled_letters`]).
+pub const DOUBLED: usize = 28;
+
 /// Features fitted after the others, each with the logit of those before it as a fixed offset
 /// (`Matcher::fit`), so that they can only add what the others leave unexplained.
-pub const FITTED_AFTER: [usize; 2] = [SWAPPED, PLACE_ONLY];
+pub const FITTED_AFTER: [usize; 3] = [SWAPPED, PLACE_ONLY, DOUBLED];
 
 /// Field names in evidence order.
 pub const FIELDS: &[&str] = &[
@@ -105,8 +110,8 @@ pub fn compare_given(
     (x, headline)
 }
 
-/// Features that cost next to nothing: equalities, missing flags, and for an equal domain,
-/// phone, postal code or city its information in the list (one count looked up,
+/// Features that cost next to nothing: equalities, missing flags, a doubled letter, and for an
+/// equal domain, phone, postal code or city its information in the list (one count looked up,
 /// [`Freqs::value_nats`]). The string
 /// similarities are filled by [`compare`] (or one at a time by [`expensive_one`]).
 pub fn cheap(a: &Prepared, b: &Prepared, f: &Freqs) -> [f64; N_FEATURES] {
@@ -114,6 +119,11 @@ pub fn cheap(a: &Prepared, b: &Prepared, f: &Freqs) -> [f64; N_FEATURES] {
     x[5] = f64::from(u8::from(
         !a.compact().is_empty() && a.compact() == b.compact(),
     ));
+    // A walk over the two compact names, stopping at their first difference.
+    x[DOUBLED] = f64::from(u8::from(similarity::equal_but_doubled_letters(
+        a.compact(),
+        b.compact(),
+    )));
     (x[6], x[7]) = both(a.domain(), b.domain(), |p, q| f64::from(u8::from(p == q)));
     (x[8], x[9]) = both(a.phone(), b.phone(), |p, q| {
         f64::from(u8::from(phone_equal(p, q)))

@@ -169,6 +169,21 @@ pub fn levenshtein_bound(a: &str, b: &str) -> f64 {
     1.0 - la.abs_diff(lb) as f64 / la.max(lb) as f64
 }
 
+/// Whether `a` and `b` differ and are one string once every run of a repeated letter is read as
+/// one letter ("phillips" / "philips", "osthhyror" / "osthyror"): a letter typed twice, or once
+/// for two, the commonest slip in a name. Digits are not collapsed ("route 66" is not "route 6").
+pub fn equal_but_doubled_letters(a: &str, b: &str) -> bool {
+    fn collapsed(s: &str) -> impl Iterator<Item = char> + '_ {
+        let mut prev = None;
+        s.chars().filter(move |&c| {
+            let repeat = prev == Some(c) && c.is_alphabetic();
+            prev = Some(c);
+            !repeat
+        })
+    }
+    a != b && collapsed(a).eq(collapsed(b))
+}
+
 fn sorted_join(mut v: Vec<&str>) -> String {
     v.sort_unstable();
     v.join(" ")
@@ -601,6 +616,19 @@ mod tests {
         fn jaro_winkler_on_bytes_is_strsims(a in "[abcde 1]{0,64}", b in "[abcde 1]{0,64}") {
             prop_assert_eq!(jaro_winkler(&a, &b), strsim::jaro_winkler(&a, &b));
         }
+    }
+
+    #[test]
+    fn names_equal_once_doubled_letters_are_read_once() {
+        assert!(equal_but_doubled_letters("osthhyrorltda", "osthyrorltda"));
+        assert!(equal_but_doubled_letters("philips", "phillips"));
+        assert!(equal_but_doubled_letters("rrintrelax", "rintrelax"));
+        // Equal names are not a doubled letter; neither is another letter nor a doubled digit.
+        assert!(!equal_but_doubled_letters("philips", "philips"));
+        assert!(!equal_but_doubled_letters("nordex", "nordax"));
+        assert!(!equal_but_doubled_letters("nordex", "nordexx1"));
+        assert!(!equal_but_doubled_letters("route66", "route6"));
+        assert!(!equal_but_doubled_letters("", "a"));
     }
 
     fn t(s: &str) -> Vec<String> {
