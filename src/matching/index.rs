@@ -73,6 +73,13 @@ impl Posting {
         }
     }
 
+    fn from_slice(v: &[u32]) -> Self {
+        match v {
+            [only] => Posting::One(*only),
+            _ => Posting::Many(v.into()),
+        }
+    }
+
     /// Appends slots that sort after every slot already held.
     fn append(&mut self, more: &[u32]) {
         let mut v = Vec::with_capacity(self.as_slice().len() + more.len());
@@ -250,21 +257,25 @@ impl Index {
                 .map(|i| blocking::keys(&preps[*i as usize], &cfg))
                 .collect();
             // Gathered per chunk first, so that a long posting list is reallocated once per
-            // chunk rather than once per record.
-            let mut gathered: HashMap<u64, Vec<u32>, BuildHasherDefault<KeyHasher>> =
-                HashMap::default();
-            for (i, ks) in chunk.iter().zip(keys) {
-                for (_, k) in ks {
-                    gathered.entry(k).or_default().push(*i);
-                }
+            // chunk rather than once per record: the chunk's (key, position) pairs in one
+            // vector, sorted, and read run by run. A map of a vector per key made one small
+            // allocation per key, millions of them for a large list.
+            let mut pairs: Vec<(u64, u32)> = Vec::with_capacity(keys.iter().map(Vec::len).sum());
+            for (pos, ks) in keys.into_iter().enumerate() {
+                pairs.extend(ks.into_iter().map(|(_, k)| (k, pos as u32)));
             }
-            for (k, slots) in gathered {
-                match postings.entry(k) {
+            // Sorted by key, then position: each run keeps the chunk's order.
+            pairs.par_sort_unstable();
+            let mut run_slots = Vec::new();
+            for run in pairs.chunk_by(|x, y| x.0 == y.0) {
+                run_slots.clear();
+                run_slots.extend(run.iter().map(|&(_, pos)| chunk[pos as usize]));
+                match postings.entry(run[0].0) {
                     std::collections::hash_map::Entry::Occupied(mut e) => {
-                        e.get_mut().append(&slots)
+                        e.get_mut().append(&run_slots)
                     }
                     std::collections::hash_map::Entry::Vacant(e) => {
-                        e.insert(Posting::from_vec(slots));
+                        e.insert(Posting::from_slice(&run_slots));
                     }
                 }
             }
