@@ -146,7 +146,7 @@ async fn serve(url: &str) -> (String, actix_web::dev::ServerHandle) {
         master_key: None,
         log_format: ecograph::settings::LogFormat::Text,
         metrics_token: None,
-        auth_failures_per_address: ecograph::api::auth::DEFAULT_FAILURES_PER_ADDRESS,
+        auth_failures: Default::default(),
         rules: Default::default(),
         expiry_every: std::time::Duration::from_secs(60),
     };

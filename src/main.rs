@@ -309,6 +309,11 @@ struct ServeArgs {
     #[arg(long, env = "ECOGRAPH_AUTH_FAILURES_PER_ADDRESS",
           value_parser = clap::value_parser!(u32).range(1..))]
     auth_failures_per_address: Option<u32>,
+    /// Failed authentications one presented credential may make in a minute before it is answered
+    /// 429 without being checked [default: 10].
+    #[arg(long, env = "ECOGRAPH_AUTH_FAILURES_PER_CREDENTIAL",
+          value_parser = clap::value_parser!(u32).range(1..))]
+    auth_failures_per_credential: Option<u32>,
     /// Optional TOML file with any of the settings above (flags and environment win).
     #[arg(long, env = "ECOGRAPH_CONFIG")]
     config: Option<PathBuf>,
@@ -411,10 +416,16 @@ fn resolve(args: ServeArgs) -> anyhow::Result<Settings> {
             .metrics_token
             .or(file.metrics_token)
             .filter(|t| !t.is_empty()),
-        auth_failures_per_address: args
-            .auth_failures_per_address
-            .or(file.auth_failures_per_address)
-            .unwrap_or(ecograph::api::auth::DEFAULT_FAILURES_PER_ADDRESS),
+        auth_failures: ecograph::api::auth::FailureLimits {
+            per_credential: args
+                .auth_failures_per_credential
+                .or(file.auth_failures_per_credential)
+                .unwrap_or(ecograph::api::auth::DEFAULT_FAILURES_PER_CREDENTIAL),
+            per_address: args
+                .auth_failures_per_address
+                .or(file.auth_failures_per_address)
+                .unwrap_or(ecograph::api::auth::DEFAULT_FAILURES_PER_ADDRESS),
+        },
     })
 }
 

@@ -38,6 +38,9 @@ pub struct FileSettings {
     pub metrics_token: Option<String>,
     /// Failed authentications one client address may make in a minute before it is slowed down.
     pub auth_failures_per_address: Option<u32>,
+    /// Failed authentications one presented credential may make in a minute before it is slowed
+    /// down.
+    pub auth_failures_per_credential: Option<u32>,
     /// The rules of engagement deal registrations are assessed by.
     pub rules_of_engagement: Option<crate::conflict::Rules>,
 }
@@ -81,9 +84,11 @@ pub struct Settings {
     pub log_format: LogFormat,
     /// A bearer token admitted to `/metrics` and nothing else, so a scraper needs no admin key.
     pub metrics_token: Option<String>,
-    /// Failed authentications one client address may make in a minute; past them its failing
-    /// attempts and the master key are answered 429 until the minute ends (issued keys still work).
-    pub auth_failures_per_address: u32,
+    /// Failed authentications a presented credential and a client address may each make in a
+    /// minute; past them the credential is answered 429 unchecked, and the address's failing
+    /// attempts and the master key are answered 429, until the minute ends (issued keys still
+    /// work from the address).
+    pub auth_failures: crate::api::auth::FailureLimits,
     /// The rules of engagement (settings file section `[rules_of_engagement]`; defaults otherwise).
     pub rules: crate::conflict::Rules,
     /// How often registrations whose protection window ended are expired.

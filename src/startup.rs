@@ -52,10 +52,21 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Running> {
     {
         anyhow::bail!("the metrics token must be at least 16 characters");
     }
-    if settings.auth_failures_per_address == 0 {
-        anyhow::bail!(
-            "auth_failures_per_address must be at least 1 (0 would answer every failing client 429 at once)"
-        );
+    for (name, n) in [
+        (
+            "auth_failures_per_address",
+            settings.auth_failures.per_address,
+        ),
+        (
+            "auth_failures_per_credential",
+            settings.auth_failures.per_credential,
+        ),
+    ] {
+        if n == 0 {
+            anyhow::bail!(
+                "{name} must be at least 1 (0 would answer every failing client 429 at once)"
+            );
+        }
     }
     // Bound before the store is opened, so that a taken port fails before a database is made.
     let listener = TcpListener::bind(settings.addr)
@@ -154,7 +165,7 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Running> {
         settings.master_key.clone(),
         keys,
         &api::spec(),
-        settings.auth_failures_per_address,
+        settings.auth_failures,
     ));
     let scrape = Data::new(ScrapeToken::new(settings.metrics_token.clone()));
     let server = HttpServer::new(move || {

@@ -33,15 +33,34 @@ pub const PARTNER_SCOPE_PREFIXES: [&str; 2] = ["/v1/partners/{id}", "/v1/mapping
 /// partners never named to it.
 pub const PARTNER_SELF_SCOPED: [&str; 2] = ["/v1/deal-registrations", "/v1/rules-of-engagement"];
 
-/// Failures allowed for one presented credential in a window before it is answered 429 unchecked.
-/// A misconfigured integration retrying a wrong or revoked key is told to back off; nobody else is.
-const MAX_FAILURES_PER_CREDENTIAL: u32 = 10;
+/// Failures allowed for one presented credential in a window before it is answered 429 unchecked,
+/// unless the operator sets another number (`--auth-failures-per-credential`). A misconfigured
+/// integration retrying a wrong or revoked key is told to back off; nobody else is.
+pub const DEFAULT_FAILURES_PER_CREDENTIAL: u32 = 10;
 /// Failures allowed from one address in a window, unless the operator sets another number
 /// (`--auth-failures-per-address`). Set high because many clients may share an address behind a
 /// NAT. Past it, failing attempts and the master key are answered 429 until the window ends;
 /// issued keys still work (their 256-bit secrets cannot be guessed, so they need no throttle, and
 /// one client's failures must not lock out another's valid key).
 pub const DEFAULT_FAILURES_PER_ADDRESS: u32 = 100;
+
+/// How many failed authentications a credential and an address may each make in a minute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FailureLimits {
+    /// Per presented credential.
+    pub per_credential: u32,
+    /// Per client address.
+    pub per_address: u32,
+}
+
+impl Default for FailureLimits {
+    fn default() -> Self {
+        FailureLimits {
+            per_credential: DEFAULT_FAILURES_PER_CREDENTIAL,
+            per_address: DEFAULT_FAILURES_PER_ADDRESS,
+        }
+    }
+}
 /// The failure-counting window.
 const FAILURE_WINDOW: Duration = Duration::from_secs(60);
 /// How often unknown tokens may make the service re-read the keys from the store.
@@ -122,14 +141,14 @@ impl AccessControl {
         master_key: Option<String>,
         keys: Arc<KeyRing>,
         spec: &utoipa::openapi::OpenApi,
-        failures_per_address: u32,
+        limits: FailureLimits,
     ) -> Self {
         AccessControl {
             master_key,
             keys,
             routes: RouteTable::from_spec(spec),
-            by_address: Failures::new(failures_per_address),
-            by_credential: Failures::new(MAX_FAILURES_PER_CREDENTIAL),
+            by_address: Failures::new(limits.per_address),
+            by_credential: Failures::new(limits.per_credential),
         }
     }
 
