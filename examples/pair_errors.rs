@@ -4,7 +4,8 @@
 //! (before clustering, which can still join or part a pair). Development aid only.
 //!
 //! `cargo run --release --example pair_errors -- MODEL.json [chicago|patstat|synthetic SEED|stress SEED|families SEED] [N] [LEFT RIGHT]`
-//! (LEFT RIGHT: the sizes of a generated world, by default the fold's test world's)
+//! (LEFT RIGHT: the sizes of a generated world, by default the fold's test world's), or
+//! `... MODEL.json csv N LEFT.csv RIGHT.csv TRUTH.csv` for two lists on disk
 //! (fold models come from `ECOGRAPH_MATCHER_FOLDS=DIR ecograph matcher train`).
 
 use ecograph::matching::distinct::Freqs;
@@ -38,6 +39,13 @@ fn main() {
         let left = args.get(5).and_then(|s| s.parse().ok()).unwrap_or(left);
         let right = args.get(6).and_then(|s| s.parse().ok()).unwrap_or(right);
         return link_errors(&m, &world((seed, left, right)), n);
+    }
+    if set == "csv" {
+        // Two record files and a truth file (left_id,right_id), as `tools/aliases_world.py` and
+        // `ecograph matcher stress-world` write them.
+        let [left, right, truth] = [4, 5, 6].map(|i| args.get(i).expect("LEFT RIGHT TRUTH"));
+        let n = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(30);
+        return link_errors(&m, &csv_set(left, right, truth), n);
     }
     let er = || devsets::er_dir(&devsets::default_shared_dir()).expect("shared data");
     let (d, shown) = match set {
@@ -89,6 +97,33 @@ fn print_errors(title: &str, list: &[Error], n: usize, left: &[Record], right: &
             show(&left[*i]),
             show(&right[*j])
         );
+    }
+}
+
+/// Two record files and their truth (`left_id,right_id`) as a labelled two-list set.
+fn csv_set(left: &str, right: &str, truth: &str) -> ecograph::matching::devsets::LinkSet {
+    use ecograph::matching::csvio::read_records_path;
+    let left = read_records_path(left.as_ref()).expect("left").records;
+    let right = read_records_path(right.as_ref()).expect("right").records;
+    let text = std::fs::read_to_string(truth).expect("truth");
+    let of: std::collections::HashMap<&str, &str> = text
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_once(','))
+        .map(|(l, r)| (r, l))
+        .collect();
+    ecograph::matching::devsets::LinkSet {
+        name: "csv".into(),
+        left_labels: left.iter().map(|r| r.id.clone()).collect(),
+        right_labels: right
+            .iter()
+            .map(|r| {
+                of.get(r.id.as_str())
+                    .map_or_else(|| r.id.clone(), |l| l.to_string())
+            })
+            .collect(),
+        left,
+        right,
     }
 }
 
