@@ -163,6 +163,10 @@ const LEGAL_PHRASES: &[(&[&str], &str)] = &[
     (&["sp", "zoo"], "spzoo"),
     (&["sp", "z", "oo"], "spzoo"),
     (&["gmbh", "co", "kg"], "gmbh"),
+    // A foundation as general partner ("Lidl Stiftung & Co. KG"): one legal form, like "GmbH &
+    // Co. KG"; "Stiftung" alone (a foundation's own name) is left as it is.
+    (&["stiftung", "co", "kg"], "kg"),
+    (&["stiftung", "co", "kgaa"], "kgaa"),
     (&["gmbh", "and", "co", "kg"], "gmbh"),
     (&["co", "kg"], "kg"),
     (&["pty", "ltd"], "ltd"),
@@ -631,6 +635,9 @@ mod tests {
         assert_eq!(n("Arrieta S.Coop."), "arrieta");
         assert_eq!(n("Geisler Sp. z o.o. Sp.k."), "geisler");
         assert_eq!(n("Blümel GmbH & Co. OHG"), "blumel");
+        assert_eq!(n("Lidl Stiftung & Co. KG"), "lidl");
+        assert_eq!(n("Merck Stiftung & Co. KGaA"), "merck");
+        assert_eq!(n("Bertelsmann Stiftung"), "bertelsmann stiftung");
         assert_eq!(n("Pujadas S.L.N.E"), "pujadas");
         // A lone form is still a name.
         assert_eq!(n("ME"), "me");
