@@ -61,6 +61,7 @@ impl Default for FailureLimits {
         }
     }
 }
+
 /// The failure-counting window.
 const FAILURE_WINDOW: Duration = Duration::from_secs(60);
 /// How often unknown tokens may make the service re-read the keys from the store.
