@@ -362,6 +362,15 @@ pub(crate) fn is_legal(t: &str) -> bool {
     LEGAL_SET.contains(t)
 }
 
+/// Legal forms that end a name but could open one as a word of it: "eG", the German registered
+/// cooperative ("Volksbank Mittelhessen eG"), is not the "EG" of "EG Group".
+const TRAILING_ONLY_LEGAL: &[&str] = &["eg"];
+
+/// Whether a name's last token is a legal form ([`is_legal`], or one of [`TRAILING_ONLY_LEGAL`]).
+fn is_trailing_legal(t: &str) -> bool {
+    is_legal(t) || TRAILING_ONLY_LEGAL.contains(&t)
+}
+
 fn legal_anywhere(t: &str) -> bool {
     LEGAL_ANYWHERE_SET.contains(t)
 }
@@ -420,7 +429,7 @@ pub fn normalize_name(raw: &str) -> NormName {
         if toks.len() >= 2 && matches!(toks.last().map(String::as_str), Some("n" | "b")) {
             toks.pop();
         }
-        while toks.len() > 1 && is_legal(toks.last().map(String::as_str).unwrap_or("")) {
+        while toks.len() > 1 && is_trailing_legal(toks.last().map(String::as_str).unwrap_or("")) {
             toks.pop();
         }
         if toks.len() == before {
@@ -638,6 +647,9 @@ mod tests {
         assert_eq!(n("Lidl Stiftung & Co. KG"), "lidl");
         assert_eq!(n("Merck Stiftung & Co. KGaA"), "merck");
         assert_eq!(n("Bertelsmann Stiftung"), "bertelsmann stiftung");
+        assert_eq!(n("Volksbank Mittelhessen eG"), "volksbank mittelhessen");
+        assert_eq!(n("Trupp & Pölitz e.G."), "trupp politz");
+        assert_eq!(n("EG Group"), "eg group");
         assert_eq!(n("Pujadas S.L.N.E"), "pujadas");
         // A lone form is still a name.
         assert_eq!(n("ME"), "me");
