@@ -105,22 +105,23 @@ fn csv_set(left: &str, right: &str, truth: &str) -> ecograph::matching::devsets:
     use ecograph::matching::csvio::read_records_path;
     let left = read_records_path(left.as_ref()).expect("left").records;
     let right = read_records_path(right.as_ref()).expect("right").records;
-    let text = std::fs::read_to_string(truth).expect("truth");
-    let of: std::collections::HashMap<&str, &str> = text
-        .lines()
-        .skip(1)
-        .filter_map(|l| l.split_once(','))
-        .map(|(l, r)| (r, l))
+    #[derive(serde::Deserialize)]
+    struct Pair {
+        left_id: String,
+        right_id: String,
+    }
+    let of: std::collections::HashMap<String, String> = csv::Reader::from_path(truth)
+        .expect("truth")
+        .deserialize()
+        .map(|p: Result<Pair, _>| p.expect("truth row"))
+        .map(|p| (p.right_id, p.left_id))
         .collect();
     ecograph::matching::devsets::LinkSet {
         name: "csv".into(),
         left_labels: left.iter().map(|r| r.id.clone()).collect(),
         right_labels: right
             .iter()
-            .map(|r| {
-                of.get(r.id.as_str())
-                    .map_or_else(|| r.id.clone(), |l| l.to_string())
-            })
+            .map(|r| of.get(&r.id).unwrap_or(&r.id).clone())
             .collect(),
         left,
         right,

@@ -4,6 +4,7 @@
 mod common;
 
 use common::{TestApp, settings, spawn_with, sqlite_db};
+use ecograph::api::auth::FailureLimits;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
@@ -508,26 +509,26 @@ async fn the_failures_a_credential_and_an_address_may_make_are_settings() {
     assert_eq!(s, 401, "another credential is counted apart");
     app.stop().await;
 
-    let mut s = settings(&db.url);
-    s.auth_failures.per_credential = 0;
-    let err = ecograph::startup::build(&s)
-        .await
-        .err()
-        .expect("0 is refused");
-    assert!(
-        err.to_string().contains("auth_failures_per_credential"),
-        "{err}"
-    );
-    let mut s = settings(&db.url);
-    s.auth_failures.per_address = 0;
-    let err = ecograph::startup::build(&s)
-        .await
-        .err()
-        .expect("0 is refused");
-    assert!(
-        err.to_string().contains("auth_failures_per_address"),
-        "{err}"
-    );
+    let zero_credential = FailureLimits {
+        per_credential: 0,
+        ..FailureLimits::default()
+    };
+    let zero_address = FailureLimits {
+        per_address: 0,
+        ..FailureLimits::default()
+    };
+    for (limits, name) in [
+        (zero_credential, "auth_failures_per_credential"),
+        (zero_address, "auth_failures_per_address"),
+    ] {
+        let mut s = settings(&db.url);
+        s.auth_failures = limits;
+        let err = ecograph::startup::build(&s)
+            .await
+            .err()
+            .expect("0 is refused");
+        assert!(err.to_string().contains(name), "{err}");
+    }
 }
 
 #[actix_web::test]
